@@ -1,0 +1,20 @@
+//! slamail's pure domain: everything the product knows about SLAs and support mail, with no I/O.
+//!
+//! Layers above this crate (`slamail-aws`, the functions, the CLI) only move bytes and records in
+//! and out; every rule lives here so it can be tested fast and deterministically.
+//!
+//! - [`ids`] — newtypes for the values that cross boundaries (addresses, tiers, severities, case ids).
+//! - [`policy`] — the TOML policy format, its validation, and the built-in vendor policies.
+//! - [`calendar`] — business time: opening hours, holidays, adding and measuring business time.
+//! - [`deadline`] — what a target means for a received instant.
+//! - [`message`] — raw MIME bytes to an [`message::InboundEmail`].
+//! - [`triage`] — authenticity, loop protection, tier, severity, route.
+//! - [`reply`] — the auto-reply as a raw MIME message.
+
+pub mod calendar;
+pub mod deadline;
+pub mod ids;
+pub mod message;
+pub mod policy;
+pub mod reply;
+pub mod triage;
