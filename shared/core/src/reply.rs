@@ -1,1 +1,1 @@
-//! See the crate documentation.
+//! The auto-reply, rendered as a raw MIME message (so every header is ours).
