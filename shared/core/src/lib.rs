@@ -6,6 +6,7 @@
 //! - [`ids`] — newtypes for the values that cross boundaries (addresses, tiers, severities, case ids).
 //! - [`policy`] — the TOML policy format, its validation, and the built-in vendor policies.
 //! - [`calendar`] — business time: opening hours, holidays, adding and measuring business time.
+//! - [`directory`] — organisations, members and designated contacts: who may do what, and the limits.
 //! - [`deadline`] — what a target means for a received instant.
 //! - [`message`] — raw MIME bytes to an [`message::InboundEmail`].
 //! - [`triage`] — authenticity, loop protection, tier, severity, route.
@@ -13,6 +14,7 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod directory;
 pub mod ids;
 pub mod message;
 pub mod policy;
