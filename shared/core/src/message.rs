@@ -145,6 +145,12 @@ impl InboundEmail {
                 email.parse_problem = Some("the MIME parser failed on this message".to_string());
             }
         }
+        if email.bounce_original_message_id.is_none()
+            && (email.is_delivery_report() || email.has_delivery_status_part)
+        {
+            // Broken boundaries leave the parts unsplit; the original's headers are still there.
+            email.bounce_original_message_id = original_message_id_in_raw(bytes);
+        }
         if email.headers.is_empty() && email.parse_problem.is_none() {
             email.parse_problem = Some("the message has no header block".to_string());
         }
@@ -396,6 +402,36 @@ fn original_message_id(msg: &Message<'_>) -> Option<String> {
         }
     }
     None
+}
+
+/// The Message-ID in the header block that follows the first `message/rfc822` or
+/// `text/rfc822-headers` part header found anywhere in the raw message.
+fn original_message_id_in_raw(bytes: &[u8]) -> Option<String> {
+    const MARKERS: [&[u8]; 3] = [
+        b"message/rfc822",
+        b"text/rfc822-headers",
+        b"message/rfc822-headers",
+    ];
+    let at = MARKERS
+        .iter()
+        .filter_map(|m| find_ignore_case(bytes, m))
+        .min()?;
+    let rest = bytes.get(at..)?;
+    // The part's own header block ends at the first empty line; the original's headers follow.
+    let body_start = [&b"\r\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|sep| find_ignore_case(rest, sep).map(|i| i + sep.len()))
+        .min()?;
+    message_id_in_header_block(rest.get(body_start..)?)
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn message_id_in_header_block(bytes: &[u8]) -> Option<String> {
