@@ -34,6 +34,8 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// One header value is cut at this length, so one giant header cannot starve all the others.
 pub const MAX_HEADER_VALUE_BYTES: usize = 16 * 1024;
 /// The body excerpt is only for spotting a severity in the first lines.
+/// More To/Cc addresses than this are not kept: routing needs only the support address.
+pub const MAX_RECIPIENTS: usize = 100;
 pub const BODY_EXCERPT_LINES: usize = 40;
 pub const BODY_EXCERPT_BYTES: usize = 4 * 1024;
 
@@ -63,6 +65,9 @@ pub struct InboundEmail {
     pub from: Option<Mailbox>,
     /// Mailboxes across all `From` headers; more than one makes the sender ambiguous.
     pub from_count: usize,
+    /// The addresses of every To and Cc header (capped). Only for routing on the S3 path, where
+    /// no envelope is known; the SES event's envelope recipients are preferred.
+    pub recipients: Vec<EmailAddress>,
     /// Informational only: identity never comes from `Reply-To`.
     pub reply_to: Option<Mailbox>,
     /// Informational only: identity never comes from `Sender`.
@@ -219,6 +224,7 @@ struct Extracted {
     references: Vec<String>,
     from: Option<Mailbox>,
     from_count: usize,
+    recipients: Vec<EmailAddress>,
     reply_to: Option<Mailbox>,
     sender: Option<Mailbox>,
     date: Option<DateTime<Utc>>,
@@ -282,6 +288,15 @@ impl Extracted {
                 .unwrap_or_default(),
             from: mailbox(HeaderName::From),
             from_count,
+            recipients: root
+                .iter()
+                .filter(|h| h.name == HeaderName::To || h.name == HeaderName::Cc)
+                .filter_map(|h| h.value.as_address())
+                .flat_map(|a| a.iter())
+                .filter_map(|a| a.address.as_deref())
+                .filter_map(|a| EmailAddress::parse(a).ok())
+                .take(MAX_RECIPIENTS)
+                .collect(),
             reply_to: mailbox(HeaderName::ReplyTo),
             sender: mailbox(HeaderName::Sender),
             date: first(HeaderName::Date)
@@ -304,6 +319,7 @@ impl Extracted {
         email.references = self.references;
         email.from = self.from;
         email.from_count = self.from_count;
+        email.recipients = self.recipients;
         email.reply_to = self.reply_to;
         email.sender = self.sender;
         email.date = self.date;
@@ -812,6 +828,21 @@ mod tests {
               Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n",
         );
         assert_eq!(e.attachment_count, 1);
+    }
+
+    #[test]
+    fn header_recipients_for_routing() {
+        let e = InboundEmail::parse(
+            b"From: a@b.example\r\nTo: \"Support, ActiveState\" <Support@ActiveState.com>, x@y.example\r\nCc: z@y.example\r\nSubject: s\r\n\r\nbody\r\n",
+        );
+        let got: Vec<&str> = e.recipients.iter().map(EmailAddress::as_str).collect();
+        assert_eq!(
+            got,
+            ["support@activestate.com", "x@y.example", "z@y.example"]
+        );
+        let bcc_only =
+            InboundEmail::parse(b"From: a@b.example\r\nTo: undisclosed-recipients:;\r\n\r\nx\r\n");
+        assert!(bcc_only.recipients.is_empty());
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub struct SecurityMatch {
 
 /// The sender address the directory should be asked about, if the message has one.
 pub fn sender_of(email: &InboundEmail) -> Option<&EmailAddress> {
-    email.from.as_ref().and_then(|m| m.address.as_ref())
+    email.sender_address()
 }
 
 /// Triage of a message governed by `policy`.
