@@ -1278,6 +1278,29 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_inbound_text_gives_a_clean_reply(
+            subject in proptest::option::of(".{0,300}"),
+            name in proptest::option::of(".{0,150}"),
+            message_id in proptest::option::of(".{0,60}"),
+            references in proptest::collection::vec(".{0,40}", 0..30),
+        ) {
+            let mut c = case("activestate", "free", TierReason::UnknownSender, "minor");
+            c.subject = subject;
+            c.name = name;
+            c.message_id = message_id;
+            c.references = references;
+            let r = render(&c);
+            assert_wire_clean(&r);
+            let m = parse_back(&r);
+            proptest::prop_assert_eq!(m.subject(), Some(r.subject.as_str()));
+            proptest::prop_assert_eq!(m.to().and_then(|a| a.first()).and_then(|a| a.address()),
+                Some("jane@customer.example"));
+            proptest::prop_assert_eq!(m.body_text(0).unwrap().replace("\r\n", "\n"), r.text.clone());
+        }
+    }
+
     #[test]
     fn never_names_anyone_but_the_recipient() {
         for reason in [
