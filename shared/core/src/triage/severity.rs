@@ -672,6 +672,19 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_scanned_without_panicking(subject in ".{0,400}", body in "(.{0,80}\n){0,30}") {
+            for id in crate::policy::builtin_ids() {
+                let p = builtin(id).unwrap();
+                let _ = detect_severity(&p, Some(&subject), &body);
+            }
+            if let Some(score) = detect_cvss(&subject) {
+                proptest::prop_assert!((0.0..=10.0).contains(&score));
+            }
+        }
+    }
+
     #[test]
     fn cvss_scores() {
         let yes = [
