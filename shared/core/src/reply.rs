@@ -17,9 +17,8 @@ use crate::deadline::Deadline;
 use crate::ids::{CaseId, EmailAddress};
 use crate::policy::{NoCommitment, Policy, Severity, Target, Tier};
 use crate::triage::TierReason;
+use crate::triage::loops::LOOP_HEADER;
 
-/// Must equal `triage::loops::LOOP_HEADER`: the loop check recognises our own replies by it.
-const LOOP_HEADER: &str = "X-Slamail-Loop";
 
 /// Caps on what an inbound message may put in our headers; a subject is for reading, and a
 /// hostile 900 KB subject must not become a 900 KB reply.
