@@ -108,7 +108,8 @@ def fold(value: str, width: int = 76) -> str:
 
 
 def unfold(value: str) -> str:
-    return value.replace(CRLF, "")
+    """Unfolded header value as SES reports it (folding whitespace kept as one space)."""
+    return value.replace(CRLF + "\t", " ").replace(CRLF, "")
 
 
 def addr_only(v: str) -> str:
@@ -179,7 +180,7 @@ def dkim_sig(domain: str, selector: str, t: dt.datetime, hdrs: str, body: bytes,
 BODY_01_TEXT = """\
 Hi ActiveState Support,
 
-Severity: Critical (Level 1)
+Severity: Critical
 
 Since about 13:40 PST today every build of our production project
 acme/platform-runtime fails at the "Resolve dependencies" step. This blocks
@@ -556,7 +557,7 @@ def html_01() -> str:
     return """\
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>
 <body><p>Hi ActiveState Support,</p>
-<p><b>Severity: Critical (Level 1)</b></p>
+<p><b>Severity: Critical</b></p>
 <p>Since about 13:40 PST today every build of our production project <code>acme/platform-runtime</code>
 fails at the &quot;Resolve dependencies&quot; step. This blocks all of our release pipelines:
 nothing can be deployed until it is fixed.</p>
@@ -718,7 +719,9 @@ SCENARIOS: list[dict] = [
         envelope="", recipients=["support@activestate.com"],
         verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="GRAY", dmarc="GRAY"),
         spf_domain="mail.globex.example", env_for_spf="postmaster@mail.globex.example",
-        dkim_domain=None, no_dkim=True, body_kind="bounce",
+        dkim_domain=None, no_dkim=True, body_kind="bounce", sent_before=9,
+        hop="by mail.globex.example (Postfix) id {id}; {date}",
+        message_id="<20261207173051.4R2mL02XyZ7Qq@mail.globex.example>",
         expect=dict(tier="free", tier_reason="unknown-sender", severity_asked=None,
                     severity="minor", clamped=False, deadline=None, queue="free", reply="bounce"),
         arithmetic="Free tier (unknown sender): no deadline.",
@@ -736,6 +739,7 @@ SCENARIOS: list[dict] = [
         recipients=["support@activestate.com"],
         verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"),
         spf_domain="lists.example.org",
+        hop="from mail.example.org (mail.example.org [192.0.2.76]) by lists.example.org (Postfix) with ESMTPS id {id} for <pkg-maintainers@lists.example.org>; {date}",
         extra_headers=[
             ("List-Id", "Package maintainers discussion <pkg-maintainers.lists.example.org>"),
             ("List-Unsubscribe", "<mailto:pkg-maintainers-leave@lists.example.org>, <https://lists.example.org/unsubscribe/pkg-maintainers>"),
@@ -924,6 +928,7 @@ SCENARIOS: list[dict] = [
         envelope="bounces+4418272-dave=globex.example@em.mailer.example", recipients=["support@activestate.com"],
         verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="GRAY"),
         spf_domain="em.mailer.example", dkim_domain="mailer.example",
+        hop="from app-web-07.mailer.example (app-web-07.mailer.example [10.8.3.7]) by o12.mailer.example (Postfix) with ESMTP id {id} for <support@activestate.com>; {date}",
         body=BODY_21,
         expect=dict(tier="free", tier_reason="sender-not-verified", severity_asked=None,
                     severity="minor", clamped=False, deadline=None, queue="free", reply="sent"),
@@ -950,7 +955,7 @@ def build(s: dict) -> tuple[bytes, dict]:
     spf_domain = s.get("spf_domain") or (env.split("@")[1] if env else org["helo"])
     env_for_spf = s.get("env_for_spf") or env
     dkim_domain = s.get("dkim_domain", from_domain)
-    sent = r - dt.timedelta(seconds=3 + int(h("sent:" + name, 1)[0]) % 40)
+    sent = r - dt.timedelta(seconds=s.get("sent_before", 3 + int(h("sent:" + name, 1)[0]) % 40))
     sent_local = sent.astimezone(s["received"].tzinfo)
 
     # ---- body -----------------------------------------------------------------------------
@@ -1008,10 +1013,12 @@ def build(s: dict) -> tuple[bytes, dict]:
             orig.append(("DKIM-Signature", fold(dkim_sig("amazonses.com", "6gbrjpgwjskckoa6a5zn6fwqkn67xbtw", sent, "From:To:Subject:MIME-Version:Content-Type:Content-Transfer-Encoding:Date:Message-ID:Feedback-ID", body, name + "ses"))))
         else:
             hop_id = base64.b32encode(h("hop:" + name, 10)).decode()[:14]
-            if org.get("mta"):
+            if s.get("hop"):
+                orig.append(("Received", fold(s["hop"].format(id=hop_id, date=rfc2822(sent_local)))))
+            elif org.get("mta"):
+                lan = f"10.{h('ip:' + name, 1)[0] % 40}.4.{h('ip2:' + name, 1)[0] % 250 + 2}"
                 orig.append(("Received", fold(
-                    f"from [10.{h('ip:' + name, 1)[0] % 40}.4.{h('ip2:' + name, 1)[0] % 250 + 2}] "
-                    f"(vpn.{org['domain']} [10.20.4.117]) by {org['mta']} with ESMTPSA id {hop_id} "
+                    f"from [{lan}] (vpn.{org['domain']} [{lan}]) by {org['mta']} with ESMTPSA id {hop_id} "
                     f"for <{rcpt[0]}>; {rfc2822(sent_local)}")))
             if s["verdicts"]["dkim"] == "PASS" and not s.get("no_dkim"):
                 orig.append(("DKIM-Signature", fold(dkim_sig(
@@ -1120,7 +1127,7 @@ def bounce_body(s: dict, name: str, sent_local: dt.datetime) -> tuple[bytes, lis
     bnd = "4Q" + base64.b32encode(h("bnd:" + name, 10)).decode()[:12] + ".1765128660/mail.globex.example"
     # Our earlier auto-reply, as SES sent it (SES replaces our Message-ID with its own).
     orig_ses = "0100019af0b2c6d4-7e3a1f58-2c94-4d0b-b6a3-91e5f0c2d7a8-000000"
-    orig_sent = dt.datetime(2026, 12, 7, 9, 30, 41, tzinfo=UTC).astimezone(PT)
+    orig_sent = dt.datetime(2026, 12, 7, 17, 30, 41, tzinfo=UTC).astimezone(PT)
     arrival = rfc2822(dt.datetime(2026, 12, 7, 17, 30, 42, tzinfo=UTC))
     text = crlf(
         "This is a MIME-encapsulated message.\n\n"
@@ -1133,7 +1140,6 @@ def bounce_body(s: dict, name: str, sent_local: dt.datetime) -> tuple[bytes, lis
         "Content-Type: message/delivery-status\n\n"
         "Reporting-MTA: dns; mail.globex.example\n"
         "X-Postfix-Queue-ID: 4R2mK81vXyz3Qp\n"
-        f"X-Postfix-Sender: rfc822; {orig_ses}@amazonses.com\n"
         f"Arrival-Date: {arrival}\n\n"
         "Final-Recipient: rfc822; heidi@globex.example\n"
         "Original-Recipient: rfc822;heidi@globex.example\n"
@@ -1165,8 +1171,7 @@ def bounce_body(s: dict, name: str, sent_local: dt.datetime) -> tuple[bytes, lis
         "Feedback-ID: ::1.us-east-1.c2xhbWFpbC1zYW1wbGUtZmVlZGJhY2staWQ=:AmazonSES\n\n"
         f"--{bnd}--\n"
     )
-    headers = [("Auto-Submitted", "auto-replied"), ] if False else []
-    headers += [("Content-Type", f"multipart/report; report-type=delivery-status;{CRLF}\tboundary=\"{bnd}\"")]
+    headers = [("Content-Type", f"multipart/report; report-type=delivery-status;{CRLF}\tboundary=\"{bnd}\"")]
     return text.encode("ascii"), headers
 
 
