@@ -3,12 +3,12 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use serde_json::json;
-use slamail_core::calendar::BusinessCalendar;
 use slamail_core::deadline;
 use slamail_core::policy::{self, Metric, Policy};
+use slamail_core::reply::support_hours;
 
 use crate::CliError;
 
@@ -146,7 +146,7 @@ fn policy_json(p: &Policy) -> serde_json::Value {
         .map(|(id, cal)| {
             (
                 id.to_string(),
-                json!({"zone": cal.zone().name(), "hours": hours_lines(cal)}),
+                json!({"zone": cal.zone().name(), "hours": support_hours(cal)}),
             )
         })
         .collect();
@@ -158,54 +158,6 @@ fn policy_json(p: &Policy) -> serde_json::Value {
         "calendars": calendars, "routes": p.routes, "security_bands": p.security_bands,
         "channels": p.channels,
     })
-}
-
-/// "Mon–Fri 08:00–17:00" style lines, one per distinct set of hours.
-pub fn hours_lines(cal: &BusinessCalendar) -> Vec<String> {
-    const DAYS: [Weekday; 7] = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
-    let fmt_day = |d: Weekday| -> String {
-        let iv = cal.hours().day(d);
-        if iv.is_empty() {
-            return "closed".to_string();
-        }
-        iv.iter()
-            .map(|i| {
-                format!(
-                    "{:02}:{:02}-{:02}:{:02}",
-                    i.start_minute() / 60,
-                    i.start_minute() % 60,
-                    i.end_minute() / 60,
-                    i.end_minute() % 60
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut lines = Vec::new();
-    let mut i = 0;
-    while i < 7 {
-        let hours = fmt_day(DAYS[i]);
-        let mut j = i;
-        while j + 1 < 7 && fmt_day(DAYS[j + 1]) == hours {
-            j += 1;
-        }
-        let days = if i == j {
-            format!("{}", DAYS[i])
-        } else {
-            format!("{}-{}", DAYS[i], DAYS[j])
-        };
-        lines.push(format!("{days} {hours}"));
-        i = j + 1;
-    }
-    lines
 }
 
 fn policy_text(p: &Policy) -> String {
@@ -281,12 +233,7 @@ fn policy_text(p: &Policy) -> String {
     }
     let _ = writeln!(out, "\nCalendars:");
     for (id, cal) in &p.calendars {
-        let _ = writeln!(
-            out,
-            "  {id} ({}): {}",
-            cal.zone().name(),
-            hours_lines(cal).join("; ")
-        );
+        let _ = writeln!(out, "  {id}: {}", support_hours(cal));
     }
     let _ = writeln!(out, "\nRouting (first match wins):");
     for r in &p.routes {

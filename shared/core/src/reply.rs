@@ -19,7 +19,6 @@ use crate::policy::{NoCommitment, Policy, Severity, Target, Tier};
 use crate::triage::TierReason;
 use crate::triage::loops::LOOP_HEADER;
 
-
 /// Caps on what an inbound message may put in our headers; a subject is for reading, and a
 /// hostile 900 KB subject must not become a 900 KB reply.
 const MAX_SUBJECT_CHARS: usize = 200;
@@ -561,11 +560,10 @@ const WEEK: [Weekday; 7] = [
     Weekday::Sun,
 ];
 
-/// "Monday to Friday, 08:00–17:00 (America/Los_Angeles)", or "24 hours a day, 7 days a week".
-///
-/// Holidays are not mentioned: the calendar does not (yet) say which holiday rules it applies,
-/// and a reply must not promise closures, or opening, that the calendar does not have.
-fn support_hours(calendar: &BusinessCalendar) -> String {
+/// "Monday to Friday, 08:00–17:00 (America/Los_Angeles), excluding US federal holidays", or
+/// "24 hours a day, 7 days a week". One-off closures are not listed: they are announced, not
+/// repeated in every reply.
+pub fn support_hours(calendar: &BusinessCalendar) -> String {
     let hours = calendar.hours();
     let zone = calendar.zone();
     let days: Vec<&[Interval]> = WEEK.iter().map(|d| hours.day(*d)).collect();
@@ -604,7 +602,22 @@ fn support_hours(calendar: &BusinessCalendar) -> String {
             format!("{range}, {}", spans.join(" and "))
         })
         .collect();
-    format!("{} ({zone})", parts.join("; "))
+    let closed: Vec<&str> = calendar
+        .rules()
+        .iter()
+        .map(|r| match r {
+            crate::calendar::HolidayRule::UsFederal => "US federal holidays",
+        })
+        .collect();
+    if closed.is_empty() {
+        format!("{} ({zone})", parts.join("; "))
+    } else {
+        format!(
+            "{} ({zone}), excluding {}",
+            parts.join("; "),
+            closed.join(" and ")
+        )
+    }
 }
 
 fn day_name(day: Weekday) -> &'static str {
@@ -840,7 +853,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("Support hours: Monday to Friday, 08:00–17:00 (America/Los_Angeles)."),
+            t.contains("Support hours: Monday to Friday, 08:00–17:00 (America/Los_Angeles), excluding US federal holidays."),
             "{t}"
         );
         assert!(t.contains("keep [AS-2026-000123] in the subject"), "{t}");
@@ -985,7 +998,7 @@ mod tests {
         // Alectrona's default tier keeps email support.
         assert!(!t.contains("Email is not a supported channel"), "{t}");
         assert!(
-            t.contains("Support hours: Monday to Friday, 09:00–17:30 (America/New_York)."),
+            t.contains("Support hours: Monday to Friday, 09:00–17:30 (America/New_York), excluding US federal holidays."),
             "{t}"
         );
         assert_eq!(header(&r, "X-Slamail-Loop").unwrap(), "alectrona");
