@@ -7,12 +7,14 @@
 //! - [`policy`] — the TOML policy format, its validation, and the built-in vendor policies.
 //! - [`calendar`] — business time: opening hours, holidays, adding and measuring business time.
 //! - [`directory`] — organisations, members and designated contacts: who may do what, and the limits.
+//! - [`case`] — the case record: everything a support engineer needs about one request.
 //! - [`deadline`] — what a target means for a received instant.
 //! - [`message`] — raw MIME bytes to an [`message::InboundEmail`].
 //! - [`triage`] — authenticity, loop protection, tier, severity, route.
 //! - [`reply`] — the auto-reply as a raw MIME message.
 
 pub mod calendar;
+pub mod case;
 pub mod deadline;
 pub mod directory;
 pub mod ids;

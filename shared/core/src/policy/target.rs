@@ -151,7 +151,7 @@ impl Target {
             }
         }
         fn span(minutes: u32, prefix: &str) -> String {
-            if minutes % 60 == 0 {
+            if minutes.is_multiple_of(60) {
                 plural(minutes / 60, &format!("{prefix}hour"))
             } else {
                 plural(minutes, &format!("{prefix}minute"))

@@ -5,9 +5,11 @@
 //! - [`auth`] — whether the visible From is proven (DMARC, or DKIM aligned with the From domain).
 //! - [`loops`] — whether an auto-reply is allowed at all (auto-submitted, lists, bounces, our own mail…).
 //! - [`severity`] — the severity asked for in the subject or the first lines of the body; CVSS scores.
+//! - [`decide`] — all of the above for one message, as one pure function.
 //! - [`tier`] — the tier: the organisation's for an authenticated designated contact, else the default.
 
 pub mod auth;
+pub mod decide;
 pub mod loops;
 pub mod severity;
 pub mod tier;

@@ -1,0 +1,182 @@
+//! Where a local day's opening intervals fall in real time, and where a zone's offset changes.
+//!
+//! chrono-tz does not expose its transition table, so transitions are found by probing offsets.
+//! That is sound because, in the tz database chrono-tz 0.10 ships, two offset changes of one zone
+//! are never closer than 6.96 days (America/Boa_Vista, October 2000): a probe window shorter than
+//! that contains at most one change, and equal offsets at both ends mean no change at all. The
+//! `tzdb_transition_spacing` test re-checks this against the data in use.
+
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc,
+};
+use chrono_tz::Tz;
+
+use super::{Interval, resolve_local};
+
+/// Probe distance when searching a span for transitions; below the 6.96-day minimum spacing.
+const PROBE_STRIDE_SECONDS: i64 = 5 * 86_400;
+
+/// A day's layout is the plain "midnight + minutes" arithmetic when the offset is constant from
+/// 26 hours before its midnight to 2 hours after the next: a change further away cannot make any
+/// wall time of the day ambiguous or skipped (no zone has ever jumped by more than 24 hours).
+const UNIFORM_MARGIN_BEFORE_SECONDS: i64 = 26 * 3_600;
+const UNIFORM_MARGIN_AFTER_SECONDS: i64 = 2 * 3_600;
+
+pub(super) fn offset_at(zone: Tz, t: DateTime<Utc>) -> i32 {
+    zone.offset_from_utc_datetime(&t.naive_utc())
+        .fix()
+        .local_minus_utc()
+}
+
+fn offset_at_timestamp(zone: Tz, seconds: i64) -> Option<i32> {
+    DateTime::from_timestamp(seconds, 0).map(|t| offset_at(zone, t))
+}
+
+/// The local wall time of `t` and the zone's offset (seconds east of UTC) at `t`.
+pub(super) fn local_of(zone: Tz, t: DateTime<Utc>) -> Option<(NaiveDateTime, i32)> {
+    let offset = offset_at(zone, t);
+    let fixed = FixedOffset::east_opt(offset)?;
+    Some((t.naive_utc().checked_add_offset(fixed)?, offset))
+}
+
+/// One local day placed on the real time line: `[start, end)` are its resolved midnights.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Frame {
+    pub(super) date: NaiveDate,
+    pub(super) start: DateTime<Utc>,
+    pub(super) end: DateTime<Utc>,
+    /// The offset is constant over the whole day, so boundaries need no zone lookups.
+    uniform: bool,
+    /// The offset at `end`: the right guess for the next day's frame.
+    pub(super) end_offset: i32,
+}
+
+impl Frame {
+    /// `hint` is a guess of the day's offset; a wrong guess only costs the slow path.
+    pub(super) fn new(zone: Tz, date: NaiveDate, hint: i32) -> Option<Self> {
+        let midnight = date.and_time(NaiveTime::MIN);
+        let next_midnight = date.succ_opt()?.and_time(NaiveTime::MIN);
+        if let Some(fixed) = FixedOffset::east_opt(hint) {
+            let start = midnight.checked_sub_offset(fixed).map(|t| t.and_utc());
+            let end = next_midnight.checked_sub_offset(fixed).map(|t| t.and_utc());
+            if let (Some(start), Some(end)) = (start, end) {
+                let before =
+                    offset_at_timestamp(zone, start.timestamp() - UNIFORM_MARGIN_BEFORE_SECONDS);
+                let after =
+                    offset_at_timestamp(zone, end.timestamp() + UNIFORM_MARGIN_AFTER_SECONDS);
+                if before == Some(hint) && after == Some(hint) {
+                    return Some(Self {
+                        date,
+                        start,
+                        end,
+                        uniform: true,
+                        end_offset: hint,
+                    });
+                }
+            }
+        }
+        let start = resolve_local(zone, midnight);
+        let end = resolve_local(zone, next_midnight).max(start);
+        Some(Self {
+            date,
+            start,
+            end,
+            uniform: false,
+            end_offset: offset_at(zone, end),
+        })
+    }
+
+    /// The instant of a wall time of this day (minute 1440 is the next midnight), kept inside the
+    /// frame so that days never overlap even around date-line jumps.
+    fn boundary(&self, zone: Tz, minute: u16) -> DateTime<Utc> {
+        let offset = TimeDelta::minutes(i64::from(minute));
+        if self.uniform {
+            return self.start.checked_add_signed(offset).unwrap_or(self.end);
+        }
+        match self
+            .date
+            .and_time(NaiveTime::MIN)
+            .checked_add_signed(offset)
+        {
+            Some(local) => resolve_local(zone, local).clamp(self.start, self.end),
+            None => self.end,
+        }
+    }
+
+    /// The day's open time in real time, as disjoint, increasing, non-empty `[start, end)` spans.
+    pub(super) fn spans<'a>(&'a self, zone: Tz, intervals: &'a [Interval]) -> Spans<'a> {
+        Spans {
+            zone,
+            frame: self,
+            intervals,
+            next: 0,
+            frontier: self.start,
+        }
+    }
+}
+
+pub(super) struct Spans<'a> {
+    zone: Tz,
+    frame: &'a Frame,
+    intervals: &'a [Interval],
+    next: usize,
+    /// Resolving a wall time inside a spring-forward gap moves it *forward* past later wall times,
+    /// so resolved intervals can overlap; clipping at the previous end keeps open time counted once.
+    frontier: DateTime<Utc>,
+}
+
+impl Iterator for Spans<'_> {
+    type Item = (DateTime<Utc>, DateTime<Utc>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some(interval) = self.intervals.get(self.next) {
+            self.next += 1;
+            let start = self
+                .frame
+                .boundary(self.zone, interval.start_minute())
+                .max(self.frontier);
+            let end = self.frame.boundary(self.zone, interval.end_minute());
+            if end > start {
+                self.frontier = end;
+                return Some((start, end));
+            }
+        }
+        None
+    }
+}
+
+/// Calls `f(at, offset_before, offset_after)` for every offset change in `[from, to)`.
+pub(super) fn for_each_transition(
+    zone: Tz,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    mut f: impl FnMut(DateTime<Utc>, i32, i32),
+) {
+    let (mut lo, end) = (from.timestamp(), to.timestamp());
+    let Some(mut lo_offset) = offset_at_timestamp(zone, lo) else {
+        return;
+    };
+    while lo < end {
+        let hi = lo.saturating_add(PROBE_STRIDE_SECONDS).min(end);
+        let Some(hi_offset) = offset_at_timestamp(zone, hi) else {
+            return;
+        };
+        if hi_offset != lo_offset {
+            // Exactly one change lies in (lo, hi]; find its first second.
+            let (mut a, mut b) = (lo, hi);
+            while b - a > 1 {
+                let mid = a + (b - a) / 2;
+                if offset_at_timestamp(zone, mid) == Some(lo_offset) {
+                    a = mid;
+                } else {
+                    b = mid;
+                }
+            }
+            if let Some(at) = DateTime::from_timestamp(b, 0) {
+                f(at, lo_offset, hi_offset);
+            }
+        }
+        lo = hi;
+        lo_offset = hi_offset;
+    }
+}

@@ -1,0 +1,115 @@
+//! The whole triage of one message, as one pure function: given the parsed message, the SES
+//! verdicts, which support address it was sent to and what the directory knows about the sender,
+//! decide everything the case and the auto-reply need.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::auth::{authenticate, topmost_ses_authentication_results};
+use super::loops::{ReplyDecision, reply_decision};
+use super::severity::{DetectedSeverity, detect_cvss, detect_severity};
+use super::tier::{TierAssignment, assign_tier};
+use super::{Authenticity, Membership, Verdict, Verdicts};
+use crate::deadline::{self, Deadline, DeadlineError};
+use crate::ids::{EmailAddress, QueueId};
+use crate::message::InboundEmail;
+use crate::policy::{Clamped, Metric, Policy, PolicySet};
+
+/// Everything decided about one message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// The authenticated-or-not From address; `None` when the message has no usable From.
+    pub sender: Option<EmailAddress>,
+    pub sender_name: Option<String>,
+    pub authenticity: Authenticity,
+    pub tier: TierAssignment,
+    /// What the message asked for, if anything.
+    pub severity_detected: Option<DetectedSeverity>,
+    /// The asked (or default) severity, and what the tier turned it into.
+    pub severity: Clamped,
+    pub deadline: Deadline,
+    pub queue: QueueId,
+    pub reply: ReplyDecision,
+    /// A virus verdict of FAIL: keep the case but flag it so nobody opens the attachments.
+    pub quarantined: bool,
+    /// A CVSS score named in the message, and its security band under the policy.
+    pub security: Option<SecurityMatch>,
+}
+
+/// A CVSS score found in a message. The fix dates count from the date of public disclosure, which
+/// a message does not prove, so only the band is decided here; `slamail security` computes dates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityMatch {
+    pub cvss: f64,
+    /// The policy's band for the score, if it has one.
+    pub band: Option<String>,
+}
+
+/// The sender address the directory should be asked about, if the message has one.
+pub fn sender_of(email: &InboundEmail) -> Option<&EmailAddress> {
+    email.sender_address()
+}
+
+/// Triage of a message governed by `policy`.
+///
+/// `memberships` is the directory's answer for [`sender_of`] (empty when there is no sender or
+/// the directory does not know it); `own` says whether an address is one of ours (every policy's
+/// support and reply addresses), for loop protection.
+pub fn decide(
+    policy: &Policy,
+    policies: &PolicySet,
+    email: &InboundEmail,
+    verdicts: &Verdicts,
+    memberships: &[Membership],
+    received: DateTime<Utc>,
+) -> Result<Decision, DeadlineError> {
+    let sender = sender_of(email).cloned();
+    let authenticity = authenticate(
+        sender.as_ref(),
+        verdicts,
+        topmost_ses_authentication_results(email),
+    );
+    let tier = assign_tier(policy, memberships, &authenticity);
+    let severity_detected = detect_severity(policy, email.subject.as_deref(), &email.body_excerpt);
+    let asked = severity_detected
+        .as_ref()
+        .map(|d| d.severity.clone())
+        .unwrap_or_else(|| policy.default_severity.clone());
+    let severity = match policy.tier(&tier.tier) {
+        Some(t) => policy.clamp(t, &asked),
+        None => Clamped {
+            asked: asked.clone(),
+            assigned: asked,
+            reason: None,
+        },
+    };
+    let deadline = deadline::compute(
+        policy,
+        &tier.tier,
+        &severity.assigned,
+        Metric::FirstResponse,
+        received,
+    )?;
+    let queue = policy.route(&tier.tier, &severity.assigned).clone();
+    let own = |a: &EmailAddress| policies.is_own_address(a);
+    let reply = reply_decision(email, verdicts, &authenticity, &own);
+    let security = detect_cvss(email.subject.as_deref().unwrap_or(""))
+        .or_else(|| detect_cvss(&email.body_excerpt))
+        .map(|cvss| SecurityMatch {
+            cvss,
+            band: policy.security_band(cvss).map(|b| b.id.clone()),
+        });
+    Ok(Decision {
+        sender_name: email.from.as_ref().and_then(|m| m.name.clone()),
+        sender,
+        authenticity,
+        tier,
+        severity_detected,
+        severity,
+        deadline,
+        queue,
+        reply,
+        quarantined: verdicts.virus == Verdict::Fail,
+        security,
+    })
+}
