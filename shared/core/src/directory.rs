@@ -4,6 +4,10 @@
 //! tested exhaustively. The DynamoDB adapter (`slamail-aws`) re-checks the same facts inside its
 //! conditional writes; these functions give the clear answer first and classify a failed write
 //! afterwards.
+//!
+//! One address may belong to several organisations; which of them sets a sender's tier (the
+//! highest tier among those where they are designated) is decided by
+//! [`crate::triage::tier::assign_tier`].
 
 use std::fmt;
 
@@ -12,8 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
-use crate::policy::{Policy, PolicySet, Tier};
-use crate::triage::Membership;
+use crate::policy::{PolicySet, Tier};
 
 /// Everything that can go wrong reading or changing the directory. Each variant has a stable
 /// [`code`](DirectoryError::code) that the admin API returns to clients.
@@ -478,27 +481,6 @@ pub fn validate_domains(raw: &[String]) -> Result<Vec<String>, DirectoryError> {
     Ok(out)
 }
 
-/// A tier's rank within its policy: policies list tiers lowest first.
-pub fn tier_rank(policy: &Policy, tier: &TierId) -> Option<usize> {
-    policy.tiers.iter().position(|t| &t.id == tier)
-}
-
-/// The membership that decides a sender's tier under `policy` when one address belongs to
-/// several organisations: among the organisations of this policy where the sender is designated,
-/// the one with the highest tier (ties: the first organisation id, so the answer is stable).
-/// `None` when the sender is designated nowhere under this policy.
-pub fn winning_membership<'a>(
-    memberships: &'a [Membership],
-    policy: &Policy,
-) -> Option<&'a Membership> {
-    memberships
-        .iter()
-        .filter(|m| m.designated && m.policy == policy.id)
-        .filter_map(|m| tier_rank(policy, &m.tier).map(|rank| (rank, m)))
-        .max_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| b.org.cmp(&a.org)))
-        .map(|(_, m)| m)
-}
-
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuditAction {
@@ -767,53 +749,6 @@ mod tests {
         for a in [AuditAction::Designate, AuditAction::VerifyMember] {
             assert_eq!(AuditAction::parse(a.as_str()), Some(a));
         }
-    }
-
-    fn ms(org: &str, policy: &str, tier: &str, designated: bool) -> Membership {
-        Membership {
-            org: org_id(org),
-            org_name: org.to_uppercase(),
-            policy: PolicyId::parse(policy).unwrap(),
-            tier: TierId::parse(tier).unwrap(),
-            designated,
-        }
-    }
-
-    #[test]
-    fn the_highest_designated_tier_wins() {
-        let ps = PolicySet::builtin().unwrap();
-        let as_ = ps.get(&PolicyId::parse("activestate").unwrap()).unwrap();
-        let all = vec![
-            ms("soylent", "activestate", "team", true),
-            ms("acme", "activestate", "enterprise", true),
-            ms("initech", "alectrona", "standard", true),
-        ];
-        assert_eq!(winning_membership(&all, as_).unwrap().org.as_str(), "acme");
-        // Order does not matter.
-        let mut rev = all.clone();
-        rev.reverse();
-        assert_eq!(winning_membership(&rev, as_).unwrap().org.as_str(), "acme");
-        // Not designated at the enterprise org: the team org wins.
-        let mixed = vec![
-            ms("acme", "activestate", "enterprise", false),
-            ms("soylent", "activestate", "team", true),
-        ];
-        assert_eq!(
-            winning_membership(&mixed, as_).unwrap().org.as_str(),
-            "soylent"
-        );
-        // Designated nowhere under this policy.
-        let al = ps.get(&PolicyId::parse("scalr").unwrap()).unwrap();
-        assert!(winning_membership(&all, al).is_none());
-        // Ties are broken by organisation id.
-        let tie = vec![
-            ms("zeta", "activestate", "team", true),
-            ms("alpha", "activestate", "team", true),
-        ];
-        assert_eq!(winning_membership(&tie, as_).unwrap().org.as_str(), "alpha");
-        // An unknown tier never wins.
-        let odd = vec![ms("acme", "activestate", "gold", true)];
-        assert!(winning_membership(&odd, as_).is_none());
     }
 
     #[test]
