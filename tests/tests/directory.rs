@@ -1,0 +1,475 @@
+//! The directory adapter against DynamoDB (moto server, started by the harness): limits per tier
+//! and with extras, the race for the last slot, eligibility, audit, downgrades, the one-query
+//! sender lookup across organisations, and the idempotent import of the sample directory.
+
+use std::path::PathBuf;
+
+use slamail_aws::directory::{Directory, MemberChanges, NewMember, NewOrg, OrgChanges};
+use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
+use slamail_cli::directory::{import, read_import};
+use slamail_core::directory::{Actor, AuditAction, DirectoryError, Role, Standing};
+use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
+use slamail_core::policy::PolicySet;
+use slamail_core::triage::tier::assign_tier;
+use slamail_core::triage::{Authenticity, TierReason};
+use slamail_tests::{MotoServer, unique_name};
+
+fn ops() -> Actor {
+    Actor::Operator("test".into())
+}
+
+fn email(s: &str) -> EmailAddress {
+    EmailAddress::parse(s).unwrap()
+}
+
+fn org(s: &str) -> OrgId {
+    OrgId::parse(s).unwrap()
+}
+
+fn policies() -> PolicySet {
+    PolicySet::builtin().unwrap()
+}
+
+async fn fresh() -> Directory {
+    let client = MotoServer::shared().dynamodb();
+    let table = unique_name("directory");
+    create_tables_from_yaml(&client, TEMPLATE_YAML, &[("DirectoryTable", table.as_str())])
+        .await
+        .expect("directory table");
+    Directory::new(client, table)
+}
+
+async fn new_org(dir: &Directory, id: &str, policy: &str, tier: &str, extra: u32) -> OrgId {
+    dir.create_org(
+        &ops(),
+        &policies(),
+        NewOrg {
+            id: org(id),
+            name: format!("{id} Inc."),
+            policy: PolicyId::parse(policy).unwrap(),
+            tier: tier.into(),
+            extra_contacts: extra,
+            domains: vec![format!("{id}.example")],
+        },
+    )
+    .await
+    .expect("create org");
+    org(id)
+}
+
+async fn add(dir: &Directory, o: &OrgId, who: &str, role: Role, verified: bool) -> EmailAddress {
+    let e = email(who);
+    dir.add_member(
+        &ops(),
+        Standing::Operator,
+        NewMember {
+            org: o.clone(),
+            email: e.clone(),
+            name: Some(who.split('@').next().unwrap_or("x").to_string()),
+            role,
+            verified,
+        },
+    )
+    .await
+    .expect("add member");
+    e
+}
+
+/// Adds `n` verified members and designates them one by one; returns the outcomes.
+async fn fill(dir: &Directory, o: &OrgId, n: usize) -> Vec<Result<(), DirectoryError>> {
+    let ps = policies();
+    let mut out = Vec::new();
+    for i in 0..n {
+        let e = add(dir, o, &format!("p{i}@{o}.example"), Role::Member, true).await;
+        out.push(dir.designate(&ops(), &ps, o, &e).await.map(|_| ()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn each_tier_allows_its_number_of_contacts() {
+    let dir = fresh().await;
+    for (id, policy, tier, limit) in [
+        ("as-free", "activestate", "free", 0u32),
+        ("as-team", "activestate", "team", 1),
+        ("as-ent", "activestate", "Enterprise", 2),
+        ("alc-std", "alectrona", "standard", 5),
+        ("scalr-biz", "scalr", "business", 3),
+    ] {
+        let o = new_org(&dir, id, policy, tier, 0).await;
+        let results = fill(&dir, &o, limit as usize + 1).await;
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(ok, limit as usize, "{id}");
+        let last = results.last().unwrap().as_ref().unwrap_err();
+        assert_eq!(
+            last,
+            &DirectoryError::LimitReached {
+                org: o.clone(),
+                used: limit,
+                limit
+            },
+            "{id}"
+        );
+        assert!(
+            last.to_string()
+                .contains(&format!("limit reached ({limit} of {limit})"))
+        );
+        assert_eq!(dir.contacts(&o).await.unwrap().len(), limit as usize);
+        assert_eq!(dir.org(&o).await.unwrap().unwrap().designated_count, limit);
+    }
+}
+
+#[tokio::test]
+async fn purchased_extras_add_slots() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "extra", "activestate", "team", 2).await;
+    let results = fill(&dir, &o, 4).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 3);
+    // A further grant opens one more slot.
+    dir.update_org(
+        &ops(),
+        &ps,
+        &o,
+        &OrgChanges {
+            extra_contacts: Some(3),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let e = email("p3@extra.example");
+    dir.designate(&ops(), &ps, &o, &e).await.unwrap();
+    assert_eq!(dir.contacts(&o).await.unwrap().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_racers_for_the_last_slot_exactly_one_wins() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "race", "activestate", "enterprise", 0).await;
+    let first = add(&dir, &o, "first@race.example", Role::Admin, true).await;
+    dir.designate(&ops(), &ps, &o, &first).await.unwrap();
+    let mut racers = Vec::new();
+    for i in 0..8 {
+        racers.push(add(&dir, &o, &format!("r{i}@race.example"), Role::Member, true).await);
+    }
+    let tasks: Vec<_> = racers
+        .into_iter()
+        .map(|e| {
+            let (dir, ps, o) = (dir.clone(), ps.clone(), o.clone());
+            tokio::spawn(async move {
+                dir.designate(&Actor::User(email("first@race.example")), &ps, &o, &e)
+                    .await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => wins += 1,
+            Err(e) => assert_eq!(
+                e,
+                DirectoryError::LimitReached {
+                    org: o.clone(),
+                    used: 2,
+                    limit: 2
+                }
+            ),
+        }
+    }
+    assert_eq!(wins, 1);
+    assert_eq!(dir.contacts(&o).await.unwrap().len(), 2);
+    assert_eq!(dir.org(&o).await.unwrap().unwrap().designated_count, 2);
+}
+
+#[tokio::test]
+async fn only_verified_named_members_can_be_designated() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "elig", "alectrona", "standard", 0).await;
+    let code = |r: Result<_, DirectoryError>| r.map(|_| ()).unwrap_err().code();
+
+    let third = add(&dir, &o, "consultant@elsewhere.example", Role::ThirdParty, true).await;
+    assert_eq!(code(dir.designate(&ops(), &ps, &o, &third).await), "not-eligible");
+
+    let unverified = add(&dir, &o, "new@elig.example", Role::Member, false).await;
+    assert_eq!(code(dir.designate(&ops(), &ps, &o, &unverified).await), "not-eligible");
+    assert!(dir.mark_verified(&o, &unverified).await.unwrap());
+    assert!(!dir.mark_verified(&o, &unverified).await.unwrap());
+    dir.designate(&ops(), &ps, &o, &unverified).await.unwrap();
+    assert_eq!(
+        code(dir.designate(&ops(), &ps, &o, &unverified).await),
+        "already-designated"
+    );
+
+    let nameless = email("anon@elig.example");
+    dir.add_member(
+        &ops(),
+        Standing::Operator,
+        NewMember {
+            org: o.clone(),
+            email: nameless.clone(),
+            name: None,
+            role: Role::Member,
+            verified: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(code(dir.designate(&ops(), &ps, &o, &nameless).await), "not-eligible");
+
+    let stranger = email("stranger@elig.example");
+    assert_eq!(code(dir.designate(&ops(), &ps, &o, &stranger).await), "not-a-member");
+    assert_eq!(code(dir.remove_contact(&ops(), &o, &third).await), "not-designated");
+    assert_eq!(
+        code(dir.designate(&ops(), &ps, &org("nope"), &third).await),
+        "unknown-org"
+    );
+
+    // A designated contact cannot be turned into an ineligible one behind the rules' back.
+    let to_third = MemberChanges {
+        role: Some(Role::ThirdParty),
+        ..Default::default()
+    };
+    assert_eq!(
+        code(dir.update_member(&ops(), &o, &unverified, &to_third).await),
+        "invalid"
+    );
+    // Removing a designated member frees the slot.
+    dir.remove_member(&ops(), &o, &unverified).await.unwrap();
+    assert_eq!(dir.org(&o).await.unwrap().unwrap().designated_count, 0);
+    assert!(dir.contacts(&o).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn addresses_are_normalised_and_admins_stay_in_their_domains() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "norm", "activestate", "team", 0).await;
+    let admin = Actor::User(email("boss@norm.example"));
+    let r = dir
+        .add_member(
+            &admin,
+            Standing::Admin,
+            NewMember {
+                org: o.clone(),
+                email: email("eve@evil.example"),
+                name: Some("Eve".into()),
+                role: Role::Member,
+                verified: false,
+            },
+        )
+        .await;
+    assert_eq!(r.unwrap_err().code(), "forbidden");
+    add(&dir, &o, "Jane.Doe@NORM.example", Role::Member, true).await;
+    let dup = dir
+        .add_member(
+            &ops(),
+            Standing::Operator,
+            NewMember {
+                org: o.clone(),
+                email: email("<jane.doe@norm.example>"),
+                name: Some("Jane".into()),
+                role: Role::Member,
+                verified: true,
+            },
+        )
+        .await;
+    assert_eq!(dup.unwrap_err().code(), "member-exists");
+    dir.designate(&ops(), &ps, &o, &email("JANE.DOE@norm.example"))
+        .await
+        .unwrap();
+    let found = dir
+        .memberships_of(&email(" Jane.Doe@Norm.Example "))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].designated);
+}
+
+#[tokio::test]
+async fn every_change_is_audited_with_before_and_after() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "audited", "scalr", "business", 0).await;
+    let alice = add(&dir, &o, "alice@audited.example", Role::Admin, true).await;
+    let by_alice = Actor::User(alice.clone());
+    dir.designate(&by_alice, &ps, &o, &alice).await.unwrap();
+    dir.remove_contact(&by_alice, &o, &alice).await.unwrap();
+    dir.update_org(
+        &ops(),
+        &ps,
+        &o,
+        &OrgChanges {
+            tier: Some("free".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    dir.remove_member(&ops(), &o, &alice).await.unwrap();
+
+    let trail = dir.audit(&o).await.unwrap();
+    let actions: Vec<AuditAction> = trail.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            AuditAction::CreateOrg,
+            AuditAction::AddMember,
+            AuditAction::Designate,
+            AuditAction::RemoveContact,
+            AuditAction::UpdateOrg,
+            AuditAction::RemoveMember,
+        ]
+    );
+    assert!(trail.windows(2).all(|w| w[0].at <= w[1].at));
+    let designate = &trail[2];
+    assert_eq!(designate.actor, "user:alice@audited.example");
+    assert_eq!(designate.target.as_ref(), Some(&alice));
+    assert_eq!(designate.before.as_ref().unwrap()["designated"], false);
+    assert_eq!(designate.after.as_ref().unwrap()["designated"], true);
+    let update = &trail[4];
+    assert_eq!(update.actor, "operator:test");
+    assert_eq!(update.before.as_ref().unwrap()["tier"], "business");
+    assert_eq!(update.after.as_ref().unwrap()["tier"], "free");
+    assert!(trail[0].before.is_none() && trail[5].after.is_none());
+    // Audit items never show up as someone's membership.
+    assert!(dir.memberships_of(&alice).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_downgrade_below_current_designations_is_refused() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "down", "activestate", "enterprise", 0).await;
+    assert!(fill(&dir, &o, 2).await.iter().all(Result::is_ok));
+    let to_team = OrgChanges {
+        tier: Some("team".into()),
+        ..Default::default()
+    };
+    let err = dir.update_org(&ops(), &ps, &o, &to_team).await.unwrap_err();
+    assert_eq!(err.code(), "over-limit");
+    assert!(err.to_string().contains("remove 1 first"), "{err}");
+    let unchanged = dir.org(&o).await.unwrap().unwrap();
+    assert_eq!(unchanged.tier.as_str(), "enterprise");
+
+    // An extra contact makes the same downgrade fit.
+    let with_extra = OrgChanges {
+        tier: Some("team".into()),
+        extra_contacts: Some(1),
+        ..Default::default()
+    };
+    dir.update_org(&ops(), &ps, &o, &with_extra).await.unwrap();
+    // Removing the designation and the extra makes a plain downgrade fit; members follow the tier.
+    dir.remove_contact(&ops(), &o, &email("p1@down.example"))
+        .await
+        .unwrap();
+    dir.update_org(
+        &ops(),
+        &ps,
+        &o,
+        &OrgChanges {
+            extra_contacts: Some(0),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let m = dir
+        .memberships_of(&email("p0@down.example"))
+        .await
+        .unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].tier.as_str(), "team");
+    assert!(m[0].designated);
+    // Down to Free: refused while one designation remains.
+    let to_free = OrgChanges {
+        tier: Some("free".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        dir.update_org(&ops(), &ps, &o, &to_free)
+            .await
+            .unwrap_err()
+            .code(),
+        "over-limit"
+    );
+}
+
+fn sample_directory() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../samplemail/directory.toml")
+}
+
+#[tokio::test]
+async fn the_sample_directory_imports_idempotently_and_the_highest_tier_wins() {
+    let dir = fresh().await;
+    let ps = policies();
+    let file = read_import(&sample_directory()).unwrap();
+    let first = import(&dir, &ps, &ops(), &file).await;
+    assert!(first.errors.is_empty(), "{}", first.text());
+    assert!(first.done.len() >= 15, "{}", first.text());
+    let again = import(&dir, &ps, &ops(), &file).await;
+    assert!(again.errors.is_empty(), "{}", again.text());
+    assert!(again.done.is_empty(), "{}", again.text());
+
+    let contacts: Vec<String> = dir
+        .contacts(&org("acme"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.email.to_string())
+        .collect();
+    assert_eq!(
+        contacts,
+        [
+            "alice@acme.example",
+            "bob@acme.example",
+            "grace@contractor.example"
+        ]
+    );
+
+    let activestate = ps.get(&PolicyId::parse("activestate").unwrap()).unwrap();
+    let verified = Authenticity::Verified {
+        how: "dmarc".into(),
+    };
+    // One address in two organisations of one policy: the highest tier wins.
+    let grace = dir
+        .memberships_of(&email("Grace@Contractor.example"))
+        .await
+        .unwrap();
+    assert_eq!(grace.len(), 2);
+    let t = assign_tier(activestate, &grace, &verified);
+    assert_eq!(t.tier.as_str(), "enterprise");
+    assert_eq!(t.reason, TierReason::DesignatedContact);
+    assert_eq!(t.org.unwrap().org.as_str(), "acme");
+
+    let carol = dir
+        .memberships_of(&email("carol@acme.example"))
+        .await
+        .unwrap();
+    assert_eq!(carol.len(), 1);
+    assert!(!carol[0].designated);
+    assert_eq!(carol[0].org_name, "Acme Corporation");
+    let t = assign_tier(activestate, &carol, &verified);
+    assert_eq!(t.reason, TierReason::NotDesignatedContact);
+
+    for (who, tier) in [
+        ("dave@globex.example", "team"),
+        ("erin@initech.example", "standard"),
+        ("frank@hooli.example", "business"),
+    ] {
+        let m = dir.memberships_of(&email(who)).await.unwrap();
+        assert_eq!(m.len(), 1, "{who}");
+        assert!(m[0].designated, "{who}");
+        assert_eq!(m[0].tier.as_str(), tier, "{who}");
+    }
+    assert!(
+        dir.memberships_of(&email("priya.raman@example.org"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let orgs = dir.list_orgs().await.unwrap();
+    assert_eq!(orgs.len(), 5);
+}
