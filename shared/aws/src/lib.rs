@@ -1,1 +1,2 @@
-
+//! AWS adapters for slamail.
+pub mod tables;
