@@ -1,1 +1,6 @@
+//! AWS adapters for slamail: DynamoDB directory and case store, S3 raw mail, SESv2 mailer.
+//!
+//! [`tables`] creates the DynamoDB tables declared in `infra/template.yaml`, so local
+//! runs and tests use exactly the deployed schema.
 
+pub mod tables;
