@@ -1,1 +1,46 @@
-fn main() {}
+//! Lambda entry point of the designated-contacts admin API; the logic is in the library.
+
+use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use slamail_aws::directory::Directory;
+use slamail_contacts::{Settings, handle};
+use slamail_core::policy::PolicySet;
+use tracing::Instrument;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_current_span(true)
+        .without_time()
+        .init();
+
+    // Misconfiguration must stop the cold start, not surface as 500s on every request.
+    let table = std::env::var("DIRECTORY_TABLE")
+        .map_err(|_| "DIRECTORY_TABLE is not set: the directory table's name is required")?;
+    let settings = Settings::from_env();
+    let policies = PolicySet::builtin()?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), table);
+    tracing::info!(operators_group = %settings.operators_group, "contacts API ready");
+
+    let (directory, policies, settings) = (&directory, &policies, &settings);
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
+            let (request, context) = event.into_parts();
+            let span = tracing::info_span!(
+                "request",
+                request_id = %context.request_id,
+                method = %request.request_context.http.method,
+                path = request.raw_path.as_deref().unwrap_or(""),
+            );
+            Ok::<_, Error>(
+                handle(directory, policies, settings, request)
+                    .instrument(span)
+                    .await,
+            )
+        },
+    ))
+    .await
+}

@@ -3,4 +3,5 @@
 //! [`tables`] creates the DynamoDB tables declared in `infra/template.yaml`, so local
 //! runs and tests use exactly the deployed schema.
 
+pub mod directory;
 pub mod tables;
