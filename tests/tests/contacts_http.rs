@@ -1,6 +1,8 @@
 //! The contacts admin API end to end: API Gateway HTTP API (payload 2.0) events with JWT claims,
 //! through `handle`, against the directory in moto. Starts from the sample directory.
 
+mod support;
+
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use aws_lambda_events::encodings::Body;
 use serde_json::{Value, json};
@@ -28,7 +30,10 @@ enum Who<'a> {
 }
 
 async fn api() -> Api {
-    let client = MotoServer::shared().dynamodb();
+    api_on(MotoServer::shared().dynamodb()).await
+}
+
+async fn api_on(client: aws_sdk_dynamodb::Client) -> Api {
     let table = unique_name("directory");
     create_tables_from_yaml(&client, TEMPLATE_YAML, &[("DirectoryTable", table.as_str())])
         .await
@@ -331,7 +336,8 @@ async fn signing_in_verifies_a_member_and_everything_is_audited() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_admins_racing_for_the_last_slot() {
-    let api = api().await;
+    // One request at a time, like DynamoDB's per-request atomicity (see `support`).
+    let api = api_on(support::serial_dynamodb()).await;
     // A second admin for acme, and two candidates; acme is at 3 of 3, so free one slot.
     for (email, role) in [
         ("zoe@acme.example", "admin"),

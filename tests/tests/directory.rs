@@ -2,6 +2,8 @@
 //! and with extras, the race for the last slot, eligibility, audit, downgrades, the one-query
 //! sender lookup across organisations, and the idempotent import of the sample directory.
 
+mod support;
+
 use std::path::PathBuf;
 
 use slamail_aws::directory::{Directory, MemberChanges, NewMember, NewOrg, OrgChanges};
@@ -31,7 +33,15 @@ fn policies() -> PolicySet {
 }
 
 async fn fresh() -> Directory {
-    let client = MotoServer::shared().dynamodb();
+    on(MotoServer::shared().dynamodb()).await
+}
+
+/// A fresh directory table on the one-request-at-a-time moto (see `support`).
+async fn fresh_serial() -> Directory {
+    on(support::serial_dynamodb()).await
+}
+
+async fn on(client: aws_sdk_dynamodb::Client) -> Directory {
     let table = unique_name("directory");
     create_tables_from_yaml(&client, TEMPLATE_YAML, &[("DirectoryTable", table.as_str())])
         .await
@@ -145,7 +155,7 @@ async fn purchased_extras_add_slots() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_racers_for_the_last_slot_exactly_one_wins() {
-    let dir = fresh().await;
+    let dir = fresh_serial().await;
     let ps = policies();
     let o = new_org(&dir, "race", "activestate", "enterprise", 0).await;
     let first = add(&dir, &o, "first@race.example", Role::Admin, true).await;
@@ -159,8 +169,8 @@ async fn many_racers_for_the_last_slot_exactly_one_wins() {
         .map(|e| {
             let (dir, ps, o) = (dir.clone(), ps.clone(), o.clone());
             tokio::spawn(async move {
-                dir.designate(&Actor::User(email("first@race.example")), &ps, &o, &e)
-                    .await
+                let actor = Actor::User(email("first@race.example"));
+                dir.designate(&actor, &ps, &o, &e).await
             })
         })
         .collect();
