@@ -35,9 +35,13 @@ async fn api() -> Api {
 
 async fn api_on(client: aws_sdk_dynamodb::Client) -> Api {
     let table = unique_name("directory");
-    create_tables_from_yaml(&client, TEMPLATE_YAML, &[("DirectoryTable", table.as_str())])
-        .await
-        .expect("directory table");
+    create_tables_from_yaml(
+        &client,
+        TEMPLATE_YAML,
+        &[("DirectoryTable", table.as_str())],
+    )
+    .await
+    .expect("directory table");
     let dir = Directory::new(client, table);
     let policies = PolicySet::builtin().unwrap();
     let file = read_import(
@@ -94,7 +98,13 @@ fn event(who: Who<'_>, method: &str, path: &str, body: Option<Value>) -> ApiGate
 }
 
 impl Api {
-    async fn call(&self, who: Who<'_>, method: &str, path: &str, body: Option<Value>) -> (i64, Value) {
+    async fn call(
+        &self,
+        who: Who<'_>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (i64, Value) {
         let resp = handle(
             &self.dir,
             &self.policies,
@@ -119,7 +129,9 @@ const OPS: &str = "oncall@vendor.example";
 #[tokio::test]
 async fn identity_comes_only_from_verified_jwt_claims() {
     let api = api().await;
-    let (s, b) = api.call(Who::Nobody, "GET", "/orgs/acme/contacts", None).await;
+    let (s, b) = api
+        .call(Who::Nobody, "GET", "/orgs/acme/contacts", None)
+        .await;
     assert_eq!((s, b["code"].as_str()), (401, Some("no-identity")));
     let (s, b) = api
         .call(Who::Unverified(ALICE), "GET", "/orgs/acme/contacts", None)
@@ -127,7 +139,12 @@ async fn identity_comes_only_from_verified_jwt_claims() {
     assert_eq!((s, b["code"].as_str()), (403, Some("email-not-verified")));
     // Case and brackets in the claim do not matter: addresses are normalised.
     let (s, _) = api
-        .call(Who::User("<ALICE@Acme.Example>"), "GET", "/orgs/acme/contacts", None)
+        .call(
+            Who::User("<ALICE@Acme.Example>"),
+            "GET",
+            "/orgs/acme/contacts",
+            None,
+        )
         .await;
     assert_eq!(s, 200);
 }
@@ -143,16 +160,25 @@ async fn the_authorization_matrix() {
         assert_eq!((s, b["code"].as_str()), (403, Some("forbidden")), "{who}");
         let (s, _) = api.call(Who::User(who), "PUT", designate_carol, None).await;
         assert_eq!(s, 403, "{who}");
-        let (s, _) = api.call(Who::User(who), "GET", "/orgs/acme/members", None).await;
+        let (s, _) = api
+            .call(Who::User(who), "GET", "/orgs/acme/members", None)
+            .await;
         assert_eq!(s, 403, "{who}");
     }
     // The administrator of another organisation is an outsider here.
     let (s, _) = api.call(Who::User(DAVE), "GET", acme_contacts, None).await;
     assert_eq!(s, 403);
-    let (s, _) = api.call(Who::User(DAVE), "PUT", designate_carol, None).await;
+    let (s, _) = api
+        .call(Who::User(DAVE), "PUT", designate_carol, None)
+        .await;
     assert_eq!(s, 403);
     let (s, _) = api
-        .call(Who::User(DAVE), "DELETE", "/orgs/acme/contacts/alice%40acme.example", None)
+        .call(
+            Who::User(DAVE),
+            "DELETE",
+            "/orgs/acme/contacts/alice%40acme.example",
+            None,
+        )
         .await;
     assert_eq!(s, 403);
     // A third party in the organisation cannot act, and cannot be designated.
@@ -165,15 +191,32 @@ async fn the_authorization_matrix() {
         )
         .await;
     assert_eq!(s, 201);
-    let (s, _) = api.call(Who::User("tp@reseller.example"), "PUT", designate_carol, None).await;
+    let (s, _) = api
+        .call(
+            Who::User("tp@reseller.example"),
+            "PUT",
+            designate_carol,
+            None,
+        )
+        .await;
     assert_eq!(s, 403);
     // Free a slot first, so that only eligibility is in question.
     let (s, _) = api
-        .call(Who::User(ALICE), "DELETE", "/orgs/acme/contacts/bob%40acme.example", None)
+        .call(
+            Who::User(ALICE),
+            "DELETE",
+            "/orgs/acme/contacts/bob%40acme.example",
+            None,
+        )
         .await;
     assert_eq!(s, 200);
     let (s, b) = api
-        .call(Who::User(ALICE), "PUT", "/orgs/acme/contacts/tp%40reseller.example", None)
+        .call(
+            Who::User(ALICE),
+            "PUT",
+            "/orgs/acme/contacts/tp%40reseller.example",
+            None,
+        )
         .await;
     assert_eq!((s, b["code"].as_str()), (409, Some("not-eligible")));
     // Admins cannot add outsiders as full members, nor vouch for addresses.
@@ -196,11 +239,18 @@ async fn the_authorization_matrix() {
         .await;
     assert_eq!(s, 403);
     // The admin designates a verified, named member of their own organisation.
-    let (s, b) = api.call(Who::User(ALICE), "PUT", designate_carol, None).await;
+    let (s, b) = api
+        .call(Who::User(ALICE), "PUT", designate_carol, None)
+        .await;
     assert_eq!((s, b["designated"].as_bool()), (200, Some(true)));
     // Commercial terms belong to operators.
     let (s, _) = api
-        .call(Who::User(ALICE), "PATCH", "/orgs/acme", Some(json!({ "extra_contacts": 9 })))
+        .call(
+            Who::User(ALICE),
+            "PATCH",
+            "/orgs/acme",
+            Some(json!({ "extra_contacts": 9 })),
+        )
         .await;
     assert_eq!(s, 403);
     let (s, _) = api
@@ -218,8 +268,10 @@ async fn the_authorization_matrix() {
             Who::Operator(OPS),
             "POST",
             "/orgs",
-            Some(json!({ "id": "umbrella", "name": "Umbrella", "policy": "activestate",
-                         "tier": "Team Organization", "domains": ["umbrella.example"] })),
+            Some(
+                json!({ "id": "umbrella", "name": "Umbrella", "policy": "activestate",
+                         "tier": "Team Organization", "domains": ["umbrella.example"] }),
+            ),
         )
         .await;
     assert_eq!(s, 201, "{b}");
@@ -235,15 +287,27 @@ async fn the_authorization_matrix() {
         .await;
     assert_eq!(s, 201);
     let (s, _) = api
-        .call(Who::Operator(OPS), "PUT", "/orgs/umbrella/contacts/wes%40umbrella.example", None)
+        .call(
+            Who::Operator(OPS),
+            "PUT",
+            "/orgs/umbrella/contacts/wes%40umbrella.example",
+            None,
+        )
         .await;
     assert_eq!(s, 200);
-    let (s, b) = api.call(Who::Operator(OPS), "GET", acme_contacts, None).await;
+    let (s, b) = api
+        .call(Who::Operator(OPS), "GET", acme_contacts, None)
+        .await;
     assert_eq!(s, 200);
     assert_eq!(b["contacts"].as_array().unwrap().len(), 3);
     let (s, b) = api
-        .call(Who::Operator(OPS), "POST", "/orgs", Some(json!({ "id": "umbrella", "name": "U",
-                  "policy": "activestate", "tier": "team" })))
+        .call(
+            Who::Operator(OPS),
+            "POST",
+            "/orgs",
+            Some(json!({ "id": "umbrella", "name": "U",
+                  "policy": "activestate", "tier": "team" })),
+        )
         .await;
     assert_eq!((s, b["code"].as_str()), (409, Some("org-exists")));
 }
@@ -252,7 +316,9 @@ async fn the_authorization_matrix() {
 async fn designated_contacts_are_not_disclosed() {
     let api = api().await;
     // Only acme's admin (and operators) see acme's contacts.
-    let (s, b) = api.call(Who::User(ALICE), "GET", "/orgs/acme/contacts", None).await;
+    let (s, b) = api
+        .call(Who::User(ALICE), "GET", "/orgs/acme/contacts", None)
+        .await;
     assert_eq!(s, 200);
     let listed: Vec<&str> = b["contacts"]
         .as_array()
@@ -261,23 +327,38 @@ async fn designated_contacts_are_not_disclosed() {
         .filter_map(|c| c["email"].as_str())
         .collect();
     assert_eq!(listed, [ALICE, BOB, "grace@contractor.example"]);
-    assert_eq!((b["used"].as_u64(), b["limit"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(
+        (b["used"].as_u64(), b["limit"].as_u64()),
+        (Some(3), Some(3))
+    );
     // A member learns only about themselves.
-    let (s, b) = api.call(Who::User(BOB), "GET", "/orgs/acme/members/me", None).await;
+    let (s, b) = api
+        .call(Who::User(BOB), "GET", "/orgs/acme/members/me", None)
+        .await;
     assert_eq!((s, b["designated"].as_bool()), (200, Some(true)));
     assert!(b.get("contacts").is_none());
-    let (s, b) = api.call(Who::User(CAROL), "GET", "/orgs/acme/members/me", None).await;
+    let (s, b) = api
+        .call(Who::User(CAROL), "GET", "/orgs/acme/members/me", None)
+        .await;
     assert_eq!((s, b["designated"].as_bool()), (200, Some(false)));
-    let (s, b) = api.call(Who::User("grace@contractor.example"), "GET", "/me", None).await;
+    let (s, b) = api
+        .call(Who::User("grace@contractor.example"), "GET", "/me", None)
+        .await;
     assert_eq!(s, 200);
     assert_eq!(b["memberships"].as_array().unwrap().len(), 2);
     // An outsider cannot tell an existing organisation from a missing one.
-    let (s1, b1) = api.call(Who::User(DAVE), "GET", "/orgs/acme/members/me", None).await;
-    let (s2, b2) = api.call(Who::User(DAVE), "GET", "/orgs/no-such-org/contacts", None).await;
+    let (s1, b1) = api
+        .call(Who::User(DAVE), "GET", "/orgs/acme/members/me", None)
+        .await;
+    let (s2, b2) = api
+        .call(Who::User(DAVE), "GET", "/orgs/no-such-org/contacts", None)
+        .await;
     assert_eq!((s1, s2), (403, 403));
     assert_eq!(b1["code"], b2["code"]);
     // Operators do get a 404 for a missing organisation.
-    let (s, b) = api.call(Who::Operator(OPS), "GET", "/orgs/no-such-org", None).await;
+    let (s, b) = api
+        .call(Who::Operator(OPS), "GET", "/orgs/no-such-org", None)
+        .await;
     assert_eq!((s, b["code"].as_str()), (404, Some("unknown-org")));
 }
 
@@ -295,18 +376,27 @@ async fn signing_in_verifies_a_member_and_everything_is_audited() {
         .await;
     assert_eq!((s, b["verified"].as_bool()), (201, Some(false)));
     let (s, _) = api
-        .call(Who::User(ALICE), "DELETE", "/orgs/acme/contacts/bob%40acme.example", None)
+        .call(
+            Who::User(ALICE),
+            "DELETE",
+            "/orgs/acme/contacts/bob%40acme.example",
+            None,
+        )
         .await;
     assert_eq!(s, 200);
     let path = "/orgs/acme/contacts/hank%40acme.example";
     let (s, b) = api.call(Who::User(ALICE), "PUT", path, None).await;
     assert_eq!((s, b["code"].as_str()), (409, Some("not-eligible")), "{b}");
     // Hank signs in with his verified address and asks about himself.
-    let (s, b) = api.call(Who::User(hank), "GET", "/orgs/acme/members/me", None).await;
+    let (s, b) = api
+        .call(Who::User(hank), "GET", "/orgs/acme/members/me", None)
+        .await;
     assert_eq!((s, b["verified"].as_bool()), (200, Some(true)));
     let (s, _) = api.call(Who::User(ALICE), "PUT", path, None).await;
     assert_eq!(s, 200);
-    let (s, b) = api.call(Who::User(ALICE), "GET", "/orgs/acme/audit", None).await;
+    let (s, b) = api
+        .call(Who::User(ALICE), "GET", "/orgs/acme/audit", None)
+        .await;
     assert_eq!(s, 200);
     let entries = b["entries"].as_array().unwrap();
     let tail: Vec<(&str, &str)> = entries
@@ -330,7 +420,9 @@ async fn signing_in_verifies_a_member_and_everything_is_audited() {
     assert_eq!(last["before"]["designated"], false);
     assert_eq!(last["after"]["designated"], true);
     // Members cannot read the audit trail.
-    let (s, _) = api.call(Who::User(hank), "GET", "/orgs/acme/audit", None).await;
+    let (s, _) = api
+        .call(Who::User(hank), "GET", "/orgs/acme/audit", None)
+        .await;
     assert_eq!(s, 403);
 }
 
@@ -355,12 +447,27 @@ async fn two_admins_racing_for_the_last_slot() {
         assert_eq!(s, 201);
     }
     let (s, _) = api
-        .call(Who::User(ALICE), "DELETE", "/orgs/acme/contacts/bob%40acme.example", None)
+        .call(
+            Who::User(ALICE),
+            "DELETE",
+            "/orgs/acme/contacts/bob%40acme.example",
+            None,
+        )
         .await;
     assert_eq!(s, 200);
     let ((s1, b1), (s2, b2)) = tokio::join!(
-        api.call(Who::User(ALICE), "PUT", "/orgs/acme/contacts/c1%40acme.example", None),
-        api.call(Who::User("zoe@acme.example"), "PUT", "/orgs/acme/contacts/c2%40acme.example", None),
+        api.call(
+            Who::User(ALICE),
+            "PUT",
+            "/orgs/acme/contacts/c1%40acme.example",
+            None
+        ),
+        api.call(
+            Who::User("zoe@acme.example"),
+            "PUT",
+            "/orgs/acme/contacts/c2%40acme.example",
+            None
+        ),
     );
     let mut statuses = [s1, s2];
     statuses.sort();
@@ -368,7 +475,10 @@ async fn two_admins_racing_for_the_last_slot() {
     let loser = if s1 == 409 { b1 } else { b2 };
     assert_eq!(loser["code"], "limit-reached");
     assert!(
-        loser["error"].as_str().unwrap().contains("limit reached (3 of 3)"),
+        loser["error"]
+            .as_str()
+            .unwrap()
+            .contains("limit reached (3 of 3)"),
         "{loser}"
     );
 }
@@ -378,41 +488,95 @@ async fn downgrades_over_http_and_input_errors() {
     let api = api().await;
     // acme has 3 designations on enterprise + 1 extra: dropping the extra is refused.
     let (s, b) = api
-        .call(Who::Operator(OPS), "PATCH", "/orgs/acme", Some(json!({ "extra_contacts": 0 })))
+        .call(
+            Who::Operator(OPS),
+            "PATCH",
+            "/orgs/acme",
+            Some(json!({ "extra_contacts": 0 })),
+        )
         .await;
     assert_eq!((s, b["code"].as_str()), (409, Some("over-limit")), "{b}");
     let (s, b) = api
-        .call(Who::Operator(OPS), "PATCH", "/orgs/globex", Some(json!({ "tier": "enterprise" })))
+        .call(
+            Who::Operator(OPS),
+            "PATCH",
+            "/orgs/globex",
+            Some(json!({ "tier": "enterprise" })),
+        )
         .await;
     assert_eq!((s, b["contacts"]["limit"].as_u64()), (200, Some(2)));
     let (s, b) = api.call(Who::User(DAVE), "GET", "/me", None).await;
-    assert_eq!((s, b["memberships"][0]["tier"].as_str()), (200, Some("enterprise")));
+    assert_eq!(
+        (s, b["memberships"][0]["tier"].as_str()),
+        (200, Some("enterprise"))
+    );
 
     let cases = [
         ("GET", "/orgs/Not_Valid!/contacts", None, 400, "bad-request"),
-        ("PUT", "/orgs/acme/contacts/not-an-email", None, 400, "bad-request"),
-        ("POST", "/orgs/acme/members", Some(json!({ "email": "x@acme.example", "bogus": 1 })), 400, "bad-request"),
+        (
+            "PUT",
+            "/orgs/acme/contacts/not-an-email",
+            None,
+            400,
+            "bad-request",
+        ),
+        (
+            "POST",
+            "/orgs/acme/members",
+            Some(json!({ "email": "x@acme.example", "bogus": 1 })),
+            400,
+            "bad-request",
+        ),
         ("POST", "/orgs/acme/members", None, 400, "bad-request"),
-        ("PATCH", "/orgs/acme", Some(json!({ "tier": "platinum" })), 400, "invalid"),
+        (
+            "PATCH",
+            "/orgs/acme",
+            Some(json!({ "tier": "platinum" })),
+            400,
+            "invalid",
+        ),
         ("PATCH", "/orgs/acme", Some(json!({})), 400, "bad-request"),
         ("GET", "/nowhere", None, 404, "no-route"),
-        ("POST", "/orgs/acme/contacts", None, 405, "method-not-allowed"),
-        ("DELETE", "/orgs/acme/members/nobody%40acme.example", None, 404, "not-a-member"),
-        ("DELETE", "/orgs/acme/contacts/carol%40acme.example", None, 409, "not-designated"),
-        ("PUT", "/orgs/acme/contacts/alice%40acme.example", None, 409, "already-designated"),
+        (
+            "POST",
+            "/orgs/acme/contacts",
+            None,
+            405,
+            "method-not-allowed",
+        ),
+        (
+            "DELETE",
+            "/orgs/acme/members/nobody%40acme.example",
+            None,
+            404,
+            "not-a-member",
+        ),
+        (
+            "DELETE",
+            "/orgs/acme/contacts/carol%40acme.example",
+            None,
+            409,
+            "not-designated",
+        ),
+        (
+            "PUT",
+            "/orgs/acme/contacts/alice%40acme.example",
+            None,
+            409,
+            "already-designated",
+        ),
     ];
     for (method, path, body, status, code) in cases {
         let (s, b) = api.call(Who::Operator(OPS), method, path, body).await;
-        assert_eq!((s, b["code"].as_str()), (status, Some(code)), "{method} {path}: {b}");
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {b}"
+        );
         assert!(b["error"].as_str().is_some_and(|e| !e.is_empty()));
     }
     // A base64 body (API Gateway sends one for some content types) is decoded.
-    let mut req = event(
-        Who::Operator(OPS),
-        "POST",
-        "/orgs/acme/members",
-        None,
-    );
+    let mut req = event(Who::Operator(OPS), "POST", "/orgs/acme/members", None);
     req.body = Some("eyJlbWFpbCI6ICJiNjRAYWNtZS5leGFtcGxlIiwgIm5hbWUiOiAiQiJ9".into());
     req.is_base64_encoded = true;
     let resp = handle(&api.dir, &api.policies, &api.settings, req).await;

@@ -43,9 +43,13 @@ async fn fresh_serial() -> Directory {
 
 async fn on(client: aws_sdk_dynamodb::Client) -> Directory {
     let table = unique_name("directory");
-    create_tables_from_yaml(&client, TEMPLATE_YAML, &[("DirectoryTable", table.as_str())])
-        .await
-        .expect("directory table");
+    create_tables_from_yaml(
+        &client,
+        TEMPLATE_YAML,
+        &[("DirectoryTable", table.as_str())],
+    )
+    .await
+    .expect("directory table");
     Directory::new(client, table)
 }
 
@@ -200,11 +204,24 @@ async fn only_verified_named_members_can_be_designated() {
     let o = new_org(&dir, "elig", "alectrona", "standard", 0).await;
     let code = |r: Result<_, DirectoryError>| r.map(|_| ()).unwrap_err().code();
 
-    let third = add(&dir, &o, "consultant@elsewhere.example", Role::ThirdParty, true).await;
-    assert_eq!(code(dir.designate(&ops(), &ps, &o, &third).await), "not-eligible");
+    let third = add(
+        &dir,
+        &o,
+        "consultant@elsewhere.example",
+        Role::ThirdParty,
+        true,
+    )
+    .await;
+    assert_eq!(
+        code(dir.designate(&ops(), &ps, &o, &third).await),
+        "not-eligible"
+    );
 
     let unverified = add(&dir, &o, "new@elig.example", Role::Member, false).await;
-    assert_eq!(code(dir.designate(&ops(), &ps, &o, &unverified).await), "not-eligible");
+    assert_eq!(
+        code(dir.designate(&ops(), &ps, &o, &unverified).await),
+        "not-eligible"
+    );
     assert!(dir.mark_verified(&o, &unverified).await.unwrap());
     assert!(!dir.mark_verified(&o, &unverified).await.unwrap());
     dir.designate(&ops(), &ps, &o, &unverified).await.unwrap();
@@ -227,11 +244,20 @@ async fn only_verified_named_members_can_be_designated() {
     )
     .await
     .unwrap();
-    assert_eq!(code(dir.designate(&ops(), &ps, &o, &nameless).await), "not-eligible");
+    assert_eq!(
+        code(dir.designate(&ops(), &ps, &o, &nameless).await),
+        "not-eligible"
+    );
 
     let stranger = email("stranger@elig.example");
-    assert_eq!(code(dir.designate(&ops(), &ps, &o, &stranger).await), "not-a-member");
-    assert_eq!(code(dir.remove_contact(&ops(), &o, &third).await), "not-designated");
+    assert_eq!(
+        code(dir.designate(&ops(), &ps, &o, &stranger).await),
+        "not-a-member"
+    );
+    assert_eq!(
+        code(dir.remove_contact(&ops(), &o, &third).await),
+        "not-designated"
+    );
     assert_eq!(
         code(dir.designate(&ops(), &ps, &org("nope"), &third).await),
         "unknown-org"
@@ -386,10 +412,7 @@ async fn a_downgrade_below_current_designations_is_refused() {
     )
     .await
     .unwrap();
-    let m = dir
-        .memberships_of(&email("p0@down.example"))
-        .await
-        .unwrap();
+    let m = dir.memberships_of(&email("p0@down.example")).await.unwrap();
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].tier.as_str(), "team");
     assert!(m[0].designated);

@@ -9,7 +9,7 @@
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -38,6 +38,8 @@ struct Serial {
     endpoint: String,
     // Held for the life of the process: closing it stops the server.
     _stdin: Mutex<ChildStdin>,
+    // Never waited for: the server outlives every test and stops with the process.
+    _child: Mutex<Child>,
 }
 
 fn serial() -> &'static Serial {
@@ -73,6 +75,7 @@ fn serial() -> &'static Serial {
         Serial {
             endpoint: format!("http://127.0.0.1:{port}"),
             _stdin: Mutex::new(stdin),
+            _child: Mutex::new(child),
         }
     })
 }
