@@ -506,3 +506,125 @@ async fn the_sample_directory_imports_idempotently_and_the_highest_tier_wins() {
     let orgs = dir.list_orgs().await.unwrap();
     assert_eq!(orgs.len(), 5);
 }
+
+#[tokio::test]
+async fn operator_commands() {
+    use slamail_cli::directory::{
+        ContactCommand, MemberCommand, OrgCommand, contact_command, member_command, org_command,
+    };
+    let dir = fresh().await;
+    let ps = policies();
+    let jo = Actor::Operator("jo".into());
+    let out = org_command(
+        &dir,
+        &ps,
+        &jo,
+        OrgCommand::Create {
+            org: org("wayne"),
+            name: "Wayne Enterprises".into(),
+            policy: PolicyId::parse("activestate").unwrap(),
+            tier: "team".into(),
+            extra_contacts: 0,
+            domains: vec!["wayne.example".into()],
+        },
+    )
+    .await
+    .unwrap();
+    assert!(out.contains("contacts 0 of 1"), "{out}");
+    let out = member_command(
+        &dir,
+        &jo,
+        MemberCommand::Add {
+            org: org("wayne"),
+            email: email("bruce@wayne.example"),
+            name: Some("Bruce".into()),
+            role: Role::Admin,
+            verified: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(out.contains("as admin"), "{out}");
+    let designate = || ContactCommand::Designate {
+        org: org("wayne"),
+        email: email("bruce@wayne.example"),
+    };
+    contact_command(&dir, &ps, &jo, designate()).await.unwrap();
+    let err = contact_command(&dir, &ps, &jo, designate())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already"), "{err}");
+    let out = contact_command(
+        &dir,
+        &ps,
+        &jo,
+        ContactCommand::List {
+            org: org("wayne"),
+            json: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        out.contains("1 of 1") && out.contains("bruce@wayne.example"),
+        "{out}"
+    );
+    let err = org_command(
+        &dir,
+        &ps,
+        &jo,
+        OrgCommand::Update {
+            org: org("wayne"),
+            name: None,
+            policy: None,
+            tier: Some("free".into()),
+            extra_contacts: None,
+            domains: vec![],
+            clear_domains: false,
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("remove 1 first"), "{err}");
+    let out = org_command(
+        &dir,
+        &ps,
+        &jo,
+        OrgCommand::Show {
+            org: org("wayne"),
+            json: true,
+        },
+    )
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["contacts"]["used"], 1);
+    assert_eq!(v["members"][0]["designated"], true);
+    member_command(
+        &dir,
+        &jo,
+        MemberCommand::Remove {
+            org: org("wayne"),
+            email: email("bruce@wayne.example"),
+        },
+    )
+    .await
+    .unwrap();
+    let out = org_command(
+        &dir,
+        &ps,
+        &jo,
+        OrgCommand::Audit {
+            org: org("wayne"),
+            json: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert!(out.lines().all(|l| l.contains("operator:jo")), "{out}");
+    let out = org_command(&dir, &ps, &jo, OrgCommand::List { json: false })
+        .await
+        .unwrap();
+    assert!(out.contains("wayne") && out.contains("0 of 1"), "{out}");
+}
