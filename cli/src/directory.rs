@@ -862,17 +862,6 @@ mod tests {
 
         let cli = Cli::try_parse_from([
             "slamail",
-            "--",
-            "member",
-            "add",
-            "acme",
-            "Bob@Acme.example",
-            "--role",
-            "third party",
-        ]);
-        assert!(cli.is_err(), "-- before the subcommand is not a command");
-        let cli = Cli::try_parse_from([
-            "slamail",
             "member",
             "add",
             "acme",
