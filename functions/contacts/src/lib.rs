@@ -231,7 +231,6 @@ async fn route(
     };
     match (method, segs.as_slice()) {
         (Method::GET, ["me"]) => api.my_memberships().await,
-        (Method::GET, ["orgs"]) => api.list_orgs().await,
         (Method::POST, ["orgs"]) => api.create_org(body(req)?).await,
         (Method::GET, ["orgs", org]) => api.show_org(&org_id(org)?).await,
         (Method::PATCH, ["orgs", org]) => api.update_org(&org_id(org)?, body(req)?).await,
@@ -424,13 +423,6 @@ impl Api<'_> {
             200,
             json!({ "email": self.caller.email, "memberships": all }),
         ))
-    }
-
-    async fn list_orgs(&self) -> Reply {
-        self.operator_only(Action::CreateOrg)?;
-        let orgs = self.dir.list_orgs().await?;
-        let views: Vec<Value> = orgs.iter().map(|o| self.org_view(o)).collect();
-        Ok((200, json!({ "orgs": views })))
     }
 
     async fn create_org(&self, b: CreateOrgBody) -> Reply {
