@@ -50,7 +50,8 @@ pub struct Target {
     /// The directory table's name.
     #[arg(long, env = "DIRECTORY_TABLE", global = true)]
     pub table: Option<String>,
-    /// Who to record in the audit trail (default: $USER); recorded as `operator:<actor>`.
+    /// Who to record in the audit trail (default: $USER or $LOGNAME); recorded as
+    /// `operator:<actor>`.
     #[arg(long, global = true)]
     pub actor: Option<String>,
 }
@@ -61,17 +62,22 @@ impl Target {
             .actor
             .clone()
             .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string());
         Actor::Operator(name)
     }
 
     async fn open(&self) -> Result<Directory, DirectoryCliError> {
-        let table = self.table.clone().ok_or_else(|| {
-            DirectoryCliError::Input(
-                "no directory table: pass --table or set DIRECTORY_TABLE".into(),
-            )
-        })?;
+        let table = self
+            .table
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                DirectoryCliError::Input(
+                    "no directory table: pass --table or set DIRECTORY_TABLE".into(),
+                )
+            })?;
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         Ok(Directory::new(aws_sdk_dynamodb::Client::new(&sdk), table))
     }
@@ -691,8 +697,8 @@ async fn import_org(
     report: &mut ImportReport,
 ) -> Result<(), DirectoryError> {
     let id = &o.id;
-    let existing = match dir.org(id).await? {
-        Some(existing) => existing,
+    let (existing, created) = match dir.org(id).await? {
+        Some(existing) => (existing, false),
         None => {
             let created = dir
                 .create_org(
@@ -712,7 +718,7 @@ async fn import_org(
                 "{id}: organisation created ({} {})",
                 created.policy, created.tier
             ));
-            created
+            (created, true)
         }
     };
 
@@ -739,7 +745,9 @@ async fn import_org(
         domains: (existing.domains != wanted_domains).then_some(wanted_domains),
     };
     if changes.is_empty() {
-        report.unchanged += 1;
+        if !created {
+            report.unchanged += 1;
+        }
     } else {
         let updated = dir.update_org(actor, ps, id, &changes).await?;
         report.did(format!(
