@@ -582,3 +582,104 @@ async fn downgrades_over_http_and_input_errors() {
     let resp = handle(&api.dir, &api.policies, &api.settings, req).await;
     assert_eq!(resp.status_code, 201);
 }
+
+#[tokio::test]
+async fn an_admin_designates_themselves_and_manages_members() {
+    let api = api().await;
+    let ann = "ann@initrode.example";
+    let (s, _) = api
+        .call(
+            Who::Operator(OPS),
+            "POST",
+            "/orgs",
+            Some(
+                json!({ "id": "initrode", "name": "Initrode", "policy": "scalr",
+                         "tier": "business", "domains": ["initrode.example"] }),
+            ),
+        )
+        .await;
+    assert_eq!(s, 201);
+    // The operator adds the admin without vouching for the address.
+    let (s, b) = api
+        .call(
+            Who::Operator(OPS),
+            "POST",
+            "/orgs/initrode/members",
+            Some(json!({ "email": ann, "name": "Ann", "role": "admin" })),
+        )
+        .await;
+    assert_eq!((s, b["verified"].as_bool()), (201, Some(false)));
+    // Her own signed-in call verifies her, so she may designate herself.
+    let (s, b) = api
+        .call(
+            Who::User(ann),
+            "PUT",
+            "/orgs/initrode/contacts/ann%40initrode.example",
+            None,
+        )
+        .await;
+    assert_eq!((s, b["designated"].as_bool()), (200, Some(true)), "{b}");
+    // She renames a member and makes them an admin; she cannot vouch for addresses.
+    let (s, _) = api
+        .call(
+            Who::User(ann),
+            "POST",
+            "/orgs/initrode/members",
+            Some(json!({ "email": "ben@initrode.example" })),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let ben = "/orgs/initrode/members/ben%40initrode.example";
+    let (s, b) = api
+        .call(
+            Who::User(ann),
+            "PATCH",
+            ben,
+            Some(json!({ "name": "Ben Ito", "role": "admin" })),
+        )
+        .await;
+    assert_eq!(
+        (s, b["name"].as_str(), b["role"].as_str()),
+        (200, Some("Ben Ito"), Some("admin"))
+    );
+    let (s, _) = api
+        .call(
+            Who::User(ann),
+            "PATCH",
+            ben,
+            Some(json!({ "verified": true })),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // A designated contact cannot be turned into a third party.
+    let (s, b) = api
+        .call(
+            Who::User(ann),
+            "PATCH",
+            "/orgs/initrode/members/ann%40initrode.example",
+            Some(json!({ "role": "third-party" })),
+        )
+        .await;
+    assert_eq!((s, b["code"].as_str()), (400, Some("invalid")));
+    // Removing a designated member frees the slot.
+    let (s, _) = api
+        .call(
+            Who::User(ann),
+            "DELETE",
+            "/orgs/initrode/members/ann%40initrode.example",
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, b) = api
+        .call(Who::Operator(OPS), "GET", "/orgs/initrode", None)
+        .await;
+    assert_eq!(
+        (
+            s,
+            b["contacts"]["used"].as_u64(),
+            b["contacts"]["limit"].as_u64()
+        ),
+        (200, Some(0), Some(3))
+    );
+}
