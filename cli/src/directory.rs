@@ -505,7 +505,10 @@ pub async fn contact_command(
     match command {
         ContactCommand::Designate { org, email } => {
             let m = dir.designate(actor, ps, &org, &email).await?;
-            Ok(format!("{} is now a designated contact of {}", m.email, m.org))
+            Ok(format!(
+                "{} is now a designated contact of {}",
+                m.email, m.org
+            ))
         }
         ContactCommand::Remove { org, email } => {
             let m = dir.remove_contact(actor, &org, &email).await?;
@@ -590,9 +593,8 @@ fn default_role() -> Role {
 
 /// Parses a directory file, TOML or JSON by its extension.
 pub fn read_import(path: &Path) -> Result<ImportFile, DirectoryCliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        DirectoryCliError::Input(format!("cannot read {}: {e}", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| DirectoryCliError::Input(format!("cannot read {}: {e}", path.display())))?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
