@@ -42,6 +42,21 @@ struct Env {
     bucket: String,
 }
 
+impl Env {
+    /// Raw auto-replies this environment sent for a case. The moto server is shared and case
+    /// numbers restart in every environment's table, so replies are told apart by the
+    /// environment's own Message-ID domain.
+    fn sent_for(&self, case_id: &str) -> Vec<String> {
+        let domain = format!("@{}>", self.intake.config.message_id_domain);
+        MotoServer::shared()
+            .sent_emails()
+            .expect("moto sent mail")
+            .into_iter()
+            .filter(|raw| raw.contains(&format!("[{case_id}]")) && raw.contains(&domain))
+            .collect()
+    }
+}
+
 /// Fresh tables, bucket and SES identities (unique names: the moto server is shared), the sample
 /// directory imported.
 async fn env() -> Env {
@@ -78,7 +93,7 @@ async fn env() -> Env {
         IntakeConfig {
             raw_bucket: bucket.clone(),
             raw_prefix: "inbound/".to_string(),
-            message_id_domain: "slamail.test".to_string(),
+            message_id_domain: format!("{}.test", unique_name("m")),
             rate_limits: Default::default(),
             lease_secs: 900,
         },
@@ -87,12 +102,16 @@ async fn env() -> Env {
         &directory,
         None,
     );
-    slamail_aws::directory::import::import_file(
+    let plan = slamail_cli::directory::read_import(&samples().join("directory.toml"))
+        .expect("sample directory file");
+    slamail_cli::directory::import(
         &intake.directory,
-        &samples().join("directory.toml"),
-        "operator:test",
+        &intake.policies,
+        &slamail_core::directory::Actor::Operator("test".to_string()),
+        &plan,
     )
     .await
+    .into_result()
     .expect("sample directory");
     Env { intake, bucket }
 }
@@ -133,16 +152,6 @@ async fn deliver(
 fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{path:?}: {e}")))
         .unwrap_or_else(|e| panic!("{path:?}: {e}"))
-}
-
-/// Raw auto-replies moto recorded for a case.
-fn sent_for(case_id: &str) -> Vec<String> {
-    MotoServer::shared()
-        .sent_emails()
-        .expect("moto sent mail")
-        .into_iter()
-        .filter(|raw| raw.contains(&format!("[{case_id}]")))
-        .collect()
 }
 
 /// The decoded text body of a sent message.
@@ -225,7 +234,7 @@ async fn every_sample_scenario() {
             s.deadline.as_deref().unwrap_or("none"),
         );
         check("queue", &stored.queue, &s.queue);
-        let sent = sent_for(case.case_id.as_str());
+        let sent = env.sent_for(case.case_id.as_str());
         match (&stored.reply, s.reply.as_str()) {
             (ReplyOutcome::Sent { .. }, "sent") => {
                 if sent.len() != 1 {
@@ -330,7 +339,7 @@ async fn duplicate_delivery_makes_one_case_and_one_reply() {
         "{:?}",
         second[0].outcome
     );
-    assert_eq!(sent_for(case.case_id.as_str()).len(), 1);
+    assert_eq!(env.sent_for(case.case_id.as_str()).len(), 1);
     let messages = env
         .intake
         .cases
@@ -384,7 +393,7 @@ async fn concurrent_duplicate_deliveries_make_one_case_and_one_reply() {
     // Lambda's retry of a busy delivery finds the message done.
     let retry = env.intake.handle_event(&event).await.expect("retry");
     assert!(matches!(retry[0].outcome, Outcome::Duplicate { .. }));
-    assert_eq!(sent_for(created[0].as_str()).len(), 1);
+    assert_eq!(env.sent_for(created[0].as_str()).len(), 1);
 }
 
 fn corpus_files() -> Vec<PathBuf> {

@@ -5,7 +5,7 @@
 //! | item | pk | sk | notes |
 //! |---|---|---|---|
 //! | inbound message | `INBOUND#<ses message id>` | `INBOUND` | processing state: claim lease, case id, reply state |
-//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due` feed GSI `by-queue-due` while open |
+//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` feed GSI `by-queue-due` (cases without a deadline stay out of it) |
 //! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
 //! | Message-ID index | `MSGID#<message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids) |
 //! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
@@ -331,12 +331,6 @@ impl CaseStore {
             serde_dynamo::to_item(case).map_err(|e| self.err("serialise case", e))?;
         case_item.insert("pk".into(), s(&pk));
         case_item.insert("sk".into(), s("CASE"));
-        // Only open cases with a deadline appear in the queue/due index (sparse GSI).
-        if let Some(due) = &case.due_utc {
-            case_item.insert("due".into(), s(due));
-        } else {
-            case_item.remove("due");
-        }
         let mut msg_item: HashMap<String, AttributeValue> =
             serde_dynamo::to_item(message).map_err(|e| self.err("serialise message", e))?;
         msg_item.insert("pk".into(), s(&pk));
