@@ -49,6 +49,9 @@ pub(super) struct Frame {
     uniform: bool,
     /// The offset at `end`: the right guess for the next day's frame.
     pub(super) end_offset: i32,
+    /// For a uniform frame, the offset is known to be `end_offset` from 26 hours before `start`
+    /// up to this timestamp, which lets the next frames confirm themselves with one probe.
+    verified_until: i64,
 }
 
 impl Frame {
@@ -71,6 +74,7 @@ impl Frame {
                         end,
                         uniform: true,
                         end_offset: hint,
+                        verified_until: end.timestamp() + UNIFORM_MARGIN_AFTER_SECONDS,
                     });
                 }
             }
@@ -83,7 +87,33 @@ impl Frame {
             end,
             uniform: false,
             end_offset: offset_at(zone, end),
+            verified_until: i64::MIN,
         })
+    }
+
+    /// The frame of a later `date`. While this frame is uniform and the new day's checks lie
+    /// within one probe stride of what is already verified, a single probe confirms the new day:
+    /// the offset cannot change and change back between two probes that close.
+    pub(super) fn following(&self, zone: Tz, date: NaiveDate) -> Option<Self> {
+        if self.uniform && date > self.date {
+            let days = (date - self.date).num_days();
+            let start = self.start.checked_add_signed(TimeDelta::days(days))?;
+            let end = start.checked_add_signed(TimeDelta::days(1))?;
+            let probe = end.timestamp() + UNIFORM_MARGIN_AFTER_SECONDS;
+            if probe - self.verified_until <= PROBE_STRIDE_SECONDS
+                && offset_at_timestamp(zone, probe) == Some(self.end_offset)
+            {
+                return Some(Self {
+                    date,
+                    start,
+                    end,
+                    uniform: true,
+                    end_offset: self.end_offset,
+                    verified_until: probe,
+                });
+            }
+        }
+        Self::new(zone, date, self.end_offset)
     }
 
     /// The instant of a wall time of this day (minute 1440 is the next midnight), kept inside the
@@ -101,6 +131,18 @@ impl Frame {
             Some(local) => resolve_local(zone, local).clamp(self.start, self.end),
             None => self.end,
         }
+    }
+
+    /// The instant of wall time `time` on this day, resolved like [`resolve_local`] (not clipped
+    /// to the frame: a skipped time may resolve into the next day).
+    pub(super) fn at_time(&self, zone: Tz, time: NaiveTime) -> DateTime<Utc> {
+        let since_midnight = time - NaiveTime::MIN;
+        if self.uniform
+            && let Some(t) = self.start.checked_add_signed(since_midnight)
+        {
+            return t;
+        }
+        resolve_local(zone, self.date.and_time(time))
     }
 
     /// The day's open time in real time, as disjoint, increasing, non-empty `[start, end)` spans.
