@@ -113,7 +113,13 @@ impl Frame {
                 });
             }
         }
-        Self::new(zone, date, self.end_offset)
+        // Far from this frame the offset may well differ (summer vs winter); guessing it from the
+        // new day itself keeps that day on the fast path.
+        let guess = FixedOffset::east_opt(self.end_offset)
+            .and_then(|fixed| date.and_time(NaiveTime::MIN).checked_sub_offset(fixed))
+            .and_then(|midnight| offset_at_timestamp(zone, midnight.and_utc().timestamp()))
+            .unwrap_or(self.end_offset);
+        Self::new(zone, date, guess)
     }
 
     /// The instant of a wall time of this day (minute 1440 is the next midnight), kept inside the
