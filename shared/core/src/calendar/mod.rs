@@ -402,11 +402,9 @@ impl BusinessCalendar {
 
         let week = TimeDelta::minutes(i64::from(self.hours.week_minutes()));
         let mut day = frame.date;
-        // After a skip there is no frame of the previous day to chain from.
-        let mut chained = true;
         loop {
             // Leave at least a week to the exact walk below, which is what finds the instant.
-            if remaining >= week * 2 {
+            if !week.is_zero() && remaining >= week * 2 {
                 let weeks = remaining.num_seconds() / week.num_seconds() - 1;
                 let from = day.succ_opt()?;
                 let to =
@@ -417,17 +415,11 @@ impl BusinessCalendar {
                 if open < remaining {
                     remaining -= open;
                     day = to.pred_opt()?;
-                    chained = false;
                     continue;
                 }
             }
             day = self.next_business_day(day)?;
-            frame = if chained {
-                frame.following(self.zone, day)?
-            } else {
-                Frame::new(self.zone, day, frame.end_offset)?
-            };
-            chained = true;
+            frame = frame.following(self.zone, day)?;
             for (span_start, span_end) in self.spans(&frame) {
                 if let Some(deadline) = self.consume(&frame, span_start, span_end, &mut remaining) {
                     return deadline;
