@@ -653,9 +653,7 @@ impl BusinessCalendar {
         }
         self.for_each_closed_date(from, to, |d| seconds -= self.hours.day_seconds(d));
 
-        // Only a day containing a clock change differs from its nominal hours. A change at `at`
-        // moves the wall times from `at + max(offset before, offset after)` on, so it belongs
-        // to the day holding the instant just before that wall time.
+        // Only a day containing a clock change can differ from its nominal hours.
         let margin = TimeDelta::days(2);
         let lo = from
             .and_time(NaiveTime::MIN)
@@ -666,14 +664,7 @@ impl BusinessCalendar {
             .and_utc()
             .checked_add_signed(margin)?;
         let mut last_corrected = None;
-        zone::for_each_transition(self.zone, lo, hi, |at, before, after| {
-            let Some(threshold) = at
-                .naive_utc()
-                .checked_add_signed(TimeDelta::seconds(i64::from(before.max(after)) - 1))
-            else {
-                return;
-            };
-            let day = threshold.date();
+        zone::for_each_transition_day(self.zone, lo, hi, |day, after| {
             if day < from || day >= to || last_corrected == Some(day) || !self.is_business_day(day)
             {
                 return;

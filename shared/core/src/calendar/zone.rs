@@ -193,12 +193,18 @@ impl Iterator for Spans<'_> {
     }
 }
 
-/// Calls `f(at, offset_before, offset_after)` for every offset change in `[from, to)`.
-pub(super) fn for_each_transition(
+/// Calls `f(day, offset_after)` for every offset change in `[from, to)`, with the local day
+/// whose wall times it moves.
+///
+/// A change at instant `at` moves every wall time from `at + max(offset before, offset after)`
+/// on (earlier ones resolve with the old offset: before the change, inside a gap, or as the
+/// earlier of two repeated instants), so it belongs to the day holding the second before that
+/// wall time. The search stops as soon as that day is certain rather than at the exact second.
+pub(super) fn for_each_transition_day(
     zone: Tz,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    mut f: impl FnMut(DateTime<Utc>, i32, i32),
+    mut f: impl FnMut(NaiveDate, i32),
 ) {
     let (mut lo, end) = (from.timestamp(), to.timestamp());
     let Some(mut lo_offset) = offset_at_timestamp(zone, lo) else {
@@ -210,9 +216,13 @@ pub(super) fn for_each_transition(
             return;
         };
         if hi_offset != lo_offset {
-            // Exactly one change lies in (lo, hi]; find its first second.
+            // Exactly one change lies in (a, b]; the day of its last unmoved second is wanted.
+            let shift = i64::from(lo_offset.max(hi_offset)) - 1;
+            let day_of = |second: i64| {
+                DateTime::from_timestamp(second.saturating_add(shift), 0).map(|t| t.date_naive())
+            };
             let (mut a, mut b) = (lo, hi);
-            while b - a > 1 {
+            while b - a > 1 && day_of(a + 1) != day_of(b) {
                 let mid = a + (b - a) / 2;
                 if offset_at_timestamp(zone, mid) == Some(lo_offset) {
                     a = mid;
@@ -220,8 +230,8 @@ pub(super) fn for_each_transition(
                     b = mid;
                 }
             }
-            if let Some(at) = DateTime::from_timestamp(b, 0) {
-                f(at, lo_offset, hi_offset);
+            if let Some(day) = day_of(b) {
+                f(day, hi_offset);
             }
         }
         lo = hi;
