@@ -283,7 +283,7 @@ pub struct ClosedDate {
 }
 
 /// One time zone, weekly opening hours and closed dates. Immutable once built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusinessCalendar {
     zone: Tz,
     hours: WeeklyHours,

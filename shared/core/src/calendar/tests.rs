@@ -877,6 +877,10 @@ fn reference_add_days(
     days: u32,
 ) -> Option<DateTime<Utc>> {
     let start = cal.next_opening(received)?;
+    if days == 0 {
+        // Re-resolving the start's wall time could pick the other of two repeated instants.
+        return Some(start);
+    }
     let zone = cal.zone();
     let local = start.with_timezone(&zone).naive_local();
     let mut d = local.date();
