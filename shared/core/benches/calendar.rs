@@ -77,6 +77,19 @@ fn bench(c: &mut Criterion) {
     c.bench_function("always_open_duration_one_year", |b| {
         b.iter(|| always.business_duration_between(black_box(received), black_box(year_end)))
     });
+    c.bench_function("closed_dates_of_a_year", |b| {
+        b.iter(|| cal.closed_dates(black_box(2027)))
+    });
+    // What the shared holiday cache costs to build, once per process.
+    c.bench_function("federal_holidays_1900_to_2299", |b| {
+        b.iter(|| {
+            (1900..=2299)
+                .map(|year| {
+                    slamail_core::calendar::holidays::us_federal_observed(black_box(year)).len()
+                })
+                .sum::<usize>()
+        })
+    });
 }
 
 criterion_group!(benches, bench);
