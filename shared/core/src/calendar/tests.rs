@@ -652,6 +652,24 @@ fn opening_boundaries_are_half_open() {
     assert_eq!(cal.add_business_days(inside, 0), Some(inside));
 }
 
+/// Found by proptest: a clock starting in the second 01:00 of a fall-back night.
+#[test]
+fn zero_days_at_a_repeated_hour() {
+    let always = BusinessCalendar::always_open(LA);
+    let received = DateTime::parse_from_rfc3339("2024-11-03T09:00:00Z")
+        .expect("literal")
+        .with_timezone(&Utc);
+    assert_eq!(shown(LA, received), "Sun 2024-11-03 01:00 PST");
+    assert_eq!(always.add_business_days(received, 0), Some(received));
+    assert_eq!(
+        always
+            .add_business_days(received, 1)
+            .map(|t| shown(LA, t))
+            .as_deref(),
+        Some("Mon 2024-11-04 01:00 PST")
+    );
+}
+
 #[test]
 fn never_open_calendar() {
     let closed = BusinessCalendar::new(
@@ -945,7 +963,13 @@ fn instants() -> impl Strategy<Value = DateTime<Utc>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // Failures are kept as named unit tests (see `zero_days_at_a_repeated_hour`) rather than in a
+    // regressions file outside this module.
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn business_minutes_properties(
