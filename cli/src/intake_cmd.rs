@@ -370,8 +370,8 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
     let _ = writeln!(out, "Directory: {imported}\n");
     let _ = writeln!(
         out,
-        "{:<30} {:<17} {:<11} {:<24} {:<9} {:<27} {:<18} {}",
-        "message", "case", "tier", "reason", "severity", "deadline", "queue", "auto-reply"
+        "{:<30} {:<17} {:<11} {:<24} {:<9} {:<27} {:<18} auto-reply",
+        "message", "case", "tier", "reason", "severity", "deadline", "queue"
     );
     for (name, p) in &rows {
         match &p.outcome {
