@@ -1,6 +1,7 @@
 //! `slamail`: the operator CLI. Thin: parses arguments, calls the same core and adapters the
 //! Lambda functions use, prints text or `--json` for scripts.
 
+mod intake_cmd;
 mod policy_cmd;
 
 use std::process::ExitCode;
@@ -15,6 +16,15 @@ pub enum CliError {
     /// Something outside failed (AWS, the file system). Exit code 1.
     #[error("{0}")]
     Runtime(String),
+}
+
+impl From<slamail_cli::directory::DirectoryCliError> for CliError {
+    fn from(e: slamail_cli::directory::DirectoryCliError) -> Self {
+        match e {
+            slamail_cli::directory::DirectoryCliError::Input(m) => Self::Input(m),
+            slamail_cli::directory::DirectoryCliError::Runtime(m) => Self::Runtime(m),
+        }
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -39,15 +49,44 @@ enum Command {
     Holidays(policy_cmd::HolidaysArgs),
     /// The security-fix dates for a CVSS score from its date of public disclosure.
     Security(policy_cmd::SecurityArgs),
+    /// Process local .eml files (or re-process a stored message) through the real intake
+    /// handler, against the configured AWS endpoint.
+    Process(intake_cmd::ProcessArgs),
+    /// Organisations: create, update, show, list (operators).
+    Org(slamail_cli::directory::OrgArgs),
+    /// Members of an organisation: add, remove, list.
+    Member(slamail_cli::directory::MemberArgs),
+    /// Designated contacts: designate, remove, list.
+    Contact(slamail_cli::directory::ContactArgs),
+    /// The whole directory: import organisations, members and designations from a file.
+    Directory(slamail_cli::directory::DirectoryArgs),
+    /// The local demo: sample mail in, cases and auto-replies out (needs AWS_ENDPOINT_URL;
+    /// scripts/demo.sh starts the emulator and runs this).
+    Demo(intake_cmd::DemoArgs),
 }
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Policy(cmd) => policy_cmd::run_policy(cmd),
         Command::Deadline(args) => policy_cmd::run_deadline(args),
         Command::Holidays(args) => policy_cmd::run_holidays(args),
         Command::Security(args) => policy_cmd::run_security(args),
+        Command::Process(args) => intake_cmd::run_process(args).await,
+        Command::Demo(args) => intake_cmd::run_demo(args).await,
+        Command::Org(args) => slamail_cli::directory::run_org(args)
+            .await
+            .map_err(CliError::from),
+        Command::Member(args) => slamail_cli::directory::run_member(args)
+            .await
+            .map_err(CliError::from),
+        Command::Contact(args) => slamail_cli::directory::run_contact(args)
+            .await
+            .map_err(CliError::from),
+        Command::Directory(args) => slamail_cli::directory::run_directory(args)
+            .await
+            .map_err(CliError::from),
     };
     match result {
         Ok(out) => {

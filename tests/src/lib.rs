@@ -192,10 +192,15 @@ impl MotoServer {
     fn wait_ready(mut self) -> Result<Self, MotoError> {
         let started = Instant::now();
         loop {
-            if self.http("GET", "/moto-api/data.json").is_ok() {
-                return Ok(self);
+            // Check the process first: if moto died, the port may belong to someone else.
+            let exited = self.guard.try_wait();
+            if let Ok(None) = exited {
+                let probe = self.request("GET", "/moto-api/data.json", Duration::from_secs(2));
+                if probe.is_ok_and(|body| body.starts_with(b"{")) {
+                    return Ok(self);
+                }
             }
-            let reason = match self.guard.try_wait() {
+            let reason = match exited {
                 Ok(Some(status)) => Some(format!("it exited ({status})")),
                 Ok(None) if started.elapsed() > START_TIMEOUT => Some(format!(
                     "no HTTP answer within {}s",
@@ -296,6 +301,10 @@ impl MotoServer {
     /// One HTTP/1.0 request to moto (HTTP/1.0: the answer is never chunked and the
     /// connection closes after it). Returns the body of a 2xx answer.
     fn http(&self, method: &str, path: &str) -> Result<Vec<u8>, MotoError> {
+        self.request(method, path, Duration::from_secs(30))
+    }
+
+    fn request(&self, method: &str, path: &str, timeout: Duration) -> Result<Vec<u8>, MotoError> {
         let err = |reason: String| MotoError::Http {
             method: method.to_string(),
             path: path.to_string(),
@@ -304,7 +313,7 @@ impl MotoServer {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
             .map_err(|e| err(e.to_string()))?;
-        let timeout = Some(Duration::from_secs(30));
+        let timeout = Some(timeout);
         stream
             .set_read_timeout(timeout)
             .and_then(|()| stream.set_write_timeout(timeout))
@@ -556,6 +565,18 @@ mod tests {
                 && a.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         );
+    }
+
+    #[test]
+    fn a_moto_that_cannot_start_is_reported_with_its_stderr() {
+        let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let err = MotoServer::start_on(&ensure_venv().unwrap(), port).unwrap_err();
+        let MotoError::NotStarted { stderr, reason, .. } = &err else {
+            panic!("expected NotStarted, got {err}");
+        };
+        assert!(reason.contains("exited"), "{err}");
+        assert!(stderr.contains("Address already in use"), "{err}");
     }
 
     #[test]

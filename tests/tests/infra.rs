@@ -70,7 +70,7 @@ async fn tables_from_the_template_have_the_declared_keys_and_indexes() {
     let gsis = table.global_secondary_indexes();
     assert_eq!(gsis.len(), 1);
     assert_eq!(gsis[0].index_name(), Some("by-queue-due"));
-    assert_eq!(keys(gsis[0].key_schema()), hash_range("queue", "due"));
+    assert_eq!(keys(gsis[0].key_schema()), hash_range("queue", "due_utc"));
     assert_eq!(
         gsis[0].projection().and_then(|p| p.projection_type()),
         Some(&ProjectionType::All)

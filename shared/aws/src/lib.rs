@@ -1,7 +1,15 @@
-//! AWS adapters for slamail: DynamoDB directory and case store, S3 raw mail, SESv2 mailer.
+//! slamail's AWS adapters: thin layers that move the core's records in and out of DynamoDB, S3
+//! and SESv2. No product rule lives here.
 //!
-//! [`tables`] creates the DynamoDB tables declared in `infra/template.yaml`, so local
-//! runs and tests use exactly the deployed schema.
+//! - [`cases`] — the cases table: cases, messages, exactly-once bookkeeping.
+//! - [`directory`] — the directory table: organisations, members, designated contacts, audit.
+//! - [`rawmail`] — the raw-mail bucket SES writes to.
+//! - [`mailer`] — SESv2 raw sends for auto-replies.
+//! - [`tables`] — creates the DynamoDB tables declared in `infra/template.yaml`, so local runs
+//!   and tests use exactly the deployed schema.
 
+pub mod cases;
 pub mod directory;
+pub mod mailer;
+pub mod rawmail;
 pub mod tables;

@@ -719,11 +719,11 @@ mod tests {
             spec,
             TableSpec {
                 logical_id: "CasesTable".into(),
-                attributes: vec![s("pk"), s("sk"), s("queue"), s("due")],
+                attributes: vec![s("pk"), s("sk"), s("queue"), s("due_utc")],
                 key: key("pk", "sk"),
                 global_indexes: vec![IndexSpec {
                     name: "by-queue-due".into(),
-                    key: key("queue", "due"),
+                    key: key("queue", "due_utc"),
                     projection: ProjectionSpec::All,
                 }],
                 local_indexes: vec![],

@@ -77,7 +77,9 @@ pub struct CaseRecord {
     pub clock_start: Option<String>,
     /// RFC 3339 in the policy's zone; `None` when the tier promises no response time.
     pub due: Option<String>,
-    /// The same instant in UTC, for sorting and the SLA watcher.
+    /// The same instant in UTC: the sort key of the cases table's queue index, which only holds
+    /// cases that have one (an absent attribute, never a null one, keeps the index sparse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_utc: Option<String>,
     pub target: String,
     pub queue: String,

@@ -283,7 +283,7 @@ pub struct ClosedDate {
 }
 
 /// One time zone, weekly opening hours and closed dates. Immutable once built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusinessCalendar {
     zone: Tz,
     hours: WeeklyHours,
@@ -372,20 +372,7 @@ impl BusinessCalendar {
 
     /// `t` itself when open, else the next opening instant; `None` if the calendar never opens.
     pub fn next_opening(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        if self.hours.week_minutes() == 0 {
-            return None;
-        }
-        let (local, offset) = zone::local_of(self.zone, t)?;
-        let date = local.date();
-        let mut hint = offset;
-        if self.is_business_day(date) {
-            let frame = Frame::new(self.zone, date, offset)?;
-            if let Some((start, _)) = self.spans(&frame).find(|(_, end)| *end > t) {
-                return Some(start.max(t));
-            }
-            hint = frame.end_offset;
-        }
-        self.first_opening_after(date, hint)
+        self.opening(t).map(|(opening, _)| opening)
     }
 
     /// Business-hours clock: the clock starts at `next_opening(received)`; the deadline is the
@@ -397,29 +384,27 @@ impl BusinessCalendar {
         received: DateTime<Utc>,
         minutes: u32,
     ) -> Option<DateTime<Utc>> {
-        let start = self.next_opening(received)?;
+        let (start, mut frame) = self.opening(received)?;
         if minutes == 0 {
             return Some(start);
         }
         let mut remaining = TimeDelta::minutes(i64::from(minutes));
-        let (local, offset) = zone::local_of(self.zone, start)?;
-        let mut day = local.date();
-        let frame = Frame::new(self.zone, day, offset)?;
-        let mut hint = frame.end_offset;
         for (span_start, span_end) in self.spans(&frame) {
             if span_end <= start {
                 continue;
             }
-            match self.consume(span_start.max(start), span_end, &mut remaining) {
-                Consumed::Deadline(deadline) => return deadline,
-                Consumed::Continue => {}
+            if let Some(deadline) =
+                self.consume(&frame, span_start.max(start), span_end, &mut remaining)
+            {
+                return deadline;
             }
         }
 
         let week = TimeDelta::minutes(i64::from(self.hours.week_minutes()));
+        let mut day = frame.date;
         loop {
             // Leave at least a week to the exact walk below, which is what finds the instant.
-            if remaining >= week * 2 {
+            if !week.is_zero() && remaining >= week * 2 {
                 let weeks = remaining.num_seconds() / week.num_seconds() - 1;
                 let from = day.succ_opt()?;
                 let to =
@@ -434,12 +419,10 @@ impl BusinessCalendar {
                 }
             }
             day = self.next_business_day(day)?;
-            let frame = Frame::new(self.zone, day, hint)?;
-            hint = frame.end_offset;
+            frame = frame.following(self.zone, day)?;
             for (span_start, span_end) in self.spans(&frame) {
-                match self.consume(span_start, span_end, &mut remaining) {
-                    Consumed::Deadline(deadline) => return deadline,
-                    Consumed::Continue => {}
+                if let Some(deadline) = self.consume(&frame, span_start, span_end, &mut remaining) {
+                    return deadline;
                 }
             }
         }
@@ -449,14 +432,16 @@ impl BusinessCalendar {
     /// local clock time on the N-th following business day, or the next opening after it when
     /// that moment is not open. `days == 0` gives the clock start.
     pub fn add_business_days(&self, received: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
-        let start = self.next_opening(received)?;
+        let (start, frame) = self.opening(received)?;
         if days == 0 {
             return Some(start);
         }
         let (local, _) = zone::local_of(self.zone, start)?;
         let target = self.nth_business_day_after(local.date(), u64::from(days))?;
-        let candidate = resolve_local(self.zone, target.and_time(local.time()));
-        self.next_opening(candidate)
+        let target_frame = frame.following(self.zone, target)?;
+        let candidate = target_frame.at_time(self.zone, local.time());
+        self.opening_from(target_frame, candidate)
+            .map(|(opening, _)| opening)
     }
 
     /// Open time in `[a, b)`, truncated to whole seconds; zero if `b <= a`.
@@ -510,35 +495,51 @@ impl BusinessCalendar {
         frame.spans(self.zone, self.hours.day(frame.date.weekday()))
     }
 
+    /// Spends the open span `[start, end)` of `frame`. `Some(deadline)` when the target is reached
+    /// in it (the inner `None` only on date overflow), `None` when time remains.
     fn consume(
         &self,
+        frame: &Frame,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         remaining: &mut TimeDelta,
-    ) -> Consumed {
+    ) -> Option<Option<DateTime<Utc>>> {
         let available = end - start;
         match (*remaining).cmp(&available) {
-            std::cmp::Ordering::Less => Consumed::Deadline(start.checked_add_signed(*remaining)),
-            std::cmp::Ordering::Equal => Consumed::Deadline(self.next_opening(end)),
+            std::cmp::Ordering::Less => Some(start.checked_add_signed(*remaining)),
+            std::cmp::Ordering::Equal => {
+                Some(self.opening_from(*frame, end).map(|(opening, _)| opening))
+            }
             std::cmp::Ordering::Greater => {
                 *remaining -= available;
-                Consumed::Continue
+                None
             }
         }
     }
 
-    /// First opening instant on a business day after `date`.
-    fn first_opening_after(&self, date: NaiveDate, mut hint: i32) -> Option<DateTime<Utc>> {
-        let mut day = date;
+    /// The first open instant at or after `t`, with the frame of its day.
+    fn opening(&self, t: DateTime<Utc>) -> Option<(DateTime<Utc>, Frame)> {
+        if self.hours.week_minutes() == 0 {
+            return None;
+        }
+        let (local, offset) = zone::local_of(self.zone, t)?;
+        let frame = Frame::new(self.zone, local.date(), offset)?;
+        self.opening_from(frame, t)
+    }
+
+    /// The first open instant at or after `t`, searching from the day of `frame` on.
+    fn opening_from(&self, frame: Frame, t: DateTime<Utc>) -> Option<(DateTime<Utc>, Frame)> {
+        let mut frame = frame;
+        let mut business = self.is_business_day(frame.date);
         // A business day without any open instant only exists where a zone skipped a whole date
         // (Pacific/Apia, 2011-12-30); the bound keeps a broken zone from looping forever.
         for _ in 0..1_000 {
-            day = self.next_business_day(day)?;
-            let frame = Frame::new(self.zone, day, hint)?;
-            if let Some((start, _)) = self.spans(&frame).next() {
-                return Some(start);
+            if business && let Some((start, _)) = self.spans(&frame).find(|(_, end)| *end > t) {
+                return Some((start.max(t), frame));
             }
-            hint = frame.end_offset;
+            let day = self.next_business_day(frame.date)?;
+            frame = frame.following(self.zone, day)?;
+            business = true;
         }
         None
     }
@@ -652,9 +653,7 @@ impl BusinessCalendar {
         }
         self.for_each_closed_date(from, to, |d| seconds -= self.hours.day_seconds(d));
 
-        // Only a day containing a clock change differs from its nominal hours. A change at `at`
-        // moves the wall times from `at + max(offset before, offset after)` on, so it belongs
-        // to the day holding the instant just before that wall time.
+        // Only a day containing a clock change can differ from its nominal hours.
         let margin = TimeDelta::days(2);
         let lo = from
             .and_time(NaiveTime::MIN)
@@ -665,14 +664,7 @@ impl BusinessCalendar {
             .and_utc()
             .checked_add_signed(margin)?;
         let mut last_corrected = None;
-        zone::for_each_transition(self.zone, lo, hi, |at, before, after| {
-            let Some(threshold) = at
-                .naive_utc()
-                .checked_add_signed(TimeDelta::seconds(i64::from(before.max(after)) - 1))
-            else {
-                return;
-            };
-            let day = threshold.date();
+        zone::for_each_transition_day(self.zone, lo, hi, |day, after| {
             if day < from || day >= to || last_corrected == Some(day) || !self.is_business_day(day)
             {
                 return;
@@ -704,12 +696,6 @@ impl BusinessCalendar {
             .map(|(start, end)| (end.min(b) - start.max(a)).max(TimeDelta::zero()))
             .sum()
     }
-}
-
-enum Consumed {
-    /// The target is reached in this span (`None` only on date overflow).
-    Deadline(Option<DateTime<Utc>>),
-    Continue,
 }
 
 /// 24x7 clock: elapsed real time. Saturates at the end of chrono's range.

@@ -652,6 +652,24 @@ fn opening_boundaries_are_half_open() {
     assert_eq!(cal.add_business_days(inside, 0), Some(inside));
 }
 
+/// Found by proptest: a clock starting in the second 01:00 of a fall-back night.
+#[test]
+fn zero_days_at_a_repeated_hour() {
+    let always = BusinessCalendar::always_open(LA);
+    let received = DateTime::parse_from_rfc3339("2024-11-03T09:00:00Z")
+        .expect("literal")
+        .with_timezone(&Utc);
+    assert_eq!(shown(LA, received), "Sun 2024-11-03 01:00 PST");
+    assert_eq!(always.add_business_days(received, 0), Some(received));
+    assert_eq!(
+        always
+            .add_business_days(received, 1)
+            .map(|t| shown(LA, t))
+            .as_deref(),
+        Some("Mon 2024-11-04 01:00 PST")
+    );
+}
+
 #[test]
 fn never_open_calendar() {
     let closed = BusinessCalendar::new(
@@ -877,6 +895,10 @@ fn reference_add_days(
     days: u32,
 ) -> Option<DateTime<Utc>> {
     let start = cal.next_opening(received)?;
+    if days == 0 {
+        // Re-resolving the start's wall time could pick the other of two repeated instants.
+        return Some(start);
+    }
     let zone = cal.zone();
     let local = start.with_timezone(&zone).naive_local();
     let mut d = local.date();
@@ -941,7 +963,13 @@ fn instants() -> impl Strategy<Value = DateTime<Utc>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // Failures are kept as named unit tests (see `zero_days_at_a_repeated_hour`) rather than in a
+    // regressions file outside this module.
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn business_minutes_properties(
@@ -966,6 +994,10 @@ proptest! {
         prop_assert!(later_deadline >= deadline);
         if minutes > 0 {
             prop_assert!(deadline > start);
+        }
+        if cal_index == 4 {
+            // The always-open calendar is the 24x7 clock.
+            prop_assert_eq!(deadline, add_elapsed(received, minutes));
         }
     }
 
@@ -1082,4 +1114,72 @@ fn transition_spacing_in_common_zones() {
 #[ignore]
 fn tzdb_transition_spacing() {
     assert!(min_transition_spacing(&chrono_tz::TZ_VARIANTS, 1900, 2100) > 5 * 86_400);
+}
+
+/// Zones whose changes are unusual: at midnight (Santiago, Havana, Tehran), by 30 minutes
+/// (Lord Howe), twice a year around Ramadan (Casablanca), or across the date line (Apia skipped
+/// 2011-12-30 entirely). The arithmetic fast paths must agree with the day-by-day walk there too.
+#[test]
+fn unusual_zones_match_a_day_by_day_walk() {
+    let zones = [
+        chrono_tz::America::Santiago,
+        chrono_tz::America::Havana,
+        chrono_tz::Asia::Tehran,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::Africa::Casablanca,
+        chrono_tz::Pacific::Apia,
+    ];
+    let shapes = [
+        vec![iv("00:00-24:00")],
+        vec![iv("00:00-01:30"), iv("02:00-06:00"), iv("22:00-24:00")],
+        vec![iv("08:00-17:00")],
+    ];
+    for zone in zones {
+        for shape in &shapes {
+            let cal = BusinessCalendar::new(
+                zone,
+                WeeklyHours::new(std::array::from_fn(|_| shape.clone())).expect("valid"),
+                vec![HolidayRule::UsFederal],
+                Vec::new(),
+            );
+            let mut received = at(zone, "2008-01-03 05:17");
+            let last = at(zone, "2014-01-01 00:00");
+            while received < last {
+                let end = received + TimeDelta::days(190);
+                assert_eq!(
+                    cal.business_duration_between(received, end),
+                    reference_duration(&cal, received, end),
+                    "{zone} {shape:?} from {received}"
+                );
+                for minutes in [17, 60 * 300, 60 * 1500] {
+                    assert_eq!(
+                        cal.add_business_minutes(received, minutes),
+                        reference_add_minutes(&cal, received, minutes),
+                        "{zone} {shape:?} {received} + {minutes} min"
+                    );
+                }
+                // Open around the clock is elapsed time, whatever the zone does.
+                let always = BusinessCalendar::always_open(zone);
+                assert_eq!(
+                    always.business_duration_between(received, end),
+                    end - received
+                );
+                assert_eq!(
+                    always.add_business_minutes(received, 60 * 1500),
+                    Some(received + TimeDelta::hours(1500)),
+                    "{zone} {received}"
+                );
+                received += TimeDelta::days(89) + TimeDelta::minutes(131);
+            }
+        }
+    }
+    // The skipped Samoan day has no open time at all.
+    let apia = BusinessCalendar::always_open(chrono_tz::Pacific::Apia);
+    assert!(apia.is_business_day(date("2011-12-30")));
+    let before = at(chrono_tz::Pacific::Apia, "2011-12-29 12:00");
+    let after = at(chrono_tz::Pacific::Apia, "2011-12-31 12:00");
+    assert_eq!(
+        apia.business_duration_between(before, after),
+        TimeDelta::hours(24)
+    );
 }

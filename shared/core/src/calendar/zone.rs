@@ -49,6 +49,9 @@ pub(super) struct Frame {
     uniform: bool,
     /// The offset at `end`: the right guess for the next day's frame.
     pub(super) end_offset: i32,
+    /// For a uniform frame, the offset is known to be `end_offset` from 26 hours before `start`
+    /// up to this timestamp, which lets the next frames confirm themselves with one probe.
+    verified_until: i64,
 }
 
 impl Frame {
@@ -71,6 +74,7 @@ impl Frame {
                         end,
                         uniform: true,
                         end_offset: hint,
+                        verified_until: end.timestamp() + UNIFORM_MARGIN_AFTER_SECONDS,
                     });
                 }
             }
@@ -83,7 +87,39 @@ impl Frame {
             end,
             uniform: false,
             end_offset: offset_at(zone, end),
+            verified_until: i64::MIN,
         })
+    }
+
+    /// The frame of a later `date`. While this frame is uniform and the new day's checks lie
+    /// within one probe stride of what is already verified, a single probe confirms the new day:
+    /// the offset cannot change and change back between two probes that close.
+    pub(super) fn following(&self, zone: Tz, date: NaiveDate) -> Option<Self> {
+        if self.uniform && date > self.date {
+            let days = (date - self.date).num_days();
+            let start = self.start.checked_add_signed(TimeDelta::days(days))?;
+            let end = start.checked_add_signed(TimeDelta::days(1))?;
+            let probe = end.timestamp() + UNIFORM_MARGIN_AFTER_SECONDS;
+            if probe - self.verified_until <= PROBE_STRIDE_SECONDS
+                && offset_at_timestamp(zone, probe) == Some(self.end_offset)
+            {
+                return Some(Self {
+                    date,
+                    start,
+                    end,
+                    uniform: true,
+                    end_offset: self.end_offset,
+                    verified_until: probe,
+                });
+            }
+        }
+        // Far from this frame the offset may well differ (summer vs winter); guessing it from the
+        // new day itself keeps that day on the fast path.
+        let guess = FixedOffset::east_opt(self.end_offset)
+            .and_then(|fixed| date.and_time(NaiveTime::MIN).checked_sub_offset(fixed))
+            .and_then(|midnight| offset_at_timestamp(zone, midnight.and_utc().timestamp()))
+            .unwrap_or(self.end_offset);
+        Self::new(zone, date, guess)
     }
 
     /// The instant of a wall time of this day (minute 1440 is the next midnight), kept inside the
@@ -101,6 +137,18 @@ impl Frame {
             Some(local) => resolve_local(zone, local).clamp(self.start, self.end),
             None => self.end,
         }
+    }
+
+    /// The instant of wall time `time` on this day, resolved like [`resolve_local`] (not clipped
+    /// to the frame: a skipped time may resolve into the next day).
+    pub(super) fn at_time(&self, zone: Tz, time: NaiveTime) -> DateTime<Utc> {
+        let since_midnight = time - NaiveTime::MIN;
+        if self.uniform
+            && let Some(t) = self.start.checked_add_signed(since_midnight)
+        {
+            return t;
+        }
+        resolve_local(zone, self.date.and_time(time))
     }
 
     /// The day's open time in real time, as disjoint, increasing, non-empty `[start, end)` spans.
@@ -145,12 +193,18 @@ impl Iterator for Spans<'_> {
     }
 }
 
-/// Calls `f(at, offset_before, offset_after)` for every offset change in `[from, to)`.
-pub(super) fn for_each_transition(
+/// Calls `f(day, offset_after)` for every offset change in `[from, to)`, with the local day
+/// whose wall times it moves.
+///
+/// A change at instant `at` moves every wall time from `at + max(offset before, offset after)`
+/// on (earlier ones resolve with the old offset: before the change, inside a gap, or as the
+/// earlier of two repeated instants), so it belongs to the day holding the second before that
+/// wall time. The search stops as soon as that day is certain rather than at the exact second.
+pub(super) fn for_each_transition_day(
     zone: Tz,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    mut f: impl FnMut(DateTime<Utc>, i32, i32),
+    mut f: impl FnMut(NaiveDate, i32),
 ) {
     let (mut lo, end) = (from.timestamp(), to.timestamp());
     let Some(mut lo_offset) = offset_at_timestamp(zone, lo) else {
@@ -162,9 +216,13 @@ pub(super) fn for_each_transition(
             return;
         };
         if hi_offset != lo_offset {
-            // Exactly one change lies in (lo, hi]; find its first second.
+            // Exactly one change lies in (a, b]; the day of its last unmoved second is wanted.
+            let shift = i64::from(lo_offset.max(hi_offset)) - 1;
+            let day_of = |second: i64| {
+                DateTime::from_timestamp(second.saturating_add(shift), 0).map(|t| t.date_naive())
+            };
             let (mut a, mut b) = (lo, hi);
-            while b - a > 1 {
+            while b - a > 1 && day_of(a + 1) != day_of(b) {
                 let mid = a + (b - a) / 2;
                 if offset_at_timestamp(zone, mid) == Some(lo_offset) {
                     a = mid;
@@ -172,8 +230,8 @@ pub(super) fn for_each_transition(
                     b = mid;
                 }
             }
-            if let Some(at) = DateTime::from_timestamp(b, 0) {
-                f(at, lo_offset, hi_offset);
+            if let Some(day) = day_of(b) {
+                f(day, hi_offset);
             }
         }
         lo = hi;

@@ -1,0 +1,427 @@
+//! `slamail process` and `slamail demo`: the intake handler run by hand, against whatever
+//! endpoint the AWS configuration names (`AWS_ENDPOINT_URL` for the local emulator).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Deserialize;
+use slamail_core::case::{CaseRecord, ReplyOutcome};
+use slamail_intake::{Intake, IntakeConfig, Job, Outcome, Processed};
+
+use crate::CliError;
+
+/// Where the intake's resources are: the same names the Lambda reads from its environment.
+#[derive(Debug, Clone, Args)]
+pub struct Resources {
+    /// The cases table.
+    #[arg(long, env = "CASES_TABLE", default_value = "slamail-cases")]
+    pub cases_table: String,
+    /// The directory table.
+    #[arg(long, env = "DIRECTORY_TABLE", default_value = "slamail-directory")]
+    pub directory_table: String,
+    /// The raw-mail bucket SES writes to.
+    #[arg(long, env = "RAW_MAIL_BUCKET", default_value = "slamail-raw-mail")]
+    pub bucket: String,
+    /// The key prefix of the receipt rule's S3 action.
+    #[arg(long, env = "RAW_MAIL_PREFIX", default_value = "inbound/")]
+    pub prefix: String,
+    /// Policy files (comma-separated ids or paths); default: the built-in policies.
+    #[arg(long, env = "POLICY_FILES")]
+    pub policies: Option<String>,
+    /// The SES configuration set replies are sent with.
+    #[arg(long, env = "SES_CONFIGURATION_SET")]
+    pub configuration_set: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProcessArgs {
+    /// `.eml` files to process: each is stored in the bucket as SES would, then processed.
+    pub files: Vec<PathBuf>,
+    /// An SES receipt event for the file (verdicts, envelope recipients, SES message id).
+    /// Without one, verdicts come from the message's own X-SES-* and Authentication-Results
+    /// headers, as on the S3-triggered path.
+    #[arg(long)]
+    pub event: Option<PathBuf>,
+    /// Re-process a message already in the bucket, by SES message id (an already processed
+    /// message is reported as a duplicate: processing is idempotent).
+    #[arg(long, conflicts_with_all = ["files", "event"])]
+    pub stored: Option<String>,
+    /// Envelope recipients, when no event gives them (default: the message's To and Cc).
+    #[arg(long = "to")]
+    pub recipients: Vec<String>,
+    #[command(flatten)]
+    pub resources: Resources,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder of sample messages with its scenarios.toml and directory.toml.
+    #[arg(long, default_value = "samplemail")]
+    pub samples: PathBuf,
+    #[command(flatten)]
+    pub resources: Resources,
+}
+
+async fn intake(res: &Resources) -> Result<Intake, CliError> {
+    let policies = slamail_intake::load_policies(res.policies.as_deref())
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    Ok(Intake::from_aws(
+        &aws,
+        IntakeConfig {
+            raw_bucket: res.bucket.clone(),
+            raw_prefix: res.prefix.clone(),
+            message_id_domain: "slamail.local".to_string(),
+            rate_limits: Default::default(),
+            lease_secs: 900,
+        },
+        policies,
+        &res.cases_table,
+        &res.directory_table,
+        res.configuration_set.clone(),
+    ))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, CliError> {
+    serde_json::from_slice(&read(path)?)
+        .map_err(|e| CliError::Input(format!("{}: not JSON: {e}", path.display())))
+}
+
+/// A stable SES-like message id for a local file: the same file gets the same id, so
+/// processing it twice is recognised as a duplicate.
+fn local_message_id(bytes: &[u8]) -> String {
+    // FNV-1a: a dependency-free stable hash; collisions only matter for local files.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("local-{h:016x}")
+}
+
+/// Stores a message where the SES S3 action would and processes it with the SES event.
+async fn process_event(
+    intake: &Intake,
+    bytes: Vec<u8>,
+    event: &serde_json::Value,
+) -> Result<Vec<Processed>, CliError> {
+    let slamail_intake::Parsed::Jobs(jobs) =
+        slamail_intake::parse_event(event, &intake.config.raw_bucket, &intake.config.raw_prefix)
+            .map_err(|e| CliError::Input(e.to_string()))?
+    else {
+        return Ok(Vec::new());
+    };
+    for job in &jobs {
+        intake
+            .raw
+            .put(&job.bucket, &job.key, bytes.clone())
+            .await
+            .map_err(|e| CliError::Runtime(e.to_string()))?;
+    }
+    intake
+        .handle_event(event)
+        .await
+        .map_err(|e| CliError::Runtime(e.to_string()))
+}
+
+pub async fn run_process(a: ProcessArgs) -> Result<String, CliError> {
+    let intake = intake(&a.resources).await?;
+    let mut results = Vec::new();
+    if let Some(id) = &a.stored {
+        let job = Job {
+            ses_message_id: id.clone(),
+            bucket: a.resources.bucket.clone(),
+            key: format!("{}{id}", a.resources.prefix),
+            recipients: a.recipients.clone(),
+            verdicts: None,
+            received: None,
+        };
+        results.push(
+            intake
+                .process(&job)
+                .await
+                .map_err(|e| CliError::Runtime(e.to_string()))?,
+        );
+    }
+    if a.stored.is_none() && a.files.is_empty() {
+        return Err(CliError::Input(
+            "give .eml files to process, or --stored <ses message id>".to_string(),
+        ));
+    }
+    for file in &a.files {
+        let bytes = read(file)?;
+        match &a.event {
+            Some(event) => {
+                results.extend(process_event(&intake, bytes, &read_json(event)?).await?);
+            }
+            None => {
+                let id = local_message_id(&bytes);
+                let job = Job {
+                    key: format!("{}{id}", a.resources.prefix),
+                    ses_message_id: id,
+                    bucket: a.resources.bucket.clone(),
+                    recipients: a.recipients.clone(),
+                    verdicts: None,
+                    received: None,
+                };
+                intake
+                    .raw
+                    .put(&job.bucket, &job.key, bytes)
+                    .await
+                    .map_err(|e| CliError::Runtime(e.to_string()))?;
+                results.push(
+                    intake
+                        .process(&job)
+                        .await
+                        .map_err(|e| CliError::Runtime(e.to_string()))?,
+                );
+            }
+        }
+    }
+    if a.json {
+        return serde_json::to_string_pretty(&results)
+            .map_err(|e| CliError::Runtime(e.to_string()));
+    }
+    Ok(results
+        .iter()
+        .map(describe)
+        .collect::<Vec<_>>()
+        .join("\n\n"))
+}
+
+fn reply_words(reply: &ReplyOutcome) -> String {
+    match reply {
+        ReplyOutcome::Pending => "pending (outcome unknown)".to_string(),
+        ReplyOutcome::Sent { ses_message_id, .. } => format!("sent ({ses_message_id})"),
+        ReplyOutcome::Suppressed { code, .. } => format!("not sent: {code}"),
+        ReplyOutcome::Failed { error } => format!("FAILED: {error}"),
+    }
+}
+
+fn describe(p: &Processed) -> String {
+    match &p.outcome {
+        Outcome::Created { case } => {
+            let c: &CaseRecord = case;
+            let mut out = String::new();
+            let _ = writeln!(out, "{}  (SES message {})", c.case_id, p.ses_message_id);
+            let _ = writeln!(
+                out,
+                "  from:     {}",
+                c.requester.as_deref().unwrap_or("(no sender address)")
+            );
+            let _ = writeln!(
+                out,
+                "  subject:  {}",
+                c.subject.as_deref().unwrap_or("(none)")
+            );
+            let _ = writeln!(out, "  tier:     {} ({})", c.tier, c.tier_reason_words);
+            let _ = writeln!(
+                out,
+                "  severity: {}{}",
+                c.severity,
+                c.severity_clamped
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(
+                out,
+                "  deadline: {}{}",
+                c.target,
+                c.due
+                    .as_deref()
+                    .map(|d| format!(", due {d}"))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(out, "  queue:    {}", c.queue);
+            let _ = write!(out, "  reply:    {}", reply_words(&c.reply));
+            out
+        }
+        Outcome::Appended { case_id, note } => {
+            format!("{} appended to {case_id}: {note}", p.ses_message_id)
+        }
+        Outcome::Duplicate { case_id } => format!(
+            "{}: already processed{}",
+            p.ses_message_id,
+            case_id
+                .as_deref()
+                .map(|c| format!(" (case {c})"))
+                .unwrap_or_default()
+        ),
+        Outcome::Unroutable { note } => format!("{}: not a case: {note}", p.ses_message_id),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Scenarios {
+    scenario: Vec<Scenario>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Scenario {
+    name: String,
+    eml: String,
+    event: String,
+}
+
+/// The demo: sets up the emulator's tables, bucket and SES identities, imports the sample
+/// directory, processes every sample message and prints what became of each.
+pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
+    if std::env::var("AWS_ENDPOINT_URL").map_or(true, |v| v.trim().is_empty()) {
+        return Err(CliError::Input(
+            "the demo creates tables and sends mail: it only runs against a local emulator; set AWS_ENDPOINT_URL (scripts/demo.sh does)".to_string(),
+        ));
+    }
+    let res = &a.resources;
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let dynamo = aws_sdk_dynamodb::Client::new(&aws);
+    let template = slamail_aws::tables::template_path();
+    slamail_aws::tables::create_tables_from_template(
+        &dynamo,
+        &template,
+        &[
+            ("CasesTable", res.cases_table.as_str()),
+            ("DirectoryTable", res.directory_table.as_str()),
+        ],
+    )
+    .await
+    .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket(&res.bucket)
+        .send()
+        .await
+        .map_err(|e| {
+            CliError::Runtime(format!(
+                "creating bucket {}: {}",
+                res.bucket,
+                aws_sdk_s3::error::DisplayErrorContext(&e)
+            ))
+        })?;
+    let intake = intake(res).await?;
+    let ses = aws_sdk_sesv2::Client::new(&aws);
+    for policy in intake.policies.policies() {
+        ses.create_email_identity()
+            .email_identity(policy.reply_from.domain())
+            .send()
+            .await
+            .map_err(|e| {
+                CliError::Runtime(format!(
+                    "creating SES identity {}: {}",
+                    policy.reply_from.domain(),
+                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
+                ))
+            })?;
+    }
+    let directory_file = a.samples.join("directory.toml");
+    let plan = slamail_cli::directory::read_import(&directory_file)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let report = slamail_cli::directory::import(
+        &intake.directory,
+        &intake.policies,
+        &slamail_core::directory::Actor::Operator("demo".to_string()),
+        &plan,
+    )
+    .await;
+    let imported = report
+        .into_result()
+        .map_err(|e| CliError::Runtime(e.to_string()))?
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+
+    let scenarios_path = a.samples.join("scenarios.toml");
+    let scenarios: Scenarios = toml::from_str(
+        &std::fs::read_to_string(&scenarios_path)
+            .map_err(|e| CliError::Input(format!("{}: {e}", scenarios_path.display())))?,
+    )
+    .map_err(|e| CliError::Input(format!("{}: {e}", scenarios_path.display())))?;
+
+    let mut rows = Vec::new();
+    let mut shown_reply = None;
+    for s in &scenarios.scenario {
+        let bytes = read(&a.samples.join(&s.eml))?;
+        let event = read_json(&a.samples.join(&s.event))?;
+        let processed = process_event(&intake, bytes, &event).await?;
+        for p in processed {
+            if shown_reply.is_none()
+                && let Outcome::Created { case } = &p.outcome
+                && matches!(case.reply, ReplyOutcome::Sent { .. })
+            {
+                shown_reply = p.reply_raw.clone();
+            }
+            rows.push((s.name.clone(), p));
+        }
+    }
+
+    let mut out = String::new();
+    let _ = writeln!(out, "Directory: {imported}\n");
+    let _ = writeln!(
+        out,
+        "{:<30} {:<17} {:<11} {:<24} {:<9} {:<27} {:<18} auto-reply",
+        "message", "case", "tier", "reason", "severity", "deadline", "queue"
+    );
+    for (name, p) in &rows {
+        match &p.outcome {
+            Outcome::Created { case: c } => {
+                let _ = writeln!(
+                    out,
+                    "{:<30} {:<17} {:<11} {:<24} {:<9} {:<27} {:<18} {}",
+                    truncate(name, 30),
+                    c.case_id.as_str(),
+                    c.tier,
+                    c.tier_reason,
+                    format!(
+                        "{}{}",
+                        c.severity,
+                        if c.severity_clamped.is_some() {
+                            "*"
+                        } else {
+                            ""
+                        }
+                    ),
+                    c.due.as_deref().unwrap_or("none"),
+                    c.queue,
+                    reply_words(&c.reply)
+                );
+            }
+            other => {
+                let _ = writeln!(
+                    out,
+                    "{:<30} {}",
+                    truncate(name, 30),
+                    describe(&Processed {
+                        ses_message_id: p.ses_message_id.clone(),
+                        outcome: other.clone(),
+                        reply_raw: None,
+                    })
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "\n* severity clamped to what the tier covers");
+    if let Some(raw) = shown_reply {
+        let _ = writeln!(out, "\nOne auto-reply, as sent:\n{}\n{raw}", "-".repeat(72));
+    }
+    Ok(out.trim_end().to_string())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+    }
+}

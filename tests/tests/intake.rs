@@ -1,0 +1,448 @@
+//! The intake end to end against moto: every sample scenario, duplicate deliveries, and the
+//! third-party corpora.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use slamail_core::case::ReplyOutcome;
+use slamail_intake::{Intake, IntakeConfig, IntakeError, Outcome, Processed};
+use slamail_tests::{MotoServer, repo_root, unique_name};
+
+#[derive(Debug, Deserialize)]
+struct Scenarios {
+    scenario: Vec<Scenario>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Scenario {
+    name: String,
+    eml: String,
+    event: String,
+    tier: String,
+    tier_reason: String,
+    severity_asked: Option<String>,
+    severity: String,
+    clamped: bool,
+    deadline: Option<String>,
+    queue: String,
+    reply: String,
+}
+
+fn samples() -> PathBuf {
+    repo_root().join("samplemail")
+}
+
+fn corpus() -> PathBuf {
+    repo_root().join("../shared/corpus")
+}
+
+struct Env {
+    intake: Intake,
+    bucket: String,
+}
+
+impl Env {
+    /// Raw auto-replies this environment sent for a case. The moto server is shared and case
+    /// numbers restart in every environment's table, so replies are told apart by the
+    /// environment's own Message-ID domain.
+    fn sent_for(&self, case_id: &str) -> Vec<String> {
+        let domain = format!("@{}>", self.intake.config.message_id_domain);
+        MotoServer::shared()
+            .sent_emails()
+            .expect("moto sent mail")
+            .into_iter()
+            .filter(|raw| raw.contains(&format!("[{case_id}]")) && raw.contains(&domain))
+            .collect()
+    }
+}
+
+/// Fresh tables, bucket and SES identities (unique names: the moto server is shared), the sample
+/// directory imported.
+async fn env() -> Env {
+    let moto = MotoServer::shared();
+    let aws = moto.sdk_config().clone();
+    let cases = unique_name("cases");
+    let directory = unique_name("dir");
+    let bucket = unique_name("raw");
+    slamail_aws::tables::create_tables_from_template(
+        &aws_sdk_dynamodb::Client::new(&aws),
+        slamail_aws::tables::template_path(),
+        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
+    )
+    .await
+    .expect("tables from the template");
+    moto.s3()
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("bucket");
+    let policies = slamail_intake::load_policies(None).expect("built-in policies");
+    let ses = moto.sesv2();
+    for p in policies.policies() {
+        // Identities are account-wide in moto; creating one twice is refused, which is fine.
+        let _ = ses
+            .create_email_identity()
+            .email_identity(p.reply_from.domain())
+            .send()
+            .await;
+    }
+    let intake = Intake::from_aws(
+        &aws,
+        IntakeConfig {
+            raw_bucket: bucket.clone(),
+            raw_prefix: "inbound/".to_string(),
+            message_id_domain: format!("{}.test", unique_name("m")),
+            rate_limits: Default::default(),
+            lease_secs: 900,
+        },
+        policies,
+        &cases,
+        &directory,
+        None,
+    );
+    let plan = slamail_cli::directory::read_import(&samples().join("directory.toml"))
+        .expect("sample directory file");
+    slamail_cli::directory::import(
+        &intake.directory,
+        &intake.policies,
+        &slamail_core::directory::Actor::Operator("test".to_string()),
+        &plan,
+    )
+    .await
+    .into_result()
+    .expect("sample directory");
+    Env { intake, bucket }
+}
+
+/// Gives every event its own SES message id, so tests sharing the moto server never collide.
+fn with_fresh_id(event: &serde_json::Value, id: &str) -> serde_json::Value {
+    let mut e = event.clone();
+    if let Some(mail) = e
+        .pointer_mut("/Records/0/ses/mail")
+        .and_then(|m| m.as_object_mut())
+    {
+        mail.insert(
+            "messageId".into(),
+            serde_json::Value::String(id.to_string()),
+        );
+    }
+    e
+}
+
+async fn deliver(
+    env: &Env,
+    bytes: &[u8],
+    event: &serde_json::Value,
+) -> Result<Vec<Processed>, IntakeError> {
+    let id = event
+        .pointer("/Records/0/ses/mail/messageId")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    env.intake
+        .raw
+        .put(&env.bucket, &format!("inbound/{id}"), bytes.to_vec())
+        .await
+        .expect("put raw message");
+    env.intake.handle_event(event).await
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{path:?}: {e}")))
+        .unwrap_or_else(|e| panic!("{path:?}: {e}"))
+}
+
+/// The decoded text body of a sent message.
+fn body_of(raw: &str) -> String {
+    let msg = mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("sent mail parses");
+    msg.body_text(0).map(|b| b.into_owned()).unwrap_or_default()
+}
+
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    let head = raw.split("\r\n\r\n").next().unwrap_or_default();
+    head.split("\r\n")
+        .find(|l| {
+            l.split_once(':')
+                .is_some_and(|(n, _)| n.eq_ignore_ascii_case(name))
+        })
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_sample_scenario() {
+    let env = env().await;
+    let scenarios: Scenarios = toml::from_str(
+        &std::fs::read_to_string(samples().join("scenarios.toml")).expect("scenarios.toml"),
+    )
+    .expect("scenarios.toml parses");
+    assert!(
+        scenarios.scenario.len() >= 14,
+        "every scenario of the issue is sampled"
+    );
+    let mut failures = Vec::new();
+    for (i, s) in scenarios.scenario.iter().enumerate() {
+        let bytes = std::fs::read(samples().join(&s.eml)).expect("eml");
+        let event = with_fresh_id(
+            &read_json(&samples().join(&s.event)),
+            &format!("{}-{i}", unique_name("s")),
+        );
+        let processed = deliver(&env, &bytes, &event)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        assert_eq!(processed.len(), 1, "{}", s.name);
+        let case = match &processed[0].outcome {
+            Outcome::Created { case } => case.clone(),
+            Outcome::Appended { case_id, .. } => {
+                // A bounce of an earlier reply lands on that case instead.
+                assert_eq!(s.reply, "bounce", "{}: appended to {case_id}", s.name);
+                continue;
+            }
+            other => panic!("{}: {other:?}", s.name),
+        };
+        // What was stored is what was returned.
+        let stored = env
+            .intake
+            .cases
+            .get_case(case.case_id.as_str())
+            .await
+            .expect("get case")
+            .expect("case stored");
+        let mut check = |what: &str, got: &str, want: &str| {
+            if got != want {
+                failures.push(format!("{}: {what} is {got:?}, expected {want:?}", s.name));
+            }
+        };
+        check("tier", &stored.tier, &s.tier);
+        check("tier reason", &stored.tier_reason, &s.tier_reason);
+        check("severity", &stored.severity, &s.severity);
+        if let Some(asked) = &s.severity_asked {
+            check("severity asked", &stored.severity_asked, asked);
+        }
+        check(
+            "clamped",
+            &stored.severity_clamped.is_some().to_string(),
+            &s.clamped.to_string(),
+        );
+        check(
+            "deadline",
+            stored.due.as_deref().unwrap_or("none"),
+            s.deadline.as_deref().unwrap_or("none"),
+        );
+        check("queue", &stored.queue, &s.queue);
+        let sent = env.sent_for(case.case_id.as_str());
+        match (&stored.reply, s.reply.as_str()) {
+            (ReplyOutcome::Sent { .. }, "sent") => {
+                if sent.len() != 1 {
+                    failures.push(format!("{}: {} replies sent", s.name, sent.len()));
+                    continue;
+                }
+                let raw = &sent[0];
+                let requester = stored.requester.clone().unwrap_or_default();
+                check(
+                    "reply To",
+                    &header(raw, "To")
+                        .unwrap_or_default()
+                        .to_lowercase()
+                        .contains(&requester)
+                        .to_string(),
+                    "true",
+                );
+                check(
+                    "Auto-Submitted",
+                    header(raw, "Auto-Submitted").unwrap_or(""),
+                    "auto-replied",
+                );
+                if let Some(mid) = &stored.message_id {
+                    check(
+                        "In-Reply-To",
+                        header(raw, "In-Reply-To").unwrap_or(""),
+                        &format!("<{mid}>"),
+                    );
+                }
+                let body = body_of(raw);
+                let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+                check(
+                    "body names the case",
+                    &flat.contains(case.case_id.as_str()).to_string(),
+                    "true",
+                );
+                match &stored.due {
+                    Some(_) => check(
+                        "body states the target",
+                        &flat
+                            .contains(&format!("within {}", stored.target))
+                            .to_string(),
+                        "true",
+                    ),
+                    None => check(
+                        "body says no guarantee",
+                        &flat.contains("no guaranteed response time").to_string(),
+                        "true",
+                    ),
+                }
+                for other in ["bob@acme.example", "alice@acme.example"] {
+                    if requester != other && flat.contains(other) {
+                        failures.push(format!("{}: reply discloses {other}", s.name));
+                    }
+                }
+            }
+            (ReplyOutcome::Suppressed { code, .. }, want) => {
+                check("reply", code, want);
+                check("replies sent", &sent.len().to_string(), "0");
+            }
+            (other, want) => failures.push(format!("{}: reply {other:?}, expected {want}", s.name)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn first_sent_scenario() -> (Vec<u8>, serde_json::Value) {
+    let bytes = std::fs::read(samples().join("01-enterprise-critical.eml"))
+        .or_else(|_| {
+            let scenarios: Scenarios =
+                toml::from_str(&std::fs::read_to_string(samples().join("scenarios.toml"))?)
+                    .map_err(std::io::Error::other)?;
+            std::fs::read(samples().join(&scenarios.scenario[0].eml))
+        })
+        .expect("first scenario");
+    let scenarios: Scenarios =
+        toml::from_str(&std::fs::read_to_string(samples().join("scenarios.toml")).expect("toml"))
+            .expect("toml");
+    let event = read_json(&samples().join(&scenarios.scenario[0].event));
+    (bytes, event)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_delivery_makes_one_case_and_one_reply() {
+    let env = env().await;
+    let (bytes, event) = first_sent_scenario();
+    let event = with_fresh_id(&event, &unique_name("dup"));
+    let first = deliver(&env, &bytes, &event).await.expect("first delivery");
+    let Outcome::Created { case } = &first[0].outcome else {
+        panic!("{:?}", first[0].outcome)
+    };
+    let second = deliver(&env, &bytes, &event)
+        .await
+        .expect("second delivery");
+    assert!(
+        matches!(&second[0].outcome, Outcome::Duplicate { case_id: Some(c) } if c == case.case_id.as_str()),
+        "{:?}",
+        second[0].outcome
+    );
+    assert_eq!(env.sent_for(case.case_id.as_str()).len(), 1);
+    let messages = env
+        .intake
+        .cases
+        .messages(case.case_id.as_str())
+        .await
+        .expect("messages");
+    assert_eq!(messages.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_duplicate_deliveries_make_one_case_and_one_reply() {
+    let env = Arc::new(env().await);
+    let (bytes, event) = first_sent_scenario();
+    let event = with_fresh_id(&event, &unique_name("race"));
+    let id = event
+        .pointer("/Records/0/ses/mail/messageId")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    env.intake
+        .raw
+        .put(&env.bucket, &format!("inbound/{id}"), bytes.clone())
+        .await
+        .expect("put");
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let env = env.clone();
+        let event = event.clone();
+        tasks.push(tokio::spawn(async move {
+            env.intake.handle_event(&event).await
+        }));
+    }
+    let mut created = Vec::new();
+    let mut busy = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(p) => {
+                if let Outcome::Created { case } = &p[0].outcome {
+                    created.push(case.case_id.clone());
+                }
+            }
+            Err(IntakeError::Busy(_)) => busy += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(
+        created.len(),
+        1,
+        "exactly one delivery creates the case ({busy} were told to retry)"
+    );
+    // Lambda's retry of a busy delivery finds the message done.
+    let retry = env.intake.handle_event(&event).await.expect("retry");
+    assert!(matches!(retry[0].outcome, Outcome::Duplicate { .. }));
+    assert_eq!(env.sent_for(created[0].as_str()).len(), 1);
+}
+
+fn corpus_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["mikel-mail", "cpython-email"] {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(corpus().join(dir))
+            .expect("corpus folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        files.extend(entries);
+    }
+    files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_corpus_message_is_recorded_and_no_bounce_is_answered() {
+    let env = env().await;
+    let template = read_json(&corpus().join("events/aws-lambda-go__ses-lambda-event.json"));
+    let files = corpus_files();
+    assert!(files.len() >= 150, "{} corpus files", files.len());
+    let mut bounces = 0;
+    for (i, path) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).expect("corpus file");
+        let mut event = with_fresh_id(&template, &format!("{}-{i}", unique_name("corpus")));
+        if let Some(r) = event.pointer_mut("/Records/0/ses/receipt/recipients") {
+            *r = serde_json::json!(["support@activestate.com"]);
+        }
+        let processed = deliver(&env, &bytes, &event)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let email = slamail_core::message::InboundEmail::parse(&bytes);
+        let is_bounce = slamail_core::triage::loops::is_bounce(&email).is_some();
+        match &processed[0].outcome {
+            Outcome::Created { case } => {
+                assert_eq!(case.raw.key, format!("inbound/{}", case.ses_message_id));
+                if is_bounce {
+                    bounces += 1;
+                    assert!(
+                        !matches!(case.reply, ReplyOutcome::Sent { .. }),
+                        "{}: a bounce was answered",
+                        path.display()
+                    );
+                }
+            }
+            Outcome::Appended { .. } => assert!(is_bounce, "{}", path.display()),
+            other => panic!("{}: not recorded: {other:?}", path.display()),
+        }
+    }
+    assert!(bounces >= 5, "the corpora hold DSNs ({bounces} seen)");
+}
