@@ -272,7 +272,11 @@ impl Directory {
             .await?
         {
             Outcome::Done => Ok(org),
-            Outcome::Retry => Err(DirectoryError::OrgExists(org.id)),
+            // A cancelled create is almost always an existing id; a transient conflict is not.
+            Outcome::Retry => match self.org(&org.id).await? {
+                Some(_) => Err(DirectoryError::OrgExists(org.id)),
+                None => Err(conflict(&org.id)),
+            },
         }
     }
 
