@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -107,6 +108,13 @@ pub struct CaseStore {
     table: String,
 }
 
+/// Whether a write was refused because its condition did not hold (the expected, benign outcome
+/// of a claim or once-only write that someone else already made).
+fn condition_failed<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.as_service_error().and_then(ProvideErrorMetadata::code)
+        == Some("ConditionalCheckFailedException")
+}
+
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -147,11 +155,7 @@ impl CaseStore {
         }
     }
 
-    fn err_sdk<E, R>(
-        &self,
-        operation: &'static str,
-        e: aws_sdk_dynamodb::error::SdkError<E, R>,
-    ) -> CaseStoreError
+    fn err_sdk<E, R>(&self, operation: &'static str, e: SdkError<E, R>) -> CaseStoreError
     where
         E: std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug,
@@ -210,10 +214,7 @@ impl CaseStore {
                 Ok(Claim::Owned(item))
             }
             Err(e) => {
-                let conditional = e
-                    .as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception());
-                if !conditional {
+                if !condition_failed(&e) {
                     return Err(self.err_sdk("UpdateItem (claim)", e));
                 }
                 let item = self
@@ -304,17 +305,11 @@ impl CaseStore {
             .await;
         match result {
             Ok(_) => Ok(case_id.to_string()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                self.inbound(ses_id)
-                    .await?
-                    .and_then(|i| i.case_id)
-                    .ok_or_else(|| {
-                        self.err("UpdateItem (bind case)", "inbound item has no case id")
-                    })
-            }
+            Err(e) if condition_failed(&e) => self
+                .inbound(ses_id)
+                .await?
+                .and_then(|i| i.case_id)
+                .ok_or_else(|| self.err("UpdateItem (bind case)", "inbound item has no case id")),
             Err(e) => Err(self.err_sdk("UpdateItem (bind case)", e)),
         }
     }
@@ -394,12 +389,7 @@ impl CaseStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
+            Err(e) if condition_failed(&e) => Ok(()),
             Err(e) => Err(self.err_sdk("PutItem (message id)", e)),
         }
     }
@@ -520,12 +510,7 @@ impl CaseStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(e) if condition_failed(&e) => Ok(false),
             Err(e) => Err(self.err_sdk("UpdateItem (begin reply)", e)),
         }
     }
@@ -654,10 +639,7 @@ impl CaseStore {
                 .await;
             match result {
                 Ok(_) => {}
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-                {
+                Err(e) if condition_failed(&e) => {
                     // Give back what the earlier windows took, so a refused reply is not counted.
                     for (sk, _, _, _) in &windows[..i] {
                         self.client
