@@ -66,7 +66,7 @@ pub struct DemoArgs {
 }
 
 async fn intake(res: &Resources) -> Result<Intake, CliError> {
-    let policies = slamail_intake::load_policies(res.policies.as_deref())
+    let policies = slamail_core::policy::PolicySet::from_list(res.policies.as_deref())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     Ok(Intake::from_aws(

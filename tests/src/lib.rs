@@ -62,6 +62,25 @@ done
 wait "$pid"
 "#;
 
+/// moto's WSGI app served without threads (see [`MotoServer::start_serial`]).
+/// Argument: the port.
+const SERIAL_MOTO: &str = r#"
+import os, sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication, MotoRequestHandler, create_backend_app)
+port = int(sys.argv[1])
+os.environ.setdefault("MOTO_PORT", str(port))
+run_simple("127.0.0.1", port, DomainDispatcherApplication(create_backend_app),
+           threaded=False, request_handler=MotoRequestHandler)
+"#;
+
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Threaded,
+    Serial,
+}
+
 /// Why the harness could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum MotoError {
@@ -123,10 +142,24 @@ impl MotoServer {
     /// Starts a dedicated moto server (installing `.venv` first if needed) and waits until
     /// it answers.
     pub fn start() -> Result<MotoServer, MotoError> {
+        Self::start_mode(Mode::Threaded)
+    }
+
+    /// Starts a moto server that handles one request at a time.
+    ///
+    /// moto's own server is threaded, but its DynamoDB backend takes no lock: two concurrent
+    /// conditional writes can both pass their conditions. Real DynamoDB applies each request
+    /// atomically; serving one request at a time gives the same per-request atomicity while
+    /// concurrent callers still interleave their requests, so race tests mean something.
+    pub fn start_serial() -> Result<MotoServer, MotoError> {
+        Self::start_mode(Mode::Serial)
+    }
+
+    fn start_mode(mode: Mode) -> Result<MotoServer, MotoError> {
         let moto_server = ensure_venv()?;
         let mut last = None;
         for _ in 0..START_ATTEMPTS {
-            match Self::start_on(&moto_server, free_port()?) {
+            match Self::start_on(&moto_server, free_port()?, mode) {
                 Ok(server) => return Ok(server),
                 // Another process may have taken the port between probe and bind.
                 Err(MotoError::NotStarted {
@@ -154,20 +187,39 @@ impl MotoServer {
         SHARED.get_or_init(|| MotoServer::start().unwrap_or_else(|e| panic!("{e}")))
     }
 
-    fn start_on(moto_server: &Path, port: u16) -> Result<MotoServer, MotoError> {
+    /// The process-wide one-request-at-a-time instance (see [`start_serial`](Self::start_serial)),
+    /// for concurrency tests; the same rules as [`shared`](Self::shared) apply.
+    pub fn shared_serial() -> &'static MotoServer {
+        static SHARED: OnceLock<MotoServer> = OnceLock::new();
+        SHARED.get_or_init(|| MotoServer::start_serial().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn start_on(moto_server: &Path, port: u16, mode: Mode) -> Result<MotoServer, MotoError> {
         let log =
             std::env::temp_dir().join(format!("slamail-moto-{}-{port}.log", std::process::id()));
         fs::write(&log, b"").map_err(|source| MotoError::Spawn {
             what: format!("moto log file {}", log.display()),
             source,
         })?;
-        let mut guard = Command::new("bash")
+        let mut command = Command::new("bash");
+        command
             .arg("-c")
             .arg(GUARD_SCRIPT)
             .arg("moto-guard")
-            .arg(&log)
-            .arg(moto_server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .arg(&log);
+        match mode {
+            Mode::Threaded => {
+                command
+                    .arg(moto_server)
+                    .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            }
+            Mode::Serial => command.arg(moto_server.with_file_name("python")).args([
+                "-c",
+                SERIAL_MOTO,
+                &port.to_string(),
+            ]),
+        };
+        let mut guard = command
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -571,7 +623,7 @@ mod tests {
     fn a_moto_that_cannot_start_is_reported_with_its_stderr() {
         let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let port = taken.local_addr().unwrap().port();
-        let err = MotoServer::start_on(&ensure_venv().unwrap(), port).unwrap_err();
+        let err = MotoServer::start_on(&ensure_venv().unwrap(), port, Mode::Threaded).unwrap_err();
         let MotoError::NotStarted { stderr, reason, .. } = &err else {
             panic!("expected NotStarted, got {err}");
         };

@@ -38,6 +38,7 @@ fn corpus() -> PathBuf {
 }
 
 struct Env {
+    moto: &'static MotoServer,
     intake: Intake,
     bucket: String,
 }
@@ -48,7 +49,7 @@ impl Env {
     /// environment's own Message-ID domain.
     fn sent_for(&self, case_id: &str) -> Vec<String> {
         let domain = format!("@{}>", self.intake.config.message_id_domain);
-        MotoServer::shared()
+        self.moto
             .sent_emails()
             .expect("moto sent mail")
             .into_iter()
@@ -60,7 +61,10 @@ impl Env {
 /// Fresh tables, bucket and SES identities (unique names: the moto server is shared), the sample
 /// directory imported.
 async fn env() -> Env {
-    let moto = MotoServer::shared();
+    env_on(MotoServer::shared()).await
+}
+
+async fn env_on(moto: &'static MotoServer) -> Env {
     let aws = moto.sdk_config().clone();
     let cases = unique_name("cases");
     let directory = unique_name("dir");
@@ -78,7 +82,7 @@ async fn env() -> Env {
         .send()
         .await
         .expect("bucket");
-    let policies = slamail_intake::load_policies(None).expect("built-in policies");
+    let policies = slamail_core::policy::PolicySet::from_list(None).expect("built-in policies");
     let ses = moto.sesv2();
     for p in policies.policies() {
         // Identities are account-wide in moto; creating one twice is refused, which is fine.
@@ -113,7 +117,11 @@ async fn env() -> Env {
     .await
     .into_result()
     .expect("sample directory");
-    Env { intake, bucket }
+    Env {
+        moto,
+        intake,
+        bucket,
+    }
 }
 
 /// Gives every event its own SES message id, so tests sharing the moto server never collide.
@@ -351,7 +359,8 @@ async fn duplicate_delivery_makes_one_case_and_one_reply() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_duplicate_deliveries_make_one_case_and_one_reply() {
-    let env = Arc::new(env().await);
+    // Atomic requests, as DynamoDB gives them: see MotoServer::start_serial.
+    let env = Arc::new(env_on(MotoServer::shared_serial()).await);
     let (bytes, event) = first_sent_scenario();
     let event = with_fresh_id(&event, &unique_name("race"));
     let id = event

@@ -17,7 +17,7 @@ use slamail_core::directory::{
     Action, Actor, DirectoryError, Member, Organisation, Role, Standing, authorize, org_limit,
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
-use slamail_core::policy::{PolicyError, PolicySet, load_named};
+use slamail_core::policy::PolicySet;
 
 /// The operators' group when `OPERATORS_GROUP` is not set.
 pub const DEFAULT_OPERATORS_GROUP: &str = "slamail-operators";
@@ -46,26 +46,6 @@ impl Default for Settings {
             operators_group: DEFAULT_OPERATORS_GROUP.to_string(),
         }
     }
-}
-
-/// The policies organisations may be under: `POLICY_FILES` (comma-separated built-in ids or
-/// policy file paths, the intake's setting) when set, else every built-in policy. The API must
-/// know every policy the intake applies, or it could not compute those organisations' limits.
-pub fn policies_from(spec: Option<&str>) -> Result<PolicySet, PolicyError> {
-    let names: Vec<&str> = spec
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    if names.is_empty() {
-        return PolicySet::builtin();
-    }
-    let mut loaded = Vec::with_capacity(names.len());
-    for name in names {
-        loaded.push(load_named(name)?);
-    }
-    PolicySet::new(loaded)
 }
 
 /// An error response: HTTP status, stable code, human message.
@@ -680,15 +660,6 @@ mod tests {
             "/me",
         );
         assert!(!caller(&lookalike, &s).unwrap().operator);
-    }
-
-    #[test]
-    fn policies_follow_the_intakes_setting() {
-        assert_eq!(policies_from(None).unwrap().policies().len(), 3);
-        assert_eq!(policies_from(Some(" ")).unwrap().policies().len(), 3);
-        let two = policies_from(Some("scalr, alectrona")).unwrap();
-        assert_eq!(two.policies().len(), 2);
-        assert!(policies_from(Some("no-such-policy")).is_err());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use slamail_aws::directory::Directory;
-use slamail_contacts::{Settings, handle, policies_from};
+use slamail_contacts::{Settings, handle};
+use slamail_core::policy::PolicySet;
 use tracing::Instrument;
 
 #[tokio::main]
@@ -19,7 +20,7 @@ async fn main() -> Result<(), Error> {
     let table = std::env::var("DIRECTORY_TABLE")
         .map_err(|_| "DIRECTORY_TABLE is not set: the directory table's name is required")?;
     let settings = Settings::from_env();
-    let policies = policies_from(std::env::var("POLICY_FILES").ok().as_deref())?;
+    let policies = PolicySet::from_list(std::env::var("POLICY_FILES").ok().as_deref())?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), table);
     tracing::info!(operators_group = %settings.operators_group, "contacts API ready");

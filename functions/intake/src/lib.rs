@@ -425,18 +425,6 @@ impl Intake {
     }
 }
 
-/// The built-in policies, or the policy files listed (comma-separated) in `files`.
-pub fn load_policies(files: Option<&str>) -> Result<PolicySet, slamail_core::policy::PolicyError> {
-    match files.map(str::trim).filter(|f| !f.is_empty()) {
-        None => PolicySet::builtin(),
-        Some(list) => PolicySet::new(
-            list.split(',')
-                .map(|f| slamail_core::policy::load_named(f.trim()))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-    }
-}
-
 impl Intake {
     /// Builds the adapters from one AWS configuration.
     pub fn from_aws(

@@ -47,7 +47,8 @@ async fn main() -> Result<(), Error> {
         },
         lease_secs: optional_u32("CLAIM_LEASE_SECONDS", 900)? as i64,
     };
-    let policies = slamail_intake::load_policies(env::var("POLICY_FILES").ok().as_deref())?;
+    let policies =
+        slamail_core::policy::PolicySet::from_list(env::var("POLICY_FILES").ok().as_deref())?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let intake = Intake::from_aws(
         &aws,

@@ -355,6 +355,26 @@ impl PolicySet {
         Self::new(policies)
     }
 
+    /// The policies a deployment names, comma-separated built-in ids or paths (the functions'
+    /// `POLICY_FILES`); nothing named means every built-in policy.
+    pub fn from_list(list: Option<&str>) -> Result<Self, PolicyError> {
+        let names: Vec<&str> = list
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            return Self::builtin();
+        }
+        Self::new(
+            names
+                .into_iter()
+                .map(load_named)
+                .collect::<Result<Vec<_>, _>>()?,
+        )
+    }
+
     pub fn policies(&self) -> &[Policy] {
         &self.policies
     }

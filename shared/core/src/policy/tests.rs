@@ -339,3 +339,12 @@ fn missing_file_and_unknown_builtin() {
     let e = load_file(std::path::Path::new("/nonexistent/p.toml")).unwrap_err();
     assert!(e.reason.contains("cannot read"), "{e}");
 }
+
+#[test]
+fn policy_list_of_a_deployment() {
+    assert_eq!(PolicySet::from_list(None).unwrap().policies().len(), 3);
+    assert_eq!(PolicySet::from_list(Some(" ")).unwrap().policies().len(), 3);
+    let two = PolicySet::from_list(Some("scalr, alectrona")).unwrap();
+    assert_eq!(two.policies().len(), 2);
+    assert!(PolicySet::from_list(Some("no-such-policy")).is_err());
+}
