@@ -142,8 +142,9 @@ pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
     h.field("Content-Transfer-Encoding", vec!["quoted-printable".into()]);
 
     let mut raw = h.out;
+    raw.reserve(text.len() + text.len() / 8 + 16);
     raw.push_str("\r\n");
-    raw.push_str(&quoted_printable(&text));
+    quoted_printable_into(&text, &mut raw);
     Ok(RenderedReply {
         to: input.to.clone(),
         from: policy.reply_from.clone(),
@@ -392,34 +393,42 @@ fn encode_word(chunk: &str) -> String {
     format!("=?UTF-8?B?{}?=", BASE64.encode(chunk.as_bytes()))
 }
 
+#[cfg(test)]
+fn quoted_printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + 16);
+    quoted_printable_into(text, &mut out);
+    out
+}
+
 /// Quoted-printable with CRLF line ends (RFC 2045 6.7): every line is at most 76 characters and
 /// whitespace at a line end is encoded, so no relay can alter the text.
-fn quoted_printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+/// Written into `out` so that the body lands after the header block without another copy.
+fn quoted_printable_into(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     // Every line, the last included, ends in CRLF; a final '\n' is that CRLF, not an empty line.
     for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
         let bytes = line.as_bytes();
-        let mut current = String::new();
+        let mut current = 0usize;
         for (i, &b) in bytes.iter().enumerate() {
             let at_end = i + 1 == bytes.len();
             let literal = (b.is_ascii_graphic() && b != b'=') || (b == b' ' && !at_end);
-            let unit = if literal {
-                (b as char).to_string()
-            } else {
-                format!("={b:02X}")
-            };
+            let unit = if literal { 1 } else { 3 };
             // Room is kept for the '=' of a soft break.
-            if current.len() + unit.len() > QP_LINE - 1 {
-                out.push_str(&current);
+            if current + unit > QP_LINE - 1 {
                 out.push_str("=\r\n");
-                current.clear();
+                current = 0;
             }
-            current.push_str(&unit);
+            if literal {
+                out.push(char::from(b));
+            } else {
+                out.push('=');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0x0F)]));
+            }
+            current += unit;
         }
-        out.push_str(&current);
         out.push_str("\r\n");
     }
-    out
 }
 
 /// The plain-English body, `\n` line ends.
