@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::calendar::BusinessCalendar;
 use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, SeverityId, TierId};
+use crate::triage::severity::Names as SeverityNames;
 
 pub use load::{PolicyError, builtin, builtin_ids, load_file, load_named, load_str};
 pub use target::{NoCommitment, Target, TargetParseError};
@@ -50,6 +51,9 @@ pub struct Policy {
     pub security_bands: Vec<SecurityBand>,
     /// Where people without email support should go (e.g. a community forum).
     pub channels: BTreeMap<String, String>,
+    /// `severities`' names as severity detection matches them, derived once at load because
+    /// every inbound message needs them.
+    severity_names: SeverityNames,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +156,11 @@ pub struct Clamped {
 impl Policy {
     pub fn tier(&self, id: &TierId) -> Option<&Tier> {
         self.tiers.iter().find(|t| &t.id == id)
+    }
+
+    /// The severities' ids, labels and aliases as lower-case words, as they were at load.
+    pub(crate) fn severity_names(&self) -> &SeverityNames {
+        &self.severity_names
     }
 
     pub fn severity(&self, id: &SeverityId) -> Option<&Severity> {
