@@ -619,7 +619,11 @@ pub(crate) fn split_content_type(ct: &str) -> (String, Vec<(String, String)>) {
 }
 
 /// Removes RFC 5322 comments `( … )`, nested ones too, outside quoted strings.
-pub(crate) fn strip_comments(s: &str) -> String {
+pub(crate) fn strip_comments(s: &str) -> Cow<'_, str> {
+    // Without a '(' no comment can open, and every character would be copied as it is.
+    if !s.contains('(') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     let mut quoted = false;
@@ -649,7 +653,7 @@ pub(crate) fn strip_comments(s: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn unfold_lossy(bytes: &[u8]) -> String {
@@ -665,8 +669,8 @@ fn unfold_lossy(bytes: &[u8]) -> String {
 fn bare_cr_dominates(raw: &[u8]) -> bool {
     // This runs on every message, so the common case (no more CRs than LFs, hence not more bare
     // ones) is decided by two counts that vectorise; only the rest pairs each CR with its next byte.
-    let lf = raw.iter().filter(|b| **b == b'\n').count();
-    let cr = raw.iter().filter(|b| **b == b'\r').count();
+    let lf = count_byte(raw, b'\n');
+    let cr = count_byte(raw, b'\r');
     if cr <= lf {
         return false;
     }
@@ -676,6 +680,21 @@ fn bare_cr_dominates(raw: &[u8]) -> bool {
         .count()
         + usize::from(raw.last() == Some(&b'\r'));
     bare_cr > lf
+}
+
+/// Byte counts in chunks small enough for `u8` tallies, which the compiler turns into wide
+/// compares; a `usize` tally per byte does not vectorise.
+fn count_byte(bytes: &[u8], needle: u8) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            usize::from(
+                chunk
+                    .iter()
+                    .fold(0u8, |n, b| n.wrapping_add(u8::from(*b == needle))),
+            )
+        })
+        .sum()
 }
 
 fn bare_cr_to_crlf(raw: &[u8]) -> Vec<u8> {
@@ -745,7 +764,8 @@ fn scan_header_block(bytes: &[u8]) -> (Vec<RawField>, bool) {
         }
         let value = rest.get(1..).unwrap_or_default();
         current = Some(RawField {
-            name: String::from_utf8_lossy(name).to_ascii_lowercase(),
+            // A valid name is ASCII, so this never takes the lossy path.
+            name: into_string_lossy(name.to_ascii_lowercase()),
             value: value[..value.len().min(MAX_HEADER_VALUE_BYTES)].to_vec(),
         });
         if truncated {
