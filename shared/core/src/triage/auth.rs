@@ -233,7 +233,7 @@ fn parse_results(auth_results: &str) -> Vec<ResInfo> {
         .into_iter()
         .skip(1)
         .filter_map(|item| {
-            let item = strip_comments(&item);
+            let item = strip_comments(item);
             let mut tokens = item.split_whitespace();
             let (method, result) = tokens.next()?.split_once('=')?;
             let props = tokens
