@@ -213,9 +213,9 @@ impl InboundEmail {
     }
 }
 
-/// mail-parser's default reads every header it knows in full (`Received` is tokenised, DKIM
-/// signatures are copied), although [`Extracted`] only looks at the few below; every other header
-/// is skipped here, since our own scanner already keeps them all. The MIME headers must stay:
+/// mail-parser's default reads every header it knows in full (`Received` is tokenised, list
+/// headers are parsed as addresses), although [`Extracted`] only looks at the few below; every
+/// other header is skipped here, since our own scanner already keeps them all. The MIME headers must stay:
 /// mail-parser splits and decodes the body by them. Built once: the map costs allocations.
 fn mime_parser() -> &'static MessageParser {
     static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {

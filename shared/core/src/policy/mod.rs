@@ -39,7 +39,8 @@ pub struct Policy {
     pub default_severity: SeverityId,
     /// Tiers in the order the policy lists them (lowest first).
     pub tiers: Vec<Tier>,
-    /// Severities from the most to the least severe.
+    /// Severities from the most to the least severe. Severity detection matches the names these
+    /// had at load, so a policy is not meant to be edited after loading.
     pub severities: Vec<Severity>,
     pub calendars: BTreeMap<CalendarId, BusinessCalendar>,
     /// The calendar that support hours are quoted from, and business targets use by default.
