@@ -29,6 +29,18 @@ pub enum IdError {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmailAddress(String);
 
+/// Appends `s` lower-cased. Addresses are nearly always ASCII, which needs no temporary string;
+/// anything else keeps full Unicode lower-casing of the part on its own.
+fn push_lowercase(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, IdError> {
         let trimmed = raw
@@ -77,11 +89,11 @@ impl EmailAddress {
         }) {
             return Err(err("the domain is not a valid host name"));
         }
-        Ok(Self(format!(
-            "{}@{}",
-            local.to_lowercase(),
-            domain.to_lowercase()
-        )))
+        let mut address = String::with_capacity(local.len() + 1 + domain.len());
+        push_lowercase(&mut address, local);
+        address.push('@');
+        push_lowercase(&mut address, domain);
+        Ok(Self(address))
     }
 
     pub fn as_str(&self) -> &str {

@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use mail_parser::decoders::charsets::map::charset_decoder;
@@ -116,26 +117,21 @@ impl InboundEmail {
 
         let (fields, truncated) = scan_header_block(bytes);
         email.headers_truncated = truncated;
-        email.headers = fields
-            .iter()
-            .map(|f| {
-                (
-                    f.name.clone(),
-                    String::from_utf8_lossy(&f.value).into_owned(),
-                )
-            })
-            .collect();
-        email.content_type = email.header("content-type").map(str::to_string);
-        email.return_path = email.header("return-path").map(str::to_string);
         email.subject = fields
             .iter()
             .find(|f| f.name == "subject")
             .map(|f| decode_unstructured(&f.value));
+        email.headers = fields
+            .into_iter()
+            .map(|f| (f.name, into_string_lossy(f.value)))
+            .collect();
+        email.content_type = email.header("content-type").map(str::to_string);
+        email.return_path = email.header("return-path").map(str::to_string);
 
         // mail-parser is not ours; a panic deep inside it must cost us the MIME details of one
         // message, never the message itself.
         let parsed = catch_unwind(AssertUnwindSafe(|| {
-            MessageParser::default()
+            mime_parser()
                 .parse(bytes)
                 .map(|msg| Extracted::from_message(&msg))
         }));
@@ -217,6 +213,30 @@ impl InboundEmail {
     }
 }
 
+/// mail-parser's default reads every header it knows in full (`Received` is tokenised, list
+/// headers are parsed as addresses), although [`Extracted`] only looks at the few below; every
+/// other header is skipped here, since our own scanner already keeps them all. The MIME headers must stay:
+/// mail-parser splits and decodes the body by them. Built once: the map costs allocations.
+fn mime_parser() -> &'static MessageParser {
+    static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+        MessageParser::new()
+            .header_content_type(HeaderName::ContentType)
+            .header_content_type(HeaderName::ContentDisposition)
+            .header_text(HeaderName::ContentTransferEncoding)
+            .header_address(HeaderName::From)
+            .header_address(HeaderName::Sender)
+            .header_address(HeaderName::ReplyTo)
+            .header_address(HeaderName::To)
+            .header_address(HeaderName::Cc)
+            .header_date(HeaderName::Date)
+            .header_id(HeaderName::MessageId)
+            .header_id(HeaderName::InReplyTo)
+            .header_id(HeaderName::References)
+            .default_header_ignore()
+    });
+    &PARSER
+}
+
 /// What mail-parser gave us, owned so it can leave the `catch_unwind`.
 struct Extracted {
     message_id: Option<String>,
@@ -265,7 +285,7 @@ impl Extracted {
         let has_delivery_status_part = msg
             .parts
             .iter()
-            .any(|p| part_mime(p) == "message/delivery-status");
+            .any(|p| part_is(p, "message", "delivery-status"));
         let is_report = root
             .iter()
             .find(|h| h.name == HeaderName::ContentType)
@@ -379,6 +399,21 @@ fn to_chrono(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// Whether the part's `Content-Type` is `c_type/c_subtype`, in any case.
+fn part_is(part: &MessagePart<'_>, c_type: &str, c_subtype: &str) -> bool {
+    part.headers
+        .iter()
+        .find(|h| h.name == HeaderName::ContentType)
+        .and_then(|h| h.value.as_content_type())
+        .is_some_and(|ct| {
+            ct.c_type.eq_ignore_ascii_case(c_type)
+                && ct
+                    .c_subtype
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(c_subtype))
+        })
+}
+
 fn part_mime(part: &MessagePart<'_>) -> String {
     part.headers
         .iter()
@@ -488,11 +523,17 @@ fn body_excerpt(msg: &Message<'_>) -> String {
     };
     let mut out = String::new();
     for line in text.lines().take(BODY_EXCERPT_LINES) {
-        let line: String = line
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .filter(|c| !c.is_control())
-            .collect();
+        // Nearly every line is printable ASCII already; only the others need rebuilding.
+        let line: Cow<'_, str> = if line.bytes().all(|b| (b' '..0x7f).contains(&b)) {
+            Cow::Borrowed(line)
+        } else {
+            Cow::Owned(
+                line.chars()
+                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .filter(|c| !c.is_control())
+                    .collect(),
+            )
+        };
         if out.len() + line.len() + 1 > BODY_EXCERPT_BYTES {
             out.push_str(truncate_str(
                 &line,
@@ -578,7 +619,11 @@ pub(crate) fn split_content_type(ct: &str) -> (String, Vec<(String, String)>) {
 }
 
 /// Removes RFC 5322 comments `( … )`, nested ones too, outside quoted strings.
-pub(crate) fn strip_comments(s: &str) -> String {
+pub(crate) fn strip_comments(s: &str) -> Cow<'_, str> {
+    // Without a '(' no comment can open, and every character would be copied as it is.
+    if !s.contains('(') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     let mut quoted = false;
@@ -608,7 +653,7 @@ pub(crate) fn strip_comments(s: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn unfold_lossy(bytes: &[u8]) -> String {
@@ -622,16 +667,34 @@ fn unfold_lossy(bytes: &[u8]) -> String {
 
 /// More bare CRs than LFs: a classic-Mac or mangled message mail-parser cannot split into lines.
 fn bare_cr_dominates(raw: &[u8]) -> bool {
-    let mut bare_cr = 0usize;
-    let mut lf = 0usize;
-    for (i, b) in raw.iter().enumerate() {
-        match b {
-            b'\n' => lf += 1,
-            b'\r' if raw.get(i + 1) != Some(&b'\n') => bare_cr += 1,
-            _ => {}
-        }
+    // This runs on every message, so the common case (no more CRs than LFs, hence not more bare
+    // ones) is decided by two counts that vectorise; only the rest pairs each CR with its next byte.
+    let lf = count_byte(raw, b'\n');
+    let cr = count_byte(raw, b'\r');
+    if cr <= lf {
+        return false;
     }
+    let bare_cr = raw
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
+        + usize::from(raw.last() == Some(&b'\r'));
     bare_cr > lf
+}
+
+/// Byte counts in chunks small enough for `u8` tallies, which the compiler turns into wide
+/// compares; a `usize` tally per byte does not vectorise.
+fn count_byte(bytes: &[u8], needle: u8) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            usize::from(
+                chunk
+                    .iter()
+                    .fold(0u8, |n, b| n.wrapping_add(u8::from(*b == needle))),
+            )
+        })
+        .sum()
 }
 
 fn bare_cr_to_crlf(raw: &[u8]) -> Vec<u8> {
@@ -682,7 +745,7 @@ fn scan_header_block(bytes: &[u8]) -> (Vec<RawField>, bool) {
                 && field.value.len() < MAX_HEADER_VALUE_BYTES
             {
                 let room = MAX_HEADER_VALUE_BYTES - field.value.len();
-                field.value.extend(line.iter().take(room));
+                field.value.extend_from_slice(&line[..line.len().min(room)]);
             }
             continue;
         }
@@ -701,8 +764,9 @@ fn scan_header_block(bytes: &[u8]) -> (Vec<RawField>, bool) {
         }
         let value = rest.get(1..).unwrap_or_default();
         current = Some(RawField {
-            name: String::from_utf8_lossy(name).to_ascii_lowercase(),
-            value: value.iter().take(MAX_HEADER_VALUE_BYTES).copied().collect(),
+            // A valid name is ASCII, so this never takes the lossy path.
+            name: into_string_lossy(name.to_ascii_lowercase()),
+            value: value[..value.len().min(MAX_HEADER_VALUE_BYTES)].to_vec(),
         });
         if truncated {
             break;
@@ -715,8 +779,24 @@ fn scan_header_block(bytes: &[u8]) -> (Vec<RawField>, bool) {
 }
 
 fn finish(mut field: RawField) -> RawField {
-    field.value = trim_bytes(&field.value).to_vec();
+    let end = field
+        .value
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |e| e + 1);
+    field.value.truncate(end);
+    let start = field
+        .value
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(field.value.len());
+    field.value.drain(..start);
     field
+}
+
+/// The bytes as a `String`, without a copy when they are UTF-8 already.
+fn into_string_lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn trim_bytes(b: &[u8]) -> &[u8] {

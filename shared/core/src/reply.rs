@@ -7,6 +7,8 @@
 //! line ends: anything taken from the inbound message is sanitised and RFC 2047-encoded, and the
 //! body is quoted-printable.
 
+use std::fmt::Write as _;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, Utc, Weekday};
@@ -142,8 +144,9 @@ pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
     h.field("Content-Transfer-Encoding", vec!["quoted-printable".into()]);
 
     let mut raw = h.out;
+    raw.reserve(text.len() + text.len() / 8 + 16);
     raw.push_str("\r\n");
-    raw.push_str(&quoted_printable(&text));
+    quoted_printable_into(&text, &mut raw);
     Ok(RenderedReply {
         to: input.to.clone(),
         from: policy.reply_from.clone(),
@@ -392,34 +395,59 @@ fn encode_word(chunk: &str) -> String {
     format!("=?UTF-8?B?{}?=", BASE64.encode(chunk.as_bytes()))
 }
 
+#[cfg(test)]
+fn quoted_printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + 16);
+    quoted_printable_into(text, &mut out);
+    out
+}
+
 /// Quoted-printable with CRLF line ends (RFC 2045 6.7): every line is at most 76 characters and
 /// whitespace at a line end is encoded, so no relay can alter the text.
-fn quoted_printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+/// Written into `out` so that the body lands after the header block without another copy.
+fn quoted_printable_into(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     // Every line, the last included, ends in CRLF; a final '\n' is that CRLF, not an empty line.
     for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
         let bytes = line.as_bytes();
-        let mut current = String::new();
-        for (i, &b) in bytes.iter().enumerate() {
-            let at_end = i + 1 == bytes.len();
-            let literal = (b.is_ascii_graphic() && b != b'=') || (b == b' ' && !at_end);
-            let unit = if literal {
-                (b as char).to_string()
+        let literal = |i: usize| {
+            let b = bytes[i];
+            (b.is_ascii_graphic() && b != b'=') || (b == b' ' && i + 1 != bytes.len())
+        };
+        // Room is kept on every line for the '=' of a soft break.
+        let width = QP_LINE - 1;
+        let mut current = 0usize;
+        let mut i = 0;
+        while i < bytes.len() {
+            if literal(i) {
+                if current == width {
+                    out.push_str("=\r\n");
+                    current = 0;
+                }
+                // Literal text is copied a run at a time: it is nearly all of a reply.
+                let mut end = i + 1;
+                while end < bytes.len() && current + (end - i) < width && literal(end) {
+                    end += 1;
+                }
+                // Literal bytes are ASCII, so both ends are character boundaries.
+                out.push_str(&line[i..end]);
+                current += end - i;
+                i = end;
             } else {
-                format!("={b:02X}")
-            };
-            // Room is kept for the '=' of a soft break.
-            if current.len() + unit.len() > QP_LINE - 1 {
-                out.push_str(&current);
-                out.push_str("=\r\n");
-                current.clear();
+                if current + 3 > width {
+                    out.push_str("=\r\n");
+                    current = 0;
+                }
+                let b = bytes[i];
+                out.push('=');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0x0F)]));
+                current += 3;
+                i += 1;
             }
-            current.push_str(&unit);
         }
-        out.push_str(&current);
         out.push_str("\r\n");
     }
-    out
 }
 
 /// The plain-English body, `\n` line ends.
@@ -427,68 +455,102 @@ fn body(input: &ReplyInput, to_name: &str) -> String {
     let policy = input.policy;
     let tier = input.tier;
     let case = input.case_id;
-    let mut paragraphs: Vec<String> = Vec::new();
+    // Written straight into one buffer: a reply is rendered per message, and building each
+    // paragraph as its own string only to join them doubled the allocations.
+    let mut text = String::with_capacity(1536);
+    let para = |text: &mut String, args: std::fmt::Arguments<'_>| {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        // Writing into a String cannot fail.
+        let _ = text.write_fmt(args);
+    };
 
-    paragraphs.push(if to_name.is_empty() {
-        "Hello,".to_string()
+    if to_name.is_empty() {
+        para(&mut text, format_args!("Hello,"));
     } else {
-        format!("Hello {to_name},")
-    });
-    paragraphs.push(format!(
-        "We have received your message and opened case {case}."
-    ));
+        para(&mut text, format_args!("Hello {to_name},"));
+    }
+    para(
+        &mut text,
+        format_args!("We have received your message and opened case {case}."),
+    );
 
     let tier_label = sanitise(&tier.label, MAX_NAME_CHARS);
     let reason = input.tier_reason.words();
-    paragraphs.push(match input.tier_reason {
-        TierReason::DesignatedContact => {
-            format!("Support tier: {tier_label}, because {reason}.")
-        }
-        TierReason::NotDesignatedContact => format!(
-            "Support tier: {tier_label}, because {reason}. Only requests from an organisation's \
-             designated contacts receive the organisation's support tier; your organisation's \
-             administrator can tell you who they are."
+    match input.tier_reason {
+        TierReason::DesignatedContact => para(
+            &mut text,
+            format_args!("Support tier: {tier_label}, because {reason}."),
         ),
-        TierReason::UnknownSender => format!(
-            "Support tier: {tier_label}, because {reason}. If your organisation has a support \
-             agreement, please ask one of its designated contacts to write to us."
+        TierReason::NotDesignatedContact => para(
+            &mut text,
+            format_args!(
+                "Support tier: {tier_label}, because {reason}. Only requests from an organisation's \
+                 designated contacts receive the organisation's support tier; your organisation's \
+                 administrator can tell you who they are."
+            ),
+        ),
+        TierReason::UnknownSender => para(
+            &mut text,
+            format_args!(
+                "Support tier: {tier_label}, because {reason}. If your organisation has a support \
+                 agreement, please ask one of its designated contacts to write to us."
+            ),
         ),
         // The recipient is the owner of the From address, who may not have sent the message.
-        TierReason::SenderNotVerified => format!(
-            "Support tier: {tier_label}. We could not confirm your support tier because {reason}. \
-             If you sent this message, please make sure your mail is sent through your \
-             organisation's own mail servers, which sign it (DKIM) and pass its DMARC check. If \
-             you did not send it, you can ignore this reply."
+        TierReason::SenderNotVerified => para(
+            &mut text,
+            format_args!(
+                "Support tier: {tier_label}. We could not confirm your support tier because {reason}. \
+                 If you sent this message, please make sure your mail is sent through your \
+                 organisation's own mail servers, which sign it (DKIM) and pass its DMARC check. If \
+                 you did not send it, you can ignore this reply."
+            ),
         ),
-    });
+    }
 
     let severity = sanitise(&input.severity.label, MAX_NAME_CHARS);
-    paragraphs.push(match input.clamped_reason {
-        Some(why) => format!(
-            "Severity: {severity}. {}.",
-            capitalise(sanitise(why, 300).trim_end_matches('.'))
+    match input.clamped_reason {
+        Some(why) => para(
+            &mut text,
+            format_args!(
+                "Severity: {severity}. {}.",
+                capitalise(sanitise(why, 300).trim_end_matches('.'))
+            ),
         ),
-        None => format!(
-            "Severity: {severity}, as we understood your message. If that is not right, \
-             say so in your reply."
+        None => para(
+            &mut text,
+            format_args!(
+                "Severity: {severity}, as we understood your message. If that is not right, \
+                 say so in your reply."
+            ),
         ),
-    });
+    }
 
-    paragraphs.push(response_paragraph(input));
-    paragraphs.push(format!(
-        "Support hours: {}.",
-        support_hours(policy.support_calendar())
-    ));
-    paragraphs.push(format!(
-        "To add to this case, reply to this message and keep [{case}] in the subject, so that \
-         your reply joins the same case."
-    ));
-    paragraphs.push("This reply was sent automatically.".to_string());
-    paragraphs.push(format!(
-        "-- \n{}",
-        sanitise(&policy.reply_name, MAX_NAME_CHARS)
-    ));
-    let mut text = paragraphs.join("\n\n");
+    para(&mut text, format_args!("{}", response_paragraph(input)));
+    para(
+        &mut text,
+        format_args!(
+            "Support hours: {}.",
+            support_hours(policy.support_calendar())
+        ),
+    );
+    para(
+        &mut text,
+        format_args!(
+            "To add to this case, reply to this message and keep [{case}] in the subject, so that \
+             your reply joins the same case."
+        ),
+    );
+    para(
+        &mut text,
+        format_args!("This reply was sent automatically."),
+    );
+    para(
+        &mut text,
+        format_args!("-- \n{}", sanitise(&policy.reply_name, MAX_NAME_CHARS)),
+    );
     text.push('\n');
     text
 }

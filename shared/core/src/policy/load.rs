@@ -16,6 +16,7 @@ use toml::Spanned;
 use super::{Policy, Route, SecurityBand, Severity, Target, Targets, Tier, normalise_name};
 use crate::calendar::{BusinessCalendar, ClosedDate, HolidayRule, Interval, WeeklyHours};
 use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, SeverityId, TierId};
+use crate::triage::severity::Names as SeverityNames;
 
 /// A policy file that cannot be used, and exactly why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -592,6 +593,7 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
         default_tier,
         default_severity,
         tiers,
+        severity_names: SeverityNames::of(&severities),
         severities,
         calendars,
         default_calendar,

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::calendar::BusinessCalendar;
 use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, SeverityId, TierId};
+use crate::triage::severity::Names as SeverityNames;
 
 pub use load::{PolicyError, builtin, builtin_ids, load_file, load_named, load_str};
 pub use target::{NoCommitment, Target, TargetParseError};
@@ -38,7 +39,8 @@ pub struct Policy {
     pub default_severity: SeverityId,
     /// Tiers in the order the policy lists them (lowest first).
     pub tiers: Vec<Tier>,
-    /// Severities from the most to the least severe.
+    /// Severities from the most to the least severe. Severity detection matches the names these
+    /// had at load, so a policy is not meant to be edited after loading.
     pub severities: Vec<Severity>,
     pub calendars: BTreeMap<CalendarId, BusinessCalendar>,
     /// The calendar that support hours are quoted from, and business targets use by default.
@@ -50,6 +52,9 @@ pub struct Policy {
     pub security_bands: Vec<SecurityBand>,
     /// Where people without email support should go (e.g. a community forum).
     pub channels: BTreeMap<String, String>,
+    /// `severities`' names as severity detection matches them, derived once at load because
+    /// every inbound message needs them.
+    severity_names: SeverityNames,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +157,11 @@ pub struct Clamped {
 impl Policy {
     pub fn tier(&self, id: &TierId) -> Option<&Tier> {
         self.tiers.iter().find(|t| &t.id == id)
+    }
+
+    /// The severities' ids, labels and aliases as lower-case words, as they were at load.
+    pub(crate) fn severity_names(&self) -> &SeverityNames {
+        &self.severity_names
     }
 
     pub fn severity(&self, id: &SeverityId) -> Option<&Severity> {

@@ -200,11 +200,9 @@ fn normalise_domain(d: &str) -> String {
 }
 
 fn authserv_id(auth_results: &str) -> String {
-    let head = split_outside_comments(auth_results)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    strip_comments(&head)
+    // Only the first item is wanted; the rest of a long header need not be split.
+    let head = &auth_results[..next_separator(auth_results).unwrap_or(auth_results.len())];
+    strip_comments(head)
         .split_whitespace()
         .next()
         .unwrap_or_default()
@@ -235,7 +233,7 @@ fn parse_results(auth_results: &str) -> Vec<ResInfo> {
         .into_iter()
         .skip(1)
         .filter_map(|item| {
-            let item = strip_comments(&item);
+            let item = strip_comments(item);
             let mut tokens = item.split_whitespace();
             let (method, result) = tokens.next()?.split_once('=')?;
             let props = tokens
@@ -254,16 +252,26 @@ fn parse_results(auth_results: &str) -> Vec<ResInfo> {
 }
 
 /// Splits on `;` that are not inside a comment or a quoted string.
-fn split_outside_comments(s: &str) -> Vec<String> {
+fn split_outside_comments(s: &str) -> Vec<&str> {
     let mut items = Vec::new();
-    let mut current = String::new();
+    let mut rest = s;
+    while let Some(at) = next_separator(rest) {
+        items.push(&rest[..at]);
+        rest = &rest[at + 1..];
+    }
+    items.push(rest);
+    items
+}
+
+/// The byte offset of the first `;` outside comments and quoted strings. Every other character,
+/// escapes included, belongs to an item, so items are plain slices of the header value.
+fn next_separator(s: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut quoted = false;
     let mut escaped = false;
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         if escaped {
             escaped = false;
-            current.push(c);
             continue;
         }
         match c {
@@ -271,16 +279,11 @@ fn split_outside_comments(s: &str) -> Vec<String> {
             '"' if depth == 0 => quoted = !quoted,
             '(' if !quoted => depth += 1,
             ')' if !quoted && depth > 0 => depth -= 1,
-            ';' if !quoted && depth == 0 => {
-                items.push(std::mem::take(&mut current));
-                continue;
-            }
+            ';' if !quoted && depth == 0 => return Some(i),
             _ => {}
         }
-        current.push(c);
     }
-    items.push(current);
-    items
+    None
 }
 
 #[cfg(test)]

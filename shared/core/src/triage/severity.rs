@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::ids::SeverityId;
-use crate::policy::Policy;
+use crate::policy::{Policy, Severity};
 
 /// A severity found in a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,10 +58,10 @@ pub fn detect_severity(
     subject: Option<&str>,
     body_excerpt: &str,
 ) -> Option<DetectedSeverity> {
-    let names = Names::of(policy);
+    let names = policy.severity_names();
     if let Some(subject) = subject {
         let subject = &subject[..subject.floor_char_boundary(SUBJECT_BYTES)];
-        if let Some((_, index, matched)) = scan_subject(&names, subject) {
+        if let Some((_, index, matched)) = scan_subject(names, subject) {
             return Some(found(policy, index, matched, SeveritySource::Subject));
         }
     }
@@ -72,7 +72,7 @@ pub fn detect_severity(
         .take(BODY_LINES)
         // Quoted history says what someone else asked for, earlier.
         .filter(|l| !l.starts_with('>'))
-        .find_map(|line| scan_body_line(&names, cut_chars(line, LINE_CHARS)))
+        .find_map(|line| scan_body_line(names, cut_chars(line, LINE_CHARS)))
         .map(|(index, matched)| found(policy, index, matched, SeveritySource::Body))
 }
 
@@ -85,20 +85,26 @@ fn found(policy: &Policy, index: usize, matched: &str, source: SeveritySource) -
 }
 
 /// Every name of every severity, as lower-case words, longest first so that "Critical Impact" is
-/// preferred to "Critical" and the longer of two overlapping names always wins.
-struct Names {
+/// preferred to "Critical" and the longer of two overlapping names always wins. Built once when a
+/// policy is loaded (see [`Policy::severity_names`]): every message is matched against it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
     entries: Vec<(Vec<String>, usize)>,
 }
 
 impl Names {
-    fn of(policy: &Policy) -> Self {
+    pub(crate) fn of(severities: &[Severity]) -> Self {
         let mut entries = Vec::new();
-        for (index, sev) in policy.severities.iter().enumerate() {
+        let mut buf = String::new();
+        for (index, sev) in severities.iter().enumerate() {
             let all = std::iter::once(sev.id.as_str())
                 .chain(std::iter::once(sev.label.as_str()))
                 .chain(sev.aliases.iter().map(String::as_str));
             for name in all {
-                let words: Vec<String> = tokens(name).into_iter().map(|t| t.word).collect();
+                let words: Vec<String> = tokens(name, &mut buf)
+                    .into_iter()
+                    .map(|t| t.word.to_string())
+                    .collect();
                 if !words.is_empty() {
                     entries.push((words, index));
                 }
@@ -112,10 +118,10 @@ impl Names {
     }
 
     /// The longest name whose words start at `tokens[at]`, with how many tokens it used.
-    fn match_at(&self, text: &str, toks: &[Token], at: usize) -> Option<(usize, usize)> {
+    fn match_at(&self, text: &str, toks: &[Token<'_>], at: usize) -> Option<(usize, usize)> {
         self.entries.iter().find_map(|(words, index)| {
             let span = toks.get(at..at + words.len())?;
-            let same = span.iter().zip(words).all(|(t, w)| &t.word == w);
+            let same = span.iter().zip(words).all(|(t, w)| t.word == w.as_str());
             let joined = span
                 .windows(2)
                 .all(|pair| simple_gap(&text[pair[0].end..pair[1].start]));
@@ -134,30 +140,43 @@ impl Names {
 
 /// A word of the text: a run of letters and digits, lower-cased, with its byte span.
 #[derive(Debug)]
-struct Token {
+struct Token<'w> {
     start: usize,
     end: usize,
-    word: String,
+    word: &'w str,
 }
 
-fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut current: Option<Token> = None;
+/// The words of `text`. Their lower-cased forms are written one after another into `buf`, so a
+/// line costs a few allocations rather than one per word.
+fn tokens<'w>(text: &str, buf: &'w mut String) -> Vec<Token<'w>> {
+    buf.clear();
+    // (start, end) in `text`, then (start, end) in `buf`.
+    let mut spans: Vec<[usize; 4]> = Vec::new();
+    let mut current: Option<[usize; 4]> = None;
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
-            let t = current.get_or_insert_with(|| Token {
-                start: i,
-                end: i,
-                word: String::new(),
-            });
-            t.word.extend(c.to_lowercase());
-            t.end = i + c.len_utf8();
+            let t = current.get_or_insert([i, i, buf.len(), buf.len()]);
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+            t[1] = i + c.len_utf8();
+            t[3] = buf.len();
         } else if let Some(t) = current.take() {
-            out.push(t);
+            spans.push(t);
         }
     }
-    out.extend(current);
-    out
+    spans.extend(current);
+    let buf: &'w str = buf;
+    spans
+        .into_iter()
+        .map(|[start, end, lo, hi]| Token {
+            start,
+            end,
+            word: &buf[lo..hi],
+        })
+        .collect()
 }
 
 /// What may separate the words of one name: "Level 1", "level-1", "P0 (Blocker)" — but not a
@@ -182,7 +201,8 @@ fn cut_chars(s: &str, max: usize) -> &str {
 
 /// Every severity shape the subject may carry; the earliest in the text wins.
 fn scan_subject<'s>(names: &Names, subject: &'s str) -> Option<(usize, usize, &'s str)> {
-    let toks = tokens(subject);
+    let mut buf = String::new();
+    let toks = tokens(subject, &mut buf);
     let mut best: Option<(usize, usize, &str)> = None;
     let mut offer = |start: usize, index: usize, matched: &'s str| {
         if best.is_none_or(|(s, _, _)| start < s) {
@@ -211,7 +231,8 @@ fn scan_subject<'s>(names: &Names, subject: &'s str) -> Option<(usize, usize, &'
 /// level anywhere in it.
 fn scan_body_line<'s>(names: &Names, line: &'s str) -> Option<(usize, &'s str)> {
     let line = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•'));
-    let toks = tokens(line);
+    let mut buf = String::new();
+    let toks = tokens(line, &mut buf);
     if let Some(first) = toks.first()
         && line[..first.start].trim().is_empty()
         && let Some((index, end)) = key_value(names, line, &toks, 0)
@@ -238,7 +259,8 @@ fn bracket_tag<'s>(names: &Names, text: &'s str) -> Option<(usize, usize, &'s st
             continue;
         }
         let inner = &text[inner_start..inner_start + len];
-        let toks = tokens(inner);
+        let mut buf = String::new();
+        let toks = tokens(inner, &mut buf);
         if toks.is_empty() || !inner[..toks[0].start].trim().is_empty() {
             continue;
         }
@@ -262,9 +284,9 @@ fn bracket_tag<'s>(names: &Names, text: &'s str) -> Option<(usize, usize, &'s st
 
 /// "Severity: Critical", "Priority = 2", "Severity level: high" with the key at `toks[at]`.
 /// Returns the severity and the byte end of the value.
-fn key_value(names: &Names, text: &str, toks: &[Token], at: usize) -> Option<(usize, usize)> {
+fn key_value(names: &Names, text: &str, toks: &[Token<'_>], at: usize) -> Option<(usize, usize)> {
     let key = toks.get(at)?;
-    if !KEYS.contains(&key.word.as_str()) {
+    if !KEYS.contains(&key.word) {
         return None;
     }
     let mut key_end = key.end;
@@ -291,8 +313,8 @@ fn key_value(names: &Names, text: &str, toks: &[Token], at: usize) -> Option<(us
     if let Some((index, used)) = names.match_at(text, toks, value_at) {
         return Some((index, toks[value_at + used - 1].end));
     }
-    if is_number(&value.word) {
-        return number_name(names, &key.word, &value.word).map(|index| (index, value.end));
+    if is_number(value.word) {
+        return number_name(names, key.word, value.word).map(|index| (index, value.end));
     }
     None
 }
@@ -311,7 +333,7 @@ fn number_name(names: &Names, key: &str, number: &str) -> Option<usize> {
 
 /// "URGENT: site down", "P0 - prod down": a name opening the subject (after any "Re:" and tags),
 /// followed by a colon, or a dash or "!" standing apart. Returns start, severity and end.
-fn leading_word(names: &Names, text: &str, toks: &[Token]) -> Option<(usize, usize, usize)> {
+fn leading_word(names: &Names, text: &str, toks: &[Token<'_>]) -> Option<(usize, usize, usize)> {
     let mut pos = 0;
     // Skip reply/forward markers and bracketed tags such as our own case id.
     loop {
@@ -352,19 +374,19 @@ fn leading_word(names: &Names, text: &str, toks: &[Token]) -> Option<(usize, usi
 
 /// "Level 2", "Sev 1" anywhere, unless negated ("not level 1"). Level 10 is not Level 1: the
 /// number is a whole word and must itself be part of a name.
-fn numbered(names: &Names, text: &str, toks: &[Token]) -> Option<(usize, usize, usize)> {
+fn numbered(names: &Names, text: &str, toks: &[Token<'_>]) -> Option<(usize, usize, usize)> {
     toks.windows(2).enumerate().find_map(|(i, pair)| {
         let (word, number) = (&pair[0], &pair[1]);
-        if !NUMBERED.contains(&word.word.as_str())
-            || !is_number(&number.word)
+        if !NUMBERED.contains(&word.word)
+            || !is_number(number.word)
             || !simple_gap(&text[word.end..number.start])
         {
             return None;
         }
-        if i > 0 && NEGATIONS.contains(&toks[i - 1].word.as_str()) {
+        if i > 0 && NEGATIONS.contains(&toks[i - 1].word) {
             return None;
         }
-        let index = names.exact(&[&word.word, &number.word])?;
+        let index = names.exact(&[word.word, number.word])?;
         Some((word.start, index, number.end))
     })
 }
