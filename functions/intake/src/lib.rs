@@ -14,7 +14,7 @@ use slamail_core::case::{CaseRecord, RawLocation, ReplyOutcome};
 use slamail_core::ids::{CaseId, EmailAddress};
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::{Policy, PolicySet};
-use slamail_core::reply::{ReplyInput, render_reply};
+use slamail_core::reply::render_reply;
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
 use slamail_core::triage::loops::{RateLimits, ReplyDecision, SuppressReason};
@@ -352,10 +352,7 @@ impl Intake {
                 .await?;
             return Ok(Some((outcome, None)));
         }
-        let (outcome, raw) = match self
-            .render_and_send(policy, case_id, email, decision, to)
-            .await
-        {
+        let (outcome, raw) = match self.render_and_send(policy, case_id, email, decision).await {
             Ok((outcome, raw)) => (outcome, Some(raw)),
             Err(message) => {
                 // The case is recorded, and a retry could send twice: record the failure instead.
@@ -375,37 +372,17 @@ impl Intake {
         case_id: &CaseId,
         email: &InboundEmail,
         decision: &Decision,
-        to: &EmailAddress,
     ) -> Result<(ReplyOutcome, String), String> {
-        let tier = policy
-            .tier(&decision.tier.tier)
-            .ok_or_else(|| format!("policy {} lost tier {}", policy.id, decision.tier.tier))?;
-        let severity = policy
-            .severity(&decision.severity.assigned)
+        let at = now();
+        let input = decision
+            .reply_input(policy, case_id, email, at, &self.config.message_id_domain)
             .ok_or_else(|| {
                 format!(
-                    "policy {} lost severity {}",
-                    policy.id, decision.severity.assigned
+                    "no reply can be rendered: sender {:?}, tier {}, severity {} under policy {}",
+                    decision.sender, decision.tier.tier, decision.severity.assigned, policy.id
                 )
             })?;
-        let at = now();
-        let rendered = render_reply(&ReplyInput {
-            policy,
-            case_id,
-            to,
-            to_name: decision.sender_name.as_deref(),
-            original_subject: email.subject.as_deref(),
-            original_message_id: email.message_id.as_deref(),
-            original_references: &email.references,
-            tier,
-            tier_reason: decision.tier.reason,
-            severity,
-            clamped_reason: decision.severity.reason.as_deref(),
-            deadline: &decision.deadline,
-            now: at,
-            message_id_domain: &self.config.message_id_domain,
-        })
-        .map_err(|e| e.to_string())?;
+        let rendered = render_reply(&input).map_err(|e| e.to_string())?;
         // The rendered message is 7-bit ASCII by construction.
         let text = String::from_utf8_lossy(&rendered.raw).into_owned();
         let ses_id = self

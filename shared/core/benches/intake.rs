@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use slamail_core::ids::{CaseId, EmailAddress, OrgId, PolicyId, TierId};
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::PolicySet;
-use slamail_core::reply::{ReplyInput, render_reply};
+use slamail_core::reply::render_reply;
 use slamail_core::triage::decide::{decide, sender_of};
 use slamail_core::triage::{Membership, Verdict, Verdicts};
 
@@ -52,32 +52,12 @@ fn per_message(policies: &PolicySet, raw: &[u8], received: DateTime<Utc>) -> usi
     let Ok(decision) = decide(policy, policies, &email, &pass(), &memberships, received) else {
         return 0;
     };
-    let (Some(to), Some(tier), Some(severity)) = (
-        decision.sender.as_ref(),
-        policy.tier(&decision.tier.tier),
-        policy.severity(&decision.severity.assigned),
-    ) else {
-        return 0;
-    };
     let case_id = CaseId::new(&policy.case_prefix, 2026, 123);
-    render_reply(&ReplyInput {
-        policy,
-        case_id: &case_id,
-        to,
-        to_name: decision.sender_name.as_deref(),
-        original_subject: email.subject.as_deref(),
-        original_message_id: email.message_id.as_deref(),
-        original_references: &email.references,
-        tier,
-        tier_reason: decision.tier.reason,
-        severity,
-        clamped_reason: decision.severity.reason.as_deref(),
-        deadline: &decision.deadline,
-        now: received,
-        message_id_domain: "bench.invalid",
-    })
-    .map(|r| r.raw.len())
-    .unwrap_or(0)
+    decision
+        .reply_input(policy, &case_id, &email, received, "bench.invalid")
+        .and_then(|input| render_reply(&input).ok())
+        .map(|r| r.raw.len())
+        .unwrap_or(0)
 }
 
 fn bench(c: &mut Criterion) {
@@ -117,34 +97,13 @@ fn bench(c: &mut Criterion) {
     stages.bench_function("decide", |b| {
         b.iter(|| decide(policy, &policies, black_box(&email), &pass(), &[], received))
     });
-    if let Ok(decision) = decide(policy, &policies, &email, &pass(), &[], received)
-        && let (Some(to), Some(tier), Some(severity)) = (
-            decision.sender.as_ref(),
-            policy.tier(&decision.tier.tier),
-            policy.severity(&decision.severity.assigned),
-        )
-    {
+    if let Ok(decision) = decide(policy, &policies, &email, &pass(), &[], received) {
         let case_id = CaseId::new(&policy.case_prefix, 2026, 123);
-        stages.bench_function("render reply", |b| {
-            b.iter(|| {
-                render_reply(&ReplyInput {
-                    policy,
-                    case_id: &case_id,
-                    to,
-                    to_name: decision.sender_name.as_deref(),
-                    original_subject: email.subject.as_deref(),
-                    original_message_id: email.message_id.as_deref(),
-                    original_references: &email.references,
-                    tier,
-                    tier_reason: decision.tier.reason,
-                    severity,
-                    clamped_reason: decision.severity.reason.as_deref(),
-                    deadline: &decision.deadline,
-                    now: received,
-                    message_id_domain: "bench.invalid",
-                })
-            })
-        });
+        if let Some(input) =
+            decision.reply_input(policy, &case_id, &email, received, "bench.invalid")
+        {
+            stages.bench_function("render reply", |b| b.iter(|| render_reply(&input)));
+        }
     }
     stages.finish();
 }
