@@ -77,6 +77,7 @@ async fn intake(res: &Resources) -> Result<Intake, CliError> {
             message_id_domain: "slamail.local".to_string(),
             rate_limits: Default::default(),
             lease_secs: 900,
+            undeliverable_days: 7,
         },
         policies,
         &res.cases_table,

@@ -100,6 +100,7 @@ async fn env_on(moto: &'static MotoServer) -> Env {
             message_id_domain: format!("{}.test", unique_name("m")),
             rate_limits: Default::default(),
             lease_secs: 900,
+            undeliverable_days: 7,
         },
         policies,
         &cases,
@@ -454,4 +455,60 @@ async fn every_corpus_message_is_recorded_and_no_bounce_is_answered() {
         }
     }
     assert!(bounces >= 5, "the corpora hold DSNs ({bounces} seen)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounced_reply_joins_its_case_and_holds_further_replies() {
+    let env = env().await;
+    let (bytes, event) = first_sent_scenario();
+    let first = deliver(&env, &bytes, &with_fresh_id(&event, &unique_name("orig")))
+        .await
+        .expect("original message");
+    let Outcome::Created { case } = &first[0].outcome else {
+        panic!("{:?}", first[0].outcome)
+    };
+    let ReplyOutcome::Sent { ses_message_id, .. } = &case.reply else {
+        panic!("no reply: {:?}", case.reply)
+    };
+
+    // The sample bounce, pointed at the reply SES actually sent.
+    let bounce = std::fs::read_to_string(samples().join("08-bounce-of-auto-reply.eml"))
+        .expect("bounce sample")
+        .replace(
+            "0100019af0b2c6d4-7e3a1f58-2c94-4d0b-b6a3-91e5f0c2d7a8-000000",
+            ses_message_id,
+        );
+    let bounce_event = with_fresh_id(
+        &read_json(&samples().join("08-bounce-of-auto-reply.event.json")),
+        &unique_name("bounce"),
+    );
+    let attached = deliver(&env, bounce.as_bytes(), &bounce_event)
+        .await
+        .expect("bounce");
+    assert!(
+        matches!(&attached[0].outcome, Outcome::Appended { case_id, .. } if case_id == case.case_id.as_str()),
+        "{:?}",
+        attached[0].outcome
+    );
+    let messages = env
+        .intake
+        .cases
+        .messages(case.case_id.as_str())
+        .await
+        .expect("messages");
+    assert_eq!(messages.len(), 2, "the bounce is a message of the case");
+
+    // The requester's next message is recorded, but not answered while the address bounces.
+    let again = deliver(&env, &bytes, &with_fresh_id(&event, &unique_name("again")))
+        .await
+        .expect("next message");
+    let Outcome::Created { case: next } = &again[0].outcome else {
+        panic!("{:?}", again[0].outcome)
+    };
+    assert!(
+        matches!(&next.reply, ReplyOutcome::Suppressed { code, .. } if code == "undeliverable"),
+        "{:?}",
+        next.reply
+    );
+    assert!(env.sent_for(next.case_id.as_str()).is_empty());
 }

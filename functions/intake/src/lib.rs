@@ -32,6 +32,8 @@ pub struct IntakeConfig {
     pub rate_limits: RateLimits,
     /// Seconds a claim on a message lasts; must exceed the function timeout.
     pub lease_secs: i64,
+    /// Days no auto-reply goes to an address after a reply to it bounced.
+    pub undeliverable_days: i64,
 }
 
 /// Everything the handler needs, built once per container.
@@ -235,6 +237,7 @@ impl Intake {
             && let Some(case_id) = self.cases.case_of_message_id(original).await?
         {
             self.cases.append_message(&case_id, &message).await?;
+            self.hold_replies_after_bounce(&case_id, original).await?;
             let note = format!("bounce ({why}) of a message of case {case_id}");
             self.cases
                 .finish(&job.ses_message_id, InboundState::Done, Some(&note), now())
@@ -337,12 +340,15 @@ impl Intake {
             return Ok(None);
         }
         let limits = self.config.rate_limits;
-        if let Some(why) = self
-            .cases
-            .take_reply_quota(to, now(), limits.per_hour, limits.per_day)
-            .await?
-        {
-            let reason = SuppressReason::RateLimited(why);
+        let held = match self.cases.undeliverable(to, now()).await? {
+            Some(why) => Some(SuppressReason::Undeliverable(why)),
+            None => self
+                .cases
+                .take_reply_quota(to, now(), limits.per_hour, limits.per_day)
+                .await?
+                .map(SuppressReason::RateLimited),
+        };
+        if let Some(reason) = held {
             let outcome = ReplyOutcome::Suppressed {
                 code: reason.code().to_string(),
                 reason: reason.words(),
@@ -364,6 +370,29 @@ impl Intake {
             .record_reply(ses_message_id, case_id.as_str(), &outcome)
             .await?;
         Ok(Some((outcome, raw)))
+    }
+
+    /// When the bounced message is one of our auto-replies, its recipient (the case's
+    /// requester) gets no further auto-replies for a while: bounces cost SES reputation.
+    async fn hold_replies_after_bounce(
+        &self,
+        case_id: &str,
+        bounced_message_id: &str,
+    ) -> Result<(), IntakeError> {
+        let Some(case) = self.cases.get_case(case_id).await? else {
+            return Ok(());
+        };
+        let ours = matches!(&case.reply, ReplyOutcome::Sent { message_ids, .. }
+            if message_ids.iter().any(|m| m.eq_ignore_ascii_case(bounced_message_id)));
+        if let (true, Some(requester)) = (ours, &case.requester) {
+            let at = now();
+            let until = at + chrono::TimeDelta::days(self.config.undeliverable_days);
+            self.cases
+                .mark_undeliverable(requester, case_id, at, until)
+                .await?;
+            warn!(%case_id, "an auto-reply bounced: replies to its requester are held");
+        }
+        Ok(())
     }
 
     async fn render_and_send(

@@ -46,6 +46,7 @@ async fn main() -> Result<(), Error> {
             per_day: optional_u32("REPLY_LIMIT_PER_DAY", defaults.per_day)?,
         },
         lease_secs: optional_u32("CLAIM_LEASE_SECONDS", 900)? as i64,
+        undeliverable_days: optional_u32("UNDELIVERABLE_DAYS", 7)? as i64,
     };
     let policies =
         slamail_core::policy::PolicySet::from_list(env::var("POLICY_FILES").ok().as_deref())?;

@@ -10,6 +10,7 @@
 //! | Message-ID index | `MSGID#<message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids) |
 //! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
 //! | reply rate | `RATE#<address>` | `HOUR#<yyyy-mm-ddThh>` / `DAY#<yyyy-mm-dd>` | auto-replies sent, with a TTL |
+//! | bounced address | `ADDR#<address>` | `UNDELIVERABLE` | a reply to it bounced: which case, until when |
 //!
 //! Exactly-once: the first delivery of a message claims its INBOUND item with a lease; a duplicate
 //! delivery finds it done (and stops) or leased (and fails, so that Lambda retries later). The
@@ -662,5 +663,69 @@ impl CaseStore {
             }
         }
         Ok(None)
+    }
+
+    /// Remembers that a reply to `address` bounced, so that no further auto-replies are sent
+    /// to it until `until` (a bounce rate above 5% gets an SES account reviewed).
+    pub async fn mark_undeliverable(
+        &self,
+        address: &str,
+        case_id: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<(), CaseStoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("ADDR#{address}")))
+            .item("sk", s("UNDELIVERABLE"))
+            .item("case_id", s(case_id))
+            .item("at", s(stamp(now)))
+            .item("until", n(until.timestamp()))
+            .item("expires_at", n(until.timestamp()))
+            .send()
+            .await
+            .map_err(|e| self.err_sdk("PutItem (undeliverable)", e))?;
+        Ok(())
+    }
+
+    /// Why replies to `address` are held back, if a reply to it bounced recently.
+    pub async fn undeliverable(
+        &self,
+        address: &EmailAddress,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, CaseStoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("ADDR#{address}")))
+            .key("sk", s("UNDELIVERABLE"))
+            .send()
+            .await
+            .map_err(|e| self.err_sdk("GetItem (undeliverable)", e))?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        // TTL deletion lags by up to days: the expiry itself decides.
+        let until = item
+            .get("until")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0);
+        if until <= now.timestamp() {
+            return Ok(None);
+        }
+        let field = |name: &str| {
+            item.get(name)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        Ok(Some(format!(
+            "a reply of case {} bounced at {}",
+            field("case_id"),
+            field("at")
+        )))
     }
 }

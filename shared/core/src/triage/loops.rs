@@ -39,6 +39,8 @@ pub enum SuppressReason {
     UnverifiedFailedAuth,
     /// Which limit.
     RateLimited(String),
+    /// A recent reply to this address bounced; what is known about it.
+    Undeliverable(String),
 }
 
 impl SuppressReason {
@@ -71,6 +73,9 @@ impl SuppressReason {
                     .to_string()
             }
             Self::RateLimited(why) => format!("too many automatic replies to this sender: {why}"),
+            Self::Undeliverable(why) => {
+                format!("a recent automatic reply to this address bounced ({why})")
+            }
         }
     }
 
@@ -91,6 +96,7 @@ impl SuppressReason {
             Self::Virus => "virus",
             Self::UnverifiedFailedAuth => "unverified-failed-auth",
             Self::RateLimited(_) => "rate-limited",
+            Self::Undeliverable(_) => "undeliverable",
         }
     }
 }
