@@ -395,7 +395,11 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
                     ),
                     c.due.as_deref().unwrap_or("none"),
                     c.queue,
-                    reply_words(&c.reply)
+                    match &c.reply {
+                        // The SES id is in the case; the table stays readable.
+                        ReplyOutcome::Sent { .. } => "sent".to_string(),
+                        other => reply_words(other),
+                    }
                 );
             }
             other => {
