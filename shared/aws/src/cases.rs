@@ -116,6 +116,15 @@ fn condition_failed<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
         == Some("ConditionalCheckFailedException")
 }
 
+type Item = HashMap<String, AttributeValue>;
+
+fn decode<T: serde::de::DeserializeOwned>(key: &str, item: Item) -> Result<T, CaseStoreError> {
+    serde_dynamo::from_item(item).map_err(|e| CaseStoreError::Corrupt {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -211,7 +220,7 @@ impl CaseStore {
             .await;
         match result {
             Ok(out) => {
-                let item = self.decode_inbound(&pk, out.attributes.unwrap_or_default())?;
+                let item = decode(&pk, out.attributes.unwrap_or_default())?;
                 Ok(Claim::Owned(item))
             }
             Err(e) => {
@@ -231,30 +240,32 @@ impl CaseStore {
         }
     }
 
-    fn decode_inbound(
+    /// One item by key, read consistently: every read here decides what to write next.
+    async fn get(
         &self,
+        operation: &'static str,
         pk: &str,
-        item: HashMap<String, AttributeValue>,
-    ) -> Result<InboundItem, CaseStoreError> {
-        serde_dynamo::from_item(item).map_err(|e| CaseStoreError::Corrupt {
-            key: pk.to_string(),
-            message: e.to_string(),
-        })
-    }
-
-    pub async fn inbound(&self, ses_id: &str) -> Result<Option<InboundItem>, CaseStoreError> {
-        let pk = inbound_pk(ses_id);
+        sk: &str,
+    ) -> Result<Option<Item>, CaseStoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(&pk))
-            .key("sk", s("INBOUND"))
+            .key("pk", s(pk))
+            .key("sk", s(sk))
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| self.err_sdk("GetItem (inbound)", e))?;
-        out.item.map(|i| self.decode_inbound(&pk, i)).transpose()
+            .map_err(|e| self.err_sdk(operation, e))?;
+        Ok(out.item)
+    }
+
+    pub async fn inbound(&self, ses_id: &str) -> Result<Option<InboundItem>, CaseStoreError> {
+        let pk = inbound_pk(ses_id);
+        self.get("GetItem (inbound)", &pk, "INBOUND")
+            .await?
+            .map(|i| decode(&pk, i))
+            .transpose()
     }
 
     /// Reserves the next case number of a prefix and year.
@@ -323,11 +334,11 @@ impl CaseStore {
         message: &MessageItem,
     ) -> Result<bool, CaseStoreError> {
         let pk = case_pk(case.case_id.as_str());
-        let mut case_item: HashMap<String, AttributeValue> =
+        let mut case_item: Item =
             serde_dynamo::to_item(case).map_err(|e| self.err("serialise case", e))?;
         case_item.insert("pk".into(), s(&pk));
         case_item.insert("sk".into(), s("CASE"));
-        let mut msg_item: HashMap<String, AttributeValue> =
+        let mut msg_item: Item =
             serde_dynamo::to_item(message).map_err(|e| self.err("serialise message", e))?;
         msg_item.insert("pk".into(), s(&pk));
         msg_item.insert(
@@ -400,39 +411,21 @@ impl CaseStore {
         &self,
         message_id: &str,
     ) -> Result<Option<String>, CaseStoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("MSGID#{message_id}")))
-            .key("sk", s("MSGID"))
-            .send()
-            .await
-            .map_err(|e| self.err_sdk("GetItem (message id)", e))?;
-        Ok(out
-            .item
-            .and_then(|i| i.get("case_id").and_then(|v| v.as_s().ok()).cloned()))
+        let item = self
+            .get(
+                "GetItem (message id)",
+                &format!("MSGID#{message_id}"),
+                "MSGID",
+            )
+            .await?;
+        Ok(item.and_then(|i| i.get("case_id").and_then(|v| v.as_s().ok()).cloned()))
     }
 
     pub async fn get_case(&self, case_id: &str) -> Result<Option<CaseRecord>, CaseStoreError> {
         let pk = case_pk(case_id);
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(&pk))
-            .key("sk", s("CASE"))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.err_sdk("GetItem (case)", e))?;
-        out.item
-            .map(|item| {
-                serde_dynamo::from_item(item).map_err(|e| CaseStoreError::Corrupt {
-                    key: pk.clone(),
-                    message: e.to_string(),
-                })
-            })
+        self.get("GetItem (case)", &pk, "CASE")
+            .await?
+            .map(|i| decode(&pk, i))
             .transpose()
     }
 
@@ -451,12 +444,7 @@ impl CaseStore {
         out.items
             .unwrap_or_default()
             .into_iter()
-            .map(|i| {
-                serde_dynamo::from_item(i).map_err(|e| CaseStoreError::Corrupt {
-                    key: case_pk(case_id),
-                    message: e.to_string(),
-                })
-            })
+            .map(|i| decode(&case_pk(case_id), i))
             .collect()
     }
 
@@ -466,7 +454,7 @@ impl CaseStore {
         case_id: &str,
         message: &MessageItem,
     ) -> Result<(), CaseStoreError> {
-        let mut item: HashMap<String, AttributeValue> =
+        let mut item: Item =
             serde_dynamo::to_item(message).map_err(|e| self.err("serialise message", e))?;
         item.insert("pk".into(), s(case_pk(case_id)));
         item.insert(
@@ -695,16 +683,14 @@ impl CaseStore {
         address: &EmailAddress,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, CaseStoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("ADDR#{address}")))
-            .key("sk", s("UNDELIVERABLE"))
-            .send()
-            .await
-            .map_err(|e| self.err_sdk("GetItem (undeliverable)", e))?;
-        let Some(item) = out.item else {
+        let Some(item) = self
+            .get(
+                "GetItem (undeliverable)",
+                &format!("ADDR#{address}"),
+                "UNDELIVERABLE",
+            )
+            .await?
+        else {
             return Ok(None);
         };
         // TTL deletion lags by up to days: the expiry itself decides.
