@@ -174,6 +174,20 @@ impl Directory {
             .transpose()
     }
 
+    /// A member who must exist: `NotAMember` otherwise.
+    async fn existing_member(
+        &self,
+        org: &OrgId,
+        email: &EmailAddress,
+    ) -> Result<Member, DirectoryError> {
+        self.member(org, email)
+            .await?
+            .ok_or_else(|| DirectoryError::NotAMember {
+                org: org.clone(),
+                email: email.clone(),
+            })
+    }
+
     /// All organisations (a scan: an operator command, never on a request path).
     pub async fn list_orgs(&self) -> Result<Vec<Organisation>, DirectoryError> {
         let mut out = Vec::new();
@@ -509,13 +523,7 @@ impl Directory {
             None => None,
         };
         for _ in 0..ATTEMPTS {
-            let before =
-                self.member(org, email)
-                    .await?
-                    .ok_or_else(|| DirectoryError::NotAMember {
-                        org: org.clone(),
-                        email: email.clone(),
-                    })?;
+            let before = self.existing_member(org, email).await?;
             let mut after = before.clone();
             if let Some(n) = &name {
                 after.name = n.clone();
@@ -630,13 +638,7 @@ impl Directory {
         email: &EmailAddress,
     ) -> Result<Member, DirectoryError> {
         for _ in 0..ATTEMPTS {
-            let before =
-                self.member(org, email)
-                    .await?
-                    .ok_or_else(|| DirectoryError::NotAMember {
-                        org: org.clone(),
-                        email: email.clone(),
-                    })?;
+            let before = self.existing_member(org, email).await?;
             let now = Utc::now();
             let delete = Delete::builder()
                 .table_name(&self.table)
@@ -772,13 +774,7 @@ impl Directory {
         email: &EmailAddress,
     ) -> Result<Member, DirectoryError> {
         for attempt in 0..ATTEMPTS {
-            let before =
-                self.member(org, email)
-                    .await?
-                    .ok_or_else(|| DirectoryError::NotAMember {
-                        org: org.clone(),
-                        email: email.clone(),
-                    })?;
+            let before = self.existing_member(org, email).await?;
             if !before.designated {
                 return Err(DirectoryError::NotDesignated {
                     org: org.clone(),
