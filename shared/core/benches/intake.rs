@@ -13,21 +13,10 @@ use slamail_core::message::InboundEmail;
 use slamail_core::policy::PolicySet;
 use slamail_core::reply::render_reply;
 use slamail_core::triage::decide::{decide, sender_of};
-use slamail_core::triage::{Membership, Verdict, Verdicts};
+use slamail_core::triage::{Membership, Verdicts};
 
 fn samples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../samplemail")
-}
-
-fn pass() -> Verdicts {
-    Verdicts {
-        spam: Verdict::Pass,
-        virus: Verdict::Pass,
-        spf: Verdict::Pass,
-        dkim: Verdict::Pass,
-        dmarc: Verdict::Pass,
-        dmarc_policy: None,
-    }
 }
 
 /// Everything one message costs without I/O; returns the reply size so nothing is optimised out.
@@ -49,7 +38,14 @@ fn per_message(policies: &PolicySet, raw: &[u8], received: DateTime<Utc>) -> usi
             }]
         })
         .unwrap_or_default();
-    let Ok(decision) = decide(policy, policies, &email, &pass(), &memberships, received) else {
+    let Ok(decision) = decide(
+        policy,
+        policies,
+        &email,
+        &Verdicts::all_pass(),
+        &memberships,
+        received,
+    ) else {
         return 0;
     };
     let case_id = CaseId::new(&policy.case_prefix, 2026, 123);
@@ -95,9 +91,25 @@ fn bench(c: &mut Criterion) {
     let email = InboundEmail::parse(&raw);
     let policy = &policies.policies()[0];
     stages.bench_function("decide", |b| {
-        b.iter(|| decide(policy, &policies, black_box(&email), &pass(), &[], received))
+        b.iter(|| {
+            decide(
+                policy,
+                &policies,
+                black_box(&email),
+                &Verdicts::all_pass(),
+                &[],
+                received,
+            )
+        })
     });
-    if let Ok(decision) = decide(policy, &policies, &email, &pass(), &[], received) {
+    if let Ok(decision) = decide(
+        policy,
+        &policies,
+        &email,
+        &Verdicts::all_pass(),
+        &[],
+        received,
+    ) {
         let case_id = CaseId::new(&policy.case_prefix, 2026, 123);
         if let Some(input) =
             decision.reply_input(policy, &case_id, &email, received, "bench.invalid")

@@ -10,7 +10,7 @@ use slamail_core::triage::auth::{
     authenticate, topmost_ses_authentication_results, verdicts_from_ses_headers,
 };
 use slamail_core::triage::loops::{ReplyDecision, SuppressReason, is_bounce, reply_decision};
-use slamail_core::triage::{Authenticity, Verdict, Verdicts};
+use slamail_core::triage::{Authenticity, Verdicts};
 
 /// `shared/corpus` sits beside the repository root, which is two levels above `shared/core`.
 fn corpus_dir(name: &str) -> PathBuf {
@@ -37,17 +37,6 @@ fn corpus(name: &str) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.sort();
     files
-}
-
-fn all_pass() -> Verdicts {
-    Verdicts {
-        spam: Verdict::Pass,
-        virus: Verdict::Pass,
-        spf: Verdict::Pass,
-        dkim: Verdict::Pass,
-        dmarc: Verdict::Pass,
-        dmarc_policy: None,
-    }
 }
 
 fn verified() -> Authenticity {
@@ -138,7 +127,7 @@ fn corpus_bounces_are_bounces() {
     for (name, bytes) in bounces {
         let email = InboundEmail::parse(&bytes);
         assert!(is_bounce(&email).is_some(), "{name} not seen as a bounce");
-        let decision = reply_decision(&email, &all_pass(), &verified(), &not_own);
+        let decision = reply_decision(&email, &Verdicts::all_pass(), &verified(), &not_own);
         assert!(
             matches!(
                 decision,
@@ -160,7 +149,8 @@ fn every_delivery_status_in_the_corpora_is_a_bounce() {
                 let email = InboundEmail::parse(&bytes);
                 assert!(is_bounce(&email).is_some(), "{name}");
                 assert!(
-                    !reply_decision(&email, &all_pass(), &verified(), &not_own).is_allowed(),
+                    !reply_decision(&email, &Verdicts::all_pass(), &verified(), &not_own)
+                        .is_allowed(),
                     "{name}"
                 );
             }
@@ -207,7 +197,7 @@ fn empty_and_blank_input() {
         assert!(email.parse_problem.is_some(), "{raw:?}");
         assert!(email.from.is_none());
         assert_eq!(
-            reply_decision(&email, &all_pass(), &verified(), &not_own),
+            reply_decision(&email, &Verdicts::all_pass(), &verified(), &not_own),
             ReplyDecision::Suppressed(SuppressReason::NoSenderAddress)
         );
     }
@@ -245,13 +235,13 @@ fn null_from() {
     let from = email.from.as_ref().expect("From header recorded");
     assert_eq!(from.address, None);
     assert_eq!(from.raw, "<>");
-    let auth = authenticate(email.sender_address(), &all_pass(), None);
+    let auth = authenticate(email.sender_address(), &Verdicts::all_pass(), None);
     assert!(matches!(
         auth,
         Authenticity::Unverified { failed: false, .. }
     ));
     assert_eq!(
-        reply_decision(&email, &all_pass(), &auth, &not_own),
+        reply_decision(&email, &Verdicts::all_pass(), &auth, &not_own),
         ReplyDecision::Suppressed(SuppressReason::NoSenderAddress)
     );
 }

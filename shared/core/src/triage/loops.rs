@@ -337,17 +337,6 @@ fn is_no_reply_local_part(local: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn pass() -> Verdicts {
-        Verdicts {
-            spam: Verdict::Pass,
-            virus: Verdict::Pass,
-            spf: Verdict::Pass,
-            dkim: Verdict::Pass,
-            dmarc: Verdict::Pass,
-            dmarc_policy: None,
-        }
-    }
-
     fn verified() -> Authenticity {
         Authenticity::Verified {
             how: "test".to_string(),
@@ -369,7 +358,7 @@ mod tests {
     }
 
     fn decide(extra: &str) -> ReplyDecision {
-        reply_decision(&email(extra), &pass(), &verified(), &not_own)
+        reply_decision(&email(extra), &Verdicts::all_pass(), &verified(), &not_own)
     }
 
     fn code(extra: &str) -> Option<&'static str> {
@@ -387,7 +376,7 @@ mod tests {
     #[test]
     fn virus_then_spam_come_first() {
         let e = email("Auto-Submitted: auto-replied\r\n");
-        let mut v = pass();
+        let mut v = Verdicts::all_pass();
         v.spam = Verdict::Fail;
         v.virus = Verdict::Fail;
         assert_eq!(
@@ -535,7 +524,7 @@ mod tests {
         let e = email("");
         let own = |a: &EmailAddress| a.as_str() == "jane@customer.example";
         assert_eq!(
-            reply_decision(&e, &pass(), &verified(), &own),
+            reply_decision(&e, &Verdicts::all_pass(), &verified(), &own),
             ReplyDecision::Suppressed(SuppressReason::OwnMail)
         );
     }
@@ -558,7 +547,7 @@ mod tests {
         ] {
             let e = InboundEmail::parse(format!("From: {local}@x.example\r\n\r\nx").as_bytes());
             assert!(
-                !reply_decision(&e, &pass(), &verified(), &not_own).is_allowed(),
+                !reply_decision(&e, &Verdicts::all_pass(), &verified(), &not_own).is_allowed(),
                 "{local}"
             );
         }
@@ -567,7 +556,7 @@ mod tests {
         ] {
             let e = InboundEmail::parse(format!("From: {local}@x.example\r\n\r\nx").as_bytes());
             assert!(
-                reply_decision(&e, &pass(), &verified(), &not_own).is_allowed(),
+                reply_decision(&e, &Verdicts::all_pass(), &verified(), &not_own).is_allowed(),
                 "{local}"
             );
         }
@@ -584,7 +573,7 @@ mod tests {
         ] {
             let e = InboundEmail::parse(raw.as_bytes());
             assert_eq!(
-                reply_decision(&e, &pass(), &verified(), &not_own),
+                reply_decision(&e, &Verdicts::all_pass(), &verified(), &not_own),
                 ReplyDecision::Suppressed(SuppressReason::NoSenderAddress),
                 "{raw:?}"
             );
@@ -603,10 +592,10 @@ mod tests {
             failed: false,
         };
         assert_eq!(
-            reply_decision(&e, &pass(), &failed, &not_own),
+            reply_decision(&e, &Verdicts::all_pass(), &failed, &not_own),
             ReplyDecision::Suppressed(SuppressReason::UnverifiedFailedAuth)
         );
-        assert!(reply_decision(&e, &pass(), &missing, &not_own).is_allowed());
+        assert!(reply_decision(&e, &Verdicts::all_pass(), &missing, &not_own).is_allowed());
     }
 
     #[test]

@@ -87,6 +87,20 @@ pub struct Verdicts {
     pub dmarc_policy: Option<String>,
 }
 
+impl Verdicts {
+    /// Every check passed: what a clean message from a domain with DMARC gets.
+    pub fn all_pass() -> Self {
+        Self {
+            spam: Verdict::Pass,
+            virus: Verdict::Pass,
+            spf: Verdict::Pass,
+            dkim: Verdict::Pass,
+            dmarc: Verdict::Pass,
+            dmarc_policy: None,
+        }
+    }
+}
+
 /// Whether the visible From address is proven to belong to its sender.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
