@@ -512,3 +512,40 @@ async fn a_bounced_reply_joins_its_case_and_holds_further_replies() {
     );
     assert!(env.sent_for(next.case_id.as_str()).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_s3_triggered_path_reads_verdicts_from_the_stored_message() {
+    let env = env().await;
+    let bytes = std::fs::read(samples().join("01-enterprise-critical.eml")).expect("sample");
+    let mut event = read_json(&samples().join("s3-put-01.event.json"));
+    let id = unique_name("s3");
+    if let Some(s3) = event.pointer_mut("/Records/0/s3") {
+        s3["bucket"]["name"] = serde_json::json!(env.bucket);
+        s3["object"]["key"] = serde_json::json!(format!("inbound/{id}"));
+    }
+    env.intake
+        .raw
+        .put(&env.bucket, &format!("inbound/{id}"), bytes)
+        .await
+        .expect("put");
+    let processed = env.intake.handle_event(&event).await.expect("S3 event");
+    let Outcome::Created { case } = &processed[0].outcome else {
+        panic!("{:?}", processed[0].outcome)
+    };
+    // No envelope on this path: the policy comes from the To header, the verdicts from the
+    // X-SES-* and topmost Authentication-Results headers SES wrote into the message.
+    assert_eq!(case.policy, "activestate");
+    assert_eq!(case.tier, "enterprise");
+    assert_eq!(case.tier_reason, "designated-contact");
+    assert!(case.verdicts.dmarc.is_pass(), "{:?}", case.verdicts);
+    assert_eq!(case.due.as_deref(), Some("2026-11-30T16:10:00-08:00"));
+
+    let setup = read_json(&samples().join("s3-setup-notification.event.json"));
+    assert!(
+        env.intake
+            .handle_event(&setup)
+            .await
+            .expect("setup")
+            .is_empty()
+    );
+}

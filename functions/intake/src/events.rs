@@ -99,6 +99,8 @@ impl Status {
 struct S3Record {
     #[serde(rename = "eventName")]
     event_name: String,
+    #[serde(rename = "eventTime")]
+    event_time: Option<String>,
     s3: S3Body,
 }
 
@@ -211,7 +213,9 @@ pub fn parse_event(
                     key,
                     recipients: Vec::new(),
                     verdicts: None,
-                    received: None,
+                    // SES stores the object as it receives the message: the closest to a
+                    // receipt time this path has.
+                    received: timestamp(r.event_time.as_deref()),
                 });
             }
             other => {
@@ -268,6 +272,7 @@ mod tests {
             panic!("no jobs");
         };
         assert_eq!(jobs[0].key, "Happy Face.jpg");
+        assert!(jobs[0].received.is_some(), "eventTime is the receipt time");
         assert_eq!(jobs[0].bucket, "sourcebucket");
         assert!(jobs[0].verdicts.is_none());
         assert_eq!(decode_s3_key("inbound/a+b%2Bc"), "inbound/a b+c");
