@@ -140,21 +140,25 @@ fn with_fresh_id(event: &serde_json::Value, id: &str) -> serde_json::Value {
     e
 }
 
-async fn deliver(
-    env: &Env,
-    bytes: &[u8],
-    event: &serde_json::Value,
-) -> Result<Vec<Processed>, IntakeError> {
+/// Puts the message where SES's S3 action would for this event.
+async fn store(env: &Env, bytes: &[u8], event: &serde_json::Value) {
     let id = event
         .pointer("/Records/0/ses/mail/messageId")
         .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string();
+        .unwrap_or_default();
     env.intake
         .raw
         .put(&env.bucket, &format!("inbound/{id}"), bytes.to_vec())
         .await
         .expect("put raw message");
+}
+
+async fn deliver(
+    env: &Env,
+    bytes: &[u8],
+    event: &serde_json::Value,
+) -> Result<Vec<Processed>, IntakeError> {
+    store(env, bytes, event).await;
     env.intake.handle_event(event).await
 }
 
@@ -315,19 +319,10 @@ async fn every_sample_scenario() {
     );
 }
 
+/// Scenario 01 (a designated Enterprise contact, answered): its message and SES event.
 fn first_sent_scenario() -> (Vec<u8>, serde_json::Value) {
-    let bytes = std::fs::read(samples().join("01-enterprise-critical.eml"))
-        .or_else(|_| {
-            let scenarios: Scenarios =
-                toml::from_str(&std::fs::read_to_string(samples().join("scenarios.toml"))?)
-                    .map_err(std::io::Error::other)?;
-            std::fs::read(samples().join(&scenarios.scenario[0].eml))
-        })
-        .expect("first scenario");
-    let scenarios: Scenarios =
-        toml::from_str(&std::fs::read_to_string(samples().join("scenarios.toml")).expect("toml"))
-            .expect("toml");
-    let event = read_json(&samples().join(&scenarios.scenario[0].event));
+    let bytes = std::fs::read(samples().join("01-enterprise-critical.eml")).expect("sample 01");
+    let event = read_json(&samples().join("01-enterprise-critical.event.json"));
     (bytes, event)
 }
 
@@ -364,16 +359,7 @@ async fn concurrent_duplicate_deliveries_make_one_case_and_one_reply() {
     let env = Arc::new(env_on(MotoServer::shared_serial()).await);
     let (bytes, event) = first_sent_scenario();
     let event = with_fresh_id(&event, &unique_name("race"));
-    let id = event
-        .pointer("/Records/0/ses/mail/messageId")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string();
-    env.intake
-        .raw
-        .put(&env.bucket, &format!("inbound/{id}"), bytes.clone())
-        .await
-        .expect("put");
+    store(&env, &bytes, &event).await;
     let mut tasks = Vec::new();
     for _ in 0..6 {
         let env = env.clone();
