@@ -59,6 +59,40 @@ pub enum ReplyState {
     Failed,
 }
 
+impl InboundState {
+    /// The stored value (the serde name), for update and condition expressions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Processing => "processing",
+            Self::Unroutable => "unroutable",
+            Self::Done => "done",
+        }
+    }
+}
+
+impl ReplyState {
+    /// The stored value (the serde name), for update and condition expressions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Suppressed => "suppressed",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The state an outcome leaves a message's reply in.
+    pub fn of(outcome: &ReplyOutcome) -> Self {
+        match outcome {
+            ReplyOutcome::Sent { .. } => Self::Sent,
+            ReplyOutcome::Suppressed { .. } => Self::Suppressed,
+            ReplyOutcome::Failed { .. } => Self::Failed,
+            ReplyOutcome::Pending => Self::Sending,
+        }
+    }
+}
+
 /// The INBOUND item.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InboundItem {
@@ -208,9 +242,9 @@ impl CaseStore {
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":id", s(ses_id))
-            .expression_attribute_values(":processing", s("processing"))
-            .expression_attribute_values(":done", s("done"))
-            .expression_attribute_values(":none", s("none"))
+            .expression_attribute_values(":processing", s(InboundState::Processing.as_str()))
+            .expression_attribute_values(":done", s(InboundState::Done.as_str()))
+            .expression_attribute_values(":none", s(ReplyState::None.as_str()))
             .expression_attribute_values(":bucket", s(bucket))
             .expression_attribute_values(":key", s(key))
             .expression_attribute_values(":now", s(stamp(now)))
@@ -493,8 +527,8 @@ impl CaseStore {
             .key("sk", s("INBOUND"))
             .update_expression("SET reply_state = :sending")
             .condition_expression("reply_state = :none")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":none", s("none"))
+            .expression_attribute_values(":sending", s(ReplyState::Sending.as_str()))
+            .expression_attribute_values(":none", s(ReplyState::None.as_str()))
             .send()
             .await;
         match result {
@@ -511,12 +545,7 @@ impl CaseStore {
         case_id: &str,
         outcome: &ReplyOutcome,
     ) -> Result<(), CaseStoreError> {
-        let state = match outcome {
-            ReplyOutcome::Sent { .. } => "sent",
-            ReplyOutcome::Suppressed { .. } => "suppressed",
-            ReplyOutcome::Failed { .. } => "failed",
-            ReplyOutcome::Pending => "sending",
-        };
+        let state = ReplyState::of(outcome).as_str();
         let value = serde_dynamo::to_attribute_value(outcome)
             .map_err(|e| self.err("serialise reply", e))?;
         self.client
@@ -556,11 +585,7 @@ impl CaseStore {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), CaseStoreError> {
-        let state_text = match state {
-            InboundState::Processing => "processing",
-            InboundState::Unroutable => "unroutable",
-            InboundState::Done => "done",
-        };
+        let state_text = state.as_str();
         let mut req = self
             .client
             .update_item()
@@ -587,8 +612,8 @@ impl CaseStore {
         Ok(())
     }
 
-    /// Counts an auto-reply to an address against its hourly and daily caps; `Err(window)`-like
-    /// `Some("…")` when a cap is reached (nothing is counted then).
+    /// Counts an auto-reply to an address against its hourly and daily caps. `Some(reason)` when
+    /// a cap is reached, and then nothing is counted.
     pub async fn take_reply_quota(
         &self,
         to: &EmailAddress,
@@ -713,5 +738,30 @@ impl CaseStore {
             field("case_id"),
             field("at")
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_state_names_are_the_serde_names() {
+        for st in [
+            InboundState::Processing,
+            InboundState::Unroutable,
+            InboundState::Done,
+        ] {
+            assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
+        }
+        for st in [
+            ReplyState::None,
+            ReplyState::Sending,
+            ReplyState::Sent,
+            ReplyState::Suppressed,
+            ReplyState::Failed,
+        ] {
+            assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
+        }
     }
 }
