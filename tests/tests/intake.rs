@@ -34,7 +34,7 @@ fn samples() -> PathBuf {
 }
 
 fn corpus() -> PathBuf {
-    repo_root().join("../shared/corpus")
+    repo_root().join("tests/fixtures/corpus")
 }
 
 struct Env {

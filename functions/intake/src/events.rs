@@ -239,7 +239,7 @@ mod tests {
 
     fn corpus(name: &str) -> serde_json::Value {
         let path = format!(
-            "{}/../../../shared/corpus/events/{name}",
+            "{}/../../tests/fixtures/corpus/events/{name}",
             env!("CARGO_MANIFEST_DIR")
         );
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -12,7 +12,7 @@ use slamail_core::triage::auth::{
 use slamail_core::triage::loops::{is_bounce, reply_decision};
 
 fn corpus_files() -> Vec<Vec<u8>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/corpus");
     let mut files = Vec::new();
     for dir in ["mikel-mail", "cpython-email"] {
         let Ok(entries) = fs::read_dir(root.join(dir)) else {

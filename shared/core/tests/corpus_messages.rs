@@ -12,10 +12,10 @@ use slamail_core::triage::auth::{
 use slamail_core::triage::loops::{ReplyDecision, SuppressReason, is_bounce, reply_decision};
 use slamail_core::triage::{Authenticity, Verdicts};
 
-/// `shared/corpus` sits beside the repository root, which is two levels above `shared/core`.
+/// The third-party corpus ships in the repository under `tests/fixtures/corpus` (licences there).
 fn corpus_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
+        .join("../../tests/fixtures/corpus")
         .join(name)
 }
 
