@@ -683,3 +683,42 @@ async fn an_admin_designates_themselves_and_manages_members() {
         (200, Some(0), Some(3))
     );
 }
+
+#[tokio::test]
+async fn role_changes_and_the_last_admin_over_http() {
+    let api = api().await;
+    // alice adds an outsider as a third party (allowed), then tries to promote them.
+    let (s, _) = api
+        .call(
+            Who::User(ALICE),
+            "POST",
+            "/orgs/acme/members",
+            Some(json!({ "email": "x@gmail.example", "name": "X", "role": "third-party" })),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let x = "/orgs/acme/members/x%40gmail.example";
+    for role in ["member", "admin"] {
+        let (s, b) = api
+            .call(Who::User(ALICE), "PATCH", x, Some(json!({ "role": role })))
+            .await;
+        assert_eq!((s, b["code"].as_str()), (403, Some("forbidden")), "{b}");
+    }
+    // alice is acme's only administrator: she can neither leave nor step down.
+    let me = "/orgs/acme/members/alice%40acme.example";
+    let (s, b) = api.call(Who::User(ALICE), "DELETE", me, None).await;
+    assert_eq!((s, b["code"].as_str()), (409, Some("last-admin")), "{b}");
+    let (s, b) = api
+        .call(
+            Who::User(ALICE),
+            "PATCH",
+            me,
+            Some(json!({ "role": "member" })),
+        )
+        .await;
+    assert_eq!((s, b["code"].as_str()), (409, Some("last-admin")), "{b}");
+    assert!(
+        b["error"].as_str().unwrap().contains("administrator"),
+        "{b}"
+    );
+}

@@ -628,3 +628,224 @@ async fn operator_commands() {
         .unwrap();
     assert!(out.contains("wayne") && out.contains("0 of 1"), "{out}");
 }
+
+/// Issue 8 item 12: a role change passes the same rules as adding a member with that role.
+#[tokio::test]
+async fn a_role_change_passes_the_rules_of_adding_that_role() {
+    let dir = fresh().await;
+    let o = new_org(&dir, "roles", "activestate", "team", 0).await;
+    let admin = add(&dir, &o, "boss@roles.example", Role::Admin, true).await;
+    let by_admin = Actor::User(admin.clone());
+    let outsider = add(&dir, &o, "x@gmail.example", Role::ThirdParty, true).await;
+    for role in [Role::Member, Role::Admin] {
+        let r = dir
+            .update_member(
+                &by_admin,
+                &o,
+                &outsider,
+                &MemberChanges {
+                    role: Some(role),
+                    ..Default::default()
+                },
+            )
+            .await;
+        assert_eq!(r.map(|_| ()).unwrap_err().code(), "forbidden", "{role}");
+    }
+    let still = dir.member(&o, &outsider).await.unwrap().unwrap();
+    assert_eq!(still.role, Role::ThirdParty);
+    // An operator knows the contract and may make the outsider a member.
+    let m = dir
+        .update_member(
+            &ops(),
+            &o,
+            &outsider,
+            &MemberChanges {
+                role: Some(Role::Member),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(m.role, Role::Member);
+    // An unchanged role is not re-judged: the admin may rename the operator's choice.
+    dir.update_member(
+        &by_admin,
+        &o,
+        &outsider,
+        &MemberChanges {
+            name: Some("Xavier".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// Issue 8 item 13: the caller's own standing is part of every write they ask for. The API
+/// authorised the admin; before the write lands the admin is demoted; the write is refused.
+#[tokio::test]
+async fn a_demoted_admin_cannot_write() {
+    let dir = fresh().await;
+    let ps = policies();
+    let o = new_org(&dir, "demoted", "scalr", "business", 0).await;
+    let zed = add(&dir, &o, "zed@demoted.example", Role::Admin, true).await;
+    let bea = add(&dir, &o, "bea@demoted.example", Role::Member, true).await;
+    let cy = add(&dir, &o, "cy@demoted.example", Role::Member, true).await;
+    dir.designate(&ops(), &ps, &o, &cy).await.unwrap();
+    // The API authorised zed as an admin; then an operator demotes zed.
+    dir.update_member(
+        &ops(),
+        &o,
+        &zed,
+        &MemberChanges {
+            role: Some(Role::Member),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let by_zed = Actor::User(zed.clone());
+    let code = |r: Result<_, _>| r.map(|_| ()).unwrap_err();
+    let err = code(dir.designate(&by_zed, &ps, &o, &bea).await);
+    assert_eq!(err.code(), "forbidden", "{err}");
+    let err = code(dir.remove_contact(&by_zed, &o, &cy).await);
+    assert_eq!(err.code(), "forbidden", "{err}");
+    let err = code(dir.remove_member(&by_zed, &o, &bea).await);
+    assert_eq!(err.code(), "forbidden", "{err}");
+    let to_admin = MemberChanges {
+        role: Some(Role::Admin),
+        ..Default::default()
+    };
+    let err = code(dir.update_member(&by_zed, &o, &zed, &to_admin).await);
+    assert_eq!(err.code(), "forbidden", "{err}");
+    // Nothing changed, and nothing was audited on zed's behalf.
+    assert!(!dir.member(&o, &bea).await.unwrap().unwrap().designated);
+    assert!(dir.member(&o, &cy).await.unwrap().unwrap().designated);
+    let trail = dir.audit(&o).await.unwrap();
+    assert!(trail.iter().all(|e| e.actor != by_zed.to_string()));
+}
+
+/// Issue 8 item 13: re-running an organisation update repairs member copies that an interrupted
+/// propagation left stale, even when the organisation itself does not change.
+#[tokio::test]
+async fn rerunning_an_update_repairs_stale_member_copies() {
+    let client = MotoServer::shared().dynamodb();
+    let dir = on(client.clone()).await;
+    let ps = policies();
+    let o = new_org(&dir, "stale", "activestate", "enterprise", 0).await;
+    let p = add(&dir, &o, "p@stale.example", Role::Member, true).await;
+    dir.update_org(
+        &ops(),
+        &ps,
+        &o,
+        &OrgChanges {
+            tier: Some("team".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // The propagation was interrupted before it reached p: p's copy still says enterprise.
+    client
+        .update_item()
+        .table_name(dir.table())
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S("ORG#stale".into()),
+        )
+        .key(
+            "sk",
+            aws_sdk_dynamodb::types::AttributeValue::S("MEMBER#p@stale.example".into()),
+        )
+        .update_expression("SET #tier = :tier")
+        .expression_attribute_names("#tier", "tier")
+        .expression_attribute_values(
+            ":tier",
+            aws_sdk_dynamodb::types::AttributeValue::S("enterprise".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tier_of_p = || async { dir.memberships_of(&p).await.unwrap()[0].tier.to_string() };
+    assert_eq!(tier_of_p().await, "enterprise");
+    // Re-running the same update (nothing changes on the organisation) repairs the copy.
+    dir.update_org(
+        &ops(),
+        &ps,
+        &o,
+        &OrgChanges {
+            tier: Some("team".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(tier_of_p().await, "team");
+    // So does re-running the import: stale again, then an import that changes nothing.
+    client
+        .update_item()
+        .table_name(dir.table())
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S("ORG#stale".into()),
+        )
+        .key(
+            "sk",
+            aws_sdk_dynamodb::types::AttributeValue::S("MEMBER#p@stale.example".into()),
+        )
+        .update_expression("SET #tier = :tier")
+        .expression_attribute_names("#tier", "tier")
+        .expression_attribute_values(
+            ":tier",
+            aws_sdk_dynamodb::types::AttributeValue::S("enterprise".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let file: slamail_cli::directory::ImportFile = toml::from_str(
+        "[[orgs]]\nid = 'stale'\nname = 'stale Inc.'\npolicy = 'activestate'\ntier = 'team'\n\
+         domains = ['stale.example']\n",
+    )
+    .unwrap();
+    let report = import(&dir, &ps, &ops(), &file).await;
+    assert!(report.errors.is_empty(), "{}", report.text());
+    assert!(report.done.is_empty(), "{}", report.text());
+    assert_eq!(tier_of_p().await, "team");
+    // The audit trail records one real change, not the repairs.
+    let updates = dir
+        .audit(&o)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::UpdateOrg)
+        .count();
+    assert_eq!(updates, 1);
+}
+
+/// An organisation's customers cannot lock themselves out: the last administrator can be neither
+/// removed nor demoted by a customer (operators, who can always repair, still may).
+#[tokio::test]
+async fn the_last_administrator_stays() {
+    let dir = fresh().await;
+    let o = new_org(&dir, "lastadm", "scalr", "business", 0).await;
+    let amy = add(&dir, &o, "amy@lastadm.example", Role::Admin, true).await;
+    let by_amy = Actor::User(amy.clone());
+    let err = dir.remove_member(&by_amy, &o, &amy).await.unwrap_err();
+    assert_eq!(err.code(), "last-admin", "{err}");
+    let demote = MemberChanges {
+        role: Some(Role::Member),
+        ..Default::default()
+    };
+    let err = dir
+        .update_member(&by_amy, &o, &amy, &demote)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "last-admin", "{err}");
+    // With a second administrator, amy may step down.
+    let ben = add(&dir, &o, "ben@lastadm.example", Role::Admin, true).await;
+    dir.update_member(&by_amy, &o, &amy, &demote).await.unwrap();
+    let by_ben = Actor::User(ben.clone());
+    let err = dir.remove_member(&by_ben, &o, &ben).await.unwrap_err();
+    assert_eq!(err.code(), "last-admin", "{err}");
+    dir.remove_member(&ops(), &o, &ben).await.unwrap();
+}
