@@ -12,12 +12,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 use serde_json::json;
-use slamail_aws::directory::{
-    Directory, MemberChanges, NewMember, NewOrg, OrgChanges, resolve_tier,
-};
+use slamail_aws::directory::{Directory, DirectoryStoreError};
 use slamail_core::directory::{
-    Actor, DirectoryError, Member, Organisation, Role, Standing, org_limit, validate_domains,
-    validate_person_name,
+    Actor, DirectoryError, Member, MemberChanges, NewMember, NewOrg, OrgChanges, Organisation,
+    Role, org_limit, resolve_tier, validate_domains, validate_person_name,
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
@@ -35,11 +33,20 @@ pub enum DirectoryCliError {
 
 impl From<DirectoryError> for DirectoryCliError {
     fn from(e: DirectoryError) -> Self {
+        Self::Input(e.to_string())
+    }
+}
+
+impl From<DirectoryStoreError> for DirectoryCliError {
+    fn from(e: DirectoryStoreError) -> Self {
         match e {
-            DirectoryError::Storage(_) | DirectoryError::Corrupt { .. } => {
+            // A lost race is the operator's to retry, as before.
+            DirectoryStoreError::Refused(_) | DirectoryStoreError::Conflict(_) => {
+                Self::Input(e.to_string())
+            }
+            DirectoryStoreError::Storage(_) | DirectoryStoreError::Corrupt { .. } => {
                 Self::Runtime(e.to_string())
             }
-            _ => Self::Input(e.to_string()),
         }
     }
 }
@@ -453,7 +460,6 @@ pub async fn member_command(
             let m = dir
                 .add_member(
                     actor,
-                    Standing::Operator,
                     NewMember {
                         org,
                         email,
@@ -695,7 +701,7 @@ async fn import_org(
     actor: &Actor,
     o: &ImportOrg,
     report: &mut ImportReport,
-) -> Result<(), DirectoryError> {
+) -> Result<(), DirectoryStoreError> {
     let id = &o.id;
     let (existing, created) = match dir.org(id).await? {
         Some(existing) => (existing, false),
@@ -745,6 +751,9 @@ async fn import_org(
         domains: (existing.domains != wanted_domains).then_some(wanted_domains),
     };
     if changes.is_empty() {
+        // Unchanged, but an earlier run may have been interrupted while copying the
+        // organisation onto its members: an update without changes repairs those copies.
+        dir.update_org(actor, ps, id, &changes).await?;
         if !created {
             report.unchanged += 1;
         }
@@ -765,7 +774,6 @@ async fn import_org(
             None => {
                 dir.add_member(
                     actor,
-                    Standing::Operator,
                     NewMember {
                         org: id.clone(),
                         email: m.email.clone(),

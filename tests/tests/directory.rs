@@ -6,10 +6,12 @@ mod support;
 
 use std::path::PathBuf;
 
-use slamail_aws::directory::{Directory, MemberChanges, NewMember, NewOrg, OrgChanges};
+use slamail_aws::directory::{
+    Directory, DirectoryStoreError, MemberChanges, NewMember, NewOrg, OrgChanges,
+};
 use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_cli::directory::{import, read_import};
-use slamail_core::directory::{Actor, AuditAction, DirectoryError, Role, Standing};
+use slamail_core::directory::{Actor, AuditAction, DirectoryError, Role};
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::tier::assign_tier;
@@ -75,7 +77,6 @@ async fn add(dir: &Directory, o: &OrgId, who: &str, role: Role, verified: bool) 
     let e = email(who);
     dir.add_member(
         &ops(),
-        Standing::Operator,
         NewMember {
             org: o.clone(),
             email: e.clone(),
@@ -90,7 +91,7 @@ async fn add(dir: &Directory, o: &OrgId, who: &str, role: Role, verified: bool) 
 }
 
 /// Adds `n` verified members and designates them one by one; returns the outcomes.
-async fn fill(dir: &Directory, o: &OrgId, n: usize) -> Vec<Result<(), DirectoryError>> {
+async fn fill(dir: &Directory, o: &OrgId, n: usize) -> Vec<Result<(), DirectoryStoreError>> {
     let ps = policies();
     let mut out = Vec::new();
     for i in 0..n {
@@ -202,7 +203,7 @@ async fn only_verified_named_members_can_be_designated() {
     let dir = fresh().await;
     let ps = policies();
     let o = new_org(&dir, "elig", "alectrona", "standard", 0).await;
-    let code = |r: Result<_, DirectoryError>| r.map(|_| ()).unwrap_err().code();
+    let code = |r: Result<_, DirectoryStoreError>| r.map(|_| ()).unwrap_err().code();
 
     let third = add(
         &dir,
@@ -233,7 +234,6 @@ async fn only_verified_named_members_can_be_designated() {
     let nameless = email("anon@elig.example");
     dir.add_member(
         &ops(),
-        Standing::Operator,
         NewMember {
             org: o.clone(),
             email: nameless.clone(),
@@ -287,7 +287,6 @@ async fn addresses_are_normalised_and_admins_stay_in_their_domains() {
     let r = dir
         .add_member(
             &admin,
-            Standing::Admin,
             NewMember {
                 org: o.clone(),
                 email: email("eve@evil.example"),
@@ -302,7 +301,6 @@ async fn addresses_are_normalised_and_admins_stay_in_their_domains() {
     let dup = dir
         .add_member(
             &ops(),
-            Standing::Operator,
             NewMember {
                 org: o.clone(),
                 email: email("<jane.doe@norm.example>"),

@@ -12,9 +12,10 @@ use base64::Engine;
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use slamail_aws::directory::{Directory, MemberChanges, NewMember, NewOrg, OrgChanges};
+use slamail_aws::directory::{Directory, DirectoryStoreError};
 use slamail_core::directory::{
-    Action, Actor, DirectoryError, Member, Organisation, Role, Standing, authorize, org_limit,
+    Action, Actor, DirectoryError, Member, MemberChanges, NewMember, NewOrg, OrgChanges,
+    Organisation, Role, Standing, authorize, org_limit,
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
@@ -83,14 +84,23 @@ impl From<DirectoryError> for ApiError {
             | DirectoryError::AlreadyDesignated { .. }
             | DirectoryError::NotDesignated { .. }
             | DirectoryError::OverLimit { .. }
-            | DirectoryError::Conflict(_) => 409,
-            DirectoryError::Corrupt { .. } | DirectoryError::Storage(_) => {
-                // The details stay in the log: they name tables and AWS internals.
-                tracing::error!(error = %e, "directory failure");
-                return Self::new(500, "internal", "internal error; try again later");
-            }
+            | DirectoryError::LastAdmin { .. } => 409,
         };
         Self::new(status, e.code(), e.to_string())
+    }
+}
+
+impl From<DirectoryStoreError> for ApiError {
+    fn from(e: DirectoryStoreError) -> Self {
+        match e {
+            DirectoryStoreError::Refused(e) => e.into(),
+            DirectoryStoreError::Conflict(_) => Self::new(409, e.code(), e.to_string()),
+            DirectoryStoreError::Corrupt { .. } | DirectoryStoreError::Storage(_) => {
+                // The details stay in the log: they name tables and AWS internals.
+                tracing::error!(error = %e, "directory failure");
+                Self::new(500, "internal", "internal error; try again later")
+            }
+        }
     }
 }
 
@@ -525,7 +535,6 @@ impl Api<'_> {
             .dir
             .add_member(
                 &self.caller.actor(),
-                standing,
                 NewMember {
                     org: org.clone(),
                     email: b.email,
