@@ -847,3 +847,87 @@ async fn the_last_administrator_stays() {
     assert_eq!(err.code(), "last-admin", "{err}");
     dir.remove_member(&ops(), &o, &ben).await.unwrap();
 }
+
+/// A change waiting on its own thread; released and completed just before the first transaction
+/// this client sends, so it lands between the adapter's reads and its write.
+type Pending = (std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>);
+
+#[derive(Debug)]
+struct BeforeFirstTransaction(std::sync::Mutex<Option<Pending>>);
+
+impl aws_sdk_dynamodb::config::Intercept for BeforeFirstTransaction {
+    fn name(&self) -> &'static str {
+        "BeforeFirstTransaction"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<
+            '_,
+        >,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+        if context
+            .input()
+            .downcast_ref::<TransactWriteItemsInput>()
+            .is_some()
+            && let Some((go, handle)) = self.0.lock().map_err(|e| e.to_string())?.take()
+        {
+            go.send(()).map_err(|e| e.to_string())?;
+            handle
+                .join()
+                .map_err(|_| "the interleaved change panicked")?;
+        }
+        Ok(())
+    }
+}
+
+/// Issue 8 item 13, the write's own condition: the admin passes every read, is demoted just
+/// before the transaction is sent, and the transaction is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demotion_between_read_and_write_is_refused() {
+    let client = MotoServer::shared().dynamodb();
+    let dir = on(client.clone()).await;
+    let ps = policies();
+    let o = new_org(&dir, "between", "scalr", "business", 0).await;
+    let zed = add(&dir, &o, "zed@between.example", Role::Admin, true).await;
+    let bea = add(&dir, &o, "bea@between.example", Role::Member, true).await;
+    // The demotion waits until the interceptor releases it and then waits for it to finish.
+    let (plain, org_id, demoted) = (dir.clone(), o.clone(), zed.clone());
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let demotion = std::thread::spawn(move || {
+        if go_rx.recv().is_err() {
+            return;
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(plain.update_member(
+            &ops(),
+            &org_id,
+            &demoted,
+            &MemberChanges {
+                role: Some(Role::Member),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    });
+    let hook = BeforeFirstTransaction(std::sync::Mutex::new(Some((go_tx, demotion))));
+    let conf = client.config().to_builder().interceptor(hook).build();
+    let hooked = Directory::new(aws_sdk_dynamodb::Client::from_conf(conf), dir.table());
+
+    let err = hooked
+        .designate(&Actor::User(zed.clone()), &ps, &o, &bea)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "forbidden", "{err}");
+    assert_eq!(
+        dir.member(&o, &zed).await.unwrap().unwrap().role,
+        Role::Member
+    );
+    assert!(!dir.member(&o, &bea).await.unwrap().unwrap().designated);
+    assert_eq!(dir.org(&o).await.unwrap().unwrap().designated_count, 0);
+}
