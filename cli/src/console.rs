@@ -70,9 +70,6 @@ pub struct BuildArgs {
     /// The folder to write (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// Base URL of the HTTP API (the stack's ContactsApiUrl output).
-    #[arg(long)]
-    pub api: String,
     /// The OIDC client id (an audience of the API's JWT authorizer).
     #[arg(long)]
     pub client_id: String,
@@ -98,7 +95,6 @@ pub async fn run_console(args: ConsoleArgs) -> Result<String, ConsoleCliError> {
     match args.command {
         ConsoleCommand::Build(b) => {
             let config = OidcConfig {
-                api: b.api,
                 client_id: b.client_id,
                 authorization_endpoint: b.authorization_endpoint,
                 token_endpoint: b.token_endpoint,
@@ -136,9 +132,7 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
         .await
         .map_err(|e| ConsoleCliError::Runtime(format!("cannot listen on {}: {e}", s.listen)))?;
     let ctx = Arc::new(ConsoleContext::new(directory, policies, settings));
-    let console = start(listener, ctx)
-        .await
-        .map_err(ConsoleCliError::Input)?;
+    let console = start(listener, ctx).await.map_err(ConsoleCliError::Input)?;
     println!(
         "slamail console: {} (DEVELOPMENT SIGN-IN — not for production; Ctrl-C to stop)",
         console.url()

@@ -237,7 +237,9 @@ async fn serve(ctx: &ConsoleContext, req: Request<Incoming>) -> Resp {
         return api(ctx, req, &rest).await;
     }
     match (&method, path.as_str()) {
-        (&Method::GET, "/config.json") => json_response(StatusCode::OK, &site::development_config()),
+        (&Method::GET, "/config.json") => {
+            json_response(StatusCode::OK, &site::development_config())
+        }
         (&Method::GET, "/policies.json") => {
             json_response(StatusCode::OK, &site::policies_json(&ctx.policies))
         }
@@ -320,7 +322,10 @@ async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str) -> Resp {
     // As API Gateway's JWT authorizer: no valid token, no call.
     let identity = bearer(&req).and_then(|t| sessions(ctx).get(&t).cloned());
     let Some(identity) = identity else {
-        return json_response(StatusCode::UNAUTHORIZED, &json!({ "message": "Unauthorized" }));
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({ "message": "Unauthorized" }),
+        );
     };
     let method = req.method().as_str().to_string();
     let content_type = req
@@ -337,8 +342,7 @@ async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str) -> Resp {
         Ok(e) => e,
         Err(message) => return error(StatusCode::BAD_REQUEST, "bad-request", &message),
     };
-    let reply =
-        slamail_contacts::handle(&ctx.directory, &ctx.policies, &ctx.settings, event).await;
+    let reply = slamail_contacts::handle(&ctx.directory, &ctx.policies, &ctx.settings, event).await;
     from_lambda(reply)
 }
 
@@ -416,14 +420,22 @@ mod tests {
 
     #[test]
     fn dev_identity_becomes_authorizer_claims() {
-        let id = sign_in(" Alice@Acme.Example ", &["agents", "slamail-operators", "agents"]).unwrap();
+        let id = sign_in(
+            " Alice@Acme.Example ",
+            &["agents", "slamail-operators", "agents"],
+        )
+        .unwrap();
         let event = lambda_event(&id, "GET", "/orgs/acme", "", b"").unwrap();
         let caller = slamail_contacts::caller(&event, &Settings::default()).unwrap();
         assert_eq!(caller.email.as_str(), "alice@acme.example");
         assert!(caller.operator);
         let plain = sign_in("bob@acme.example", &[]).unwrap();
         let event = lambda_event(&plain, "PUT", "/orgs/acme/contacts/x%40y", "", b"").unwrap();
-        assert!(!slamail_contacts::caller(&event, &Settings::default()).unwrap().operator);
+        assert!(
+            !slamail_contacts::caller(&event, &Settings::default())
+                .unwrap()
+                .operator
+        );
         assert_eq!(event.raw_path.as_deref(), Some("/orgs/acme/contacts/x%40y"));
     }
 
@@ -440,8 +452,14 @@ mod tests {
     #[test]
     fn bodies_pass_through_as_text_or_base64() {
         let id = sign_in("a@b.example", &[]).unwrap();
-        let e = lambda_event(&id, "POST", "/orgs/acme/members", "application/json", br#"{"email":"x@y"}"#)
-            .unwrap();
+        let e = lambda_event(
+            &id,
+            "POST",
+            "/orgs/acme/members",
+            "application/json",
+            br#"{"email":"x@y"}"#,
+        )
+        .unwrap();
         assert_eq!(e.body.as_deref(), Some(r#"{"email":"x@y"}"#));
         assert!(!e.is_base64_encoded);
         let e = lambda_event(&id, "POST", "/orgs/acme/members", "", &[0xff, 0xfe]).unwrap();

@@ -65,11 +65,10 @@ pub fn content_security_policy(connect: &[&str]) -> String {
 }
 
 /// How a deployed console signs in: OIDC authorization code with PKCE against the issuer the
-/// HTTP API's JWT authorizer trusts.
+/// HTTP API's JWT authorizer trusts. The API is on the console's own origin (CloudFront sends
+/// `/me` and `/orgs*` to the HTTP API), so the pages need no CORS and no API URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OidcConfig {
-    /// Base URL of the HTTP API (no trailing slash).
-    pub api: String,
     pub client_id: String,
     pub authorization_endpoint: String,
     pub token_endpoint: String,
@@ -91,11 +90,13 @@ impl OidcConfig {
     /// Checks the URLs: a deployed console talks to nothing over plain HTTP.
     pub fn validated(mut self) -> Result<Self, SiteError> {
         for (what, value) in [
-            ("the API URL", &mut self.api),
-            ("the authorization endpoint", &mut self.authorization_endpoint),
+            (
+                "the authorization endpoint",
+                &mut self.authorization_endpoint,
+            ),
             ("the token endpoint", &mut self.token_endpoint),
         ] {
-            let trimmed = value.trim().trim_end_matches('/').to_string();
+            let trimmed = value.trim().to_string();
             if !trimmed.starts_with("https://") || trimmed.len() <= "https://".len() {
                 return Err(SiteError::NotHttps {
                     what,
@@ -113,7 +114,7 @@ impl OidcConfig {
     pub fn to_json(&self) -> Value {
         json!({
             "mode": "oidc",
-            "api": self.api,
+            "api": "",
             "client_id": self.client_id,
             "authorization_endpoint": self.authorization_endpoint,
             "token_endpoint": self.token_endpoint,
@@ -172,7 +173,10 @@ pub fn write_site(
     for a in ASSETS {
         written.push(write(out.join(a.name), a.body)?);
     }
-    written.push(write(out.join("config.json"), &config.to_json().to_string())?);
+    written.push(write(
+        out.join("config.json"),
+        &config.to_json().to_string(),
+    )?);
     written.push(write(
         out.join("policies.json"),
         &policies_json(policies).to_string(),
@@ -186,7 +190,6 @@ mod tests {
 
     fn oidc() -> OidcConfig {
         OidcConfig {
-            api: "https://abc.execute-api.us-east-1.amazonaws.com/".into(),
             client_id: "client".into(),
             authorization_endpoint: "https://auth.example.com/oauth2/authorize".into(),
             token_endpoint: "https://auth.example.com/oauth2/token".into(),
@@ -219,8 +222,9 @@ mod tests {
     #[test]
     fn deployed_config_is_oidc_over_https_only() {
         let c = oidc().validated().unwrap();
-        assert_eq!(c.api, "https://abc.execute-api.us-east-1.amazonaws.com");
         assert_eq!(c.to_json()["mode"], "oidc");
+        // Same origin: CloudFront forwards the API's paths.
+        assert_eq!(c.to_json()["api"], "");
         let mut plain = oidc();
         plain.token_endpoint = "http://auth.example.com/token".into();
         assert!(matches!(
