@@ -216,7 +216,7 @@ function renderSignIn(problem) {
     } },
       h("fieldset", {},
         h("legend", {}, "DEVELOPMENT SIGN-IN — not for production"),
-        h("p", { class: "hint" }, "Anyone can be anyone here. This form exists only in `slamail console serve` against a local emulator; a deployed console signs in through your identity provider."),
+        h("p", { class: "hint" }, "Anyone can be anyone here. This form exists only in \u201cslamail console serve\u201d against a local emulator; a deployed console signs in through your identity provider."),
         h("label", { for: "dev-email" }, "Email address"), email,
         h("label", { for: "dev-groups" }, "Groups (optional, comma separated)"), groups,
         h("p", { class: "hint", id: "groups-hint" }, "e.g. agents, slamail-operators"),
@@ -292,7 +292,7 @@ async function renderStanding(orgId, own) {
       h("dt", {}, "Designated contact"), h("dd", { id: "own-designated" }, own.designated ? "Yes" : "No"),
       h("dt", {}, "Support terms"), h("dd", {}, `${p.name}, ${p.tier} tier`)),
     h("p", {}, own.designated
-      ? `Mail you send from ${own.email} gets ${name}'s ${p.tier} tier once your mail system proves it is yours (SPF/DKIM/DMARC).`
+      ? `Mail you send from ${own.email} gets ${name}'s ${p.tier} tier when it passes sender authentication (DMARC).`
       : `Your mail gets the policy's default tier. Only ${name}'s administrators can make you a designated contact.`));
 }
 
@@ -383,7 +383,7 @@ async function renderAdmin(orgId, focusKey) {
     addError));
 
   setMain(o.name,
-    h("p", { class: "meta" }, `${p.name} support, ${p.tier} tier. Organisation id ${o.id}.`),
+    h("p", { class: "meta" }, `${p.name}, ${p.tier} tier. Organisation id ${o.id}.`),
     subnav(orgId, "members"),
     h("p", { class: "count", id: "contact-count" }, countText(o.contacts.used, o.contacts.limit)),
     h("table", { id: "members" },

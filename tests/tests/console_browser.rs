@@ -483,3 +483,23 @@ async fn screenshots() {
     c.close().await.unwrap();
     console.stop().await;
 }
+
+/// CloudFront sends the deployed console's CSP from the template; the local console sends
+/// `content_security_policy`. They must say the same, with the token endpoint as the one
+/// extra place the pages may connect to.
+#[test]
+fn deployed_and_local_policies_agree() {
+    let template = slamail_aws::tables::TEMPLATE_YAML;
+    let line = template
+        .lines()
+        .find(|l| l.trim_start().starts_with("ContentSecurityPolicy: !Sub"))
+        .expect("the console's CSP in infra/template.yaml");
+    let deployed = line
+        .split_once("!Sub")
+        .map(|(_, v)| v.trim().trim_matches('"'))
+        .unwrap();
+    assert_eq!(
+        deployed,
+        slamail_cli::console::content_security_policy(&["${ConsoleTokenEndpoint}"])
+    );
+}
