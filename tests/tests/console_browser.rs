@@ -9,17 +9,20 @@
 //! `cargo test -p slamail-tests --test console_browser -- --ignored screenshots` refreshes
 //! `docs/console-*.png`.
 
-use std::net::TcpListener as StdListener;
-use std::os::unix::process::CommandExt;
+#[path = "console_browser/driver.rs"]
+mod driver;
+#[path = "console_browser/oidc.rs"]
+mod oidc;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::DateTime;
+use driver::Driver;
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use fantoccini::{Client, Locator};
+use serde_json::json;
 use slamail_aws::directory::Directory;
 use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_cli::console::{ConsoleContext, LocalConsole, start};
@@ -34,81 +37,6 @@ const WAIT: Duration = Duration::from_secs(15);
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// chromedriver in its own process group; the group (the driver and every browser it started)
-/// is killed when this is dropped, even when a test fails half-way.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start() -> Self {
-        let out = Command::new("bash")
-            .arg(repo().join("scripts/browser.sh"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run scripts/browser.sh");
-        assert!(
-            out.status.success(),
-            "scripts/browser.sh failed: chromium and chromium-driver are needed"
-        );
-        let driver = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let port = StdListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(&driver)
-            .arg(format!("--port={port}"))
-            .env("TZ", BROWSER_ZONE)
-            .env("LANG", "en_US.UTF-8")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver}: {e}"));
-        let d = Driver { child, port };
-        let deadline = Instant::now() + WAIT;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        d
-    }
-
-    async fn browser(&self) -> Client {
-        let profile = std::env::temp_dir().join(unique_name("chromium-profile"));
-        let caps = json!({
-            "goog:chromeOptions": {
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1200,900", "--lang=en-US",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            },
-        });
-        let Value::Object(caps) = caps else {
-            unreachable!()
-        };
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a Chromium session")
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The negative id names the process group: chromedriver and its browsers.
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
-            .status();
-        let _ = self.child.wait();
-    }
 }
 
 /// The sample directory in a fresh table, served by a local console.
@@ -502,4 +430,39 @@ fn deployed_and_local_policies_agree() {
         deployed,
         slamail_cli::console::content_security_policy(&["${ConsoleTokenEndpoint}"])
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployed_sign_in_is_oidc_with_pkce_and_sends_the_id_token() {
+    let idp = oidc::Provider::start();
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    c.goto(&format!("http://127.0.0.1:{}/", idp.port))
+        .await
+        .unwrap();
+    click(&c, "#oidc-signin").await;
+    // Approved at once: back with a code, exchanged with the verifier, then the API.
+    wait_text(&c, "#signed-in-as", "alice@acme.example").await;
+    wait_text(&c, "#memberships", "Acme Corporation").await;
+    let banner = c.find(Locator::Css("#dev-banner")).await.unwrap();
+    assert_eq!(banner.text().await.unwrap(), "", "no development banner");
+    assert!(c.find(Locator::Css("#dev-email")).await.is_err());
+    let url = c.current_url().await.unwrap();
+    assert!(
+        url.query().is_none(),
+        "the code is removed from the address: {url}"
+    );
+    // The groups come from the ID token.
+    c.find(Locator::Css(r##"#nav a[href="#/agents"]"##))
+        .await
+        .unwrap();
+    {
+        let seen = idp.seen.lock().unwrap();
+        assert_eq!(seen.verified_exchanges, 1);
+        assert_eq!(
+            seen.bearer.as_deref(),
+            Some(format!("Bearer {}", idp.id_token).as_str())
+        );
+    }
+    c.close().await.unwrap();
 }
