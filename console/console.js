@@ -259,14 +259,13 @@ async function renderHome() {
       h("a", { href: `#/orgs/${enc(m.org)}` }, m.org_name || m.org),
       ` — ${p.name}, ${p.tier} tier. ${m.designated ? "You are a designated contact." : "You are not a designated contact."}`);
   });
-  const openError = h("p", { class: "error", id: "open-error", role: "alert" });
-  const orgInput = h("input", { id: "open-org", name: "org", required: true, "aria-describedby": "open-error" });
+  const orgInput = h("input", { id: "open-org", name: "org", required: true });
   setMain("Organisations",
     list.length ? h("ul", { id: "memberships" }, list)
       : h("p", {}, `${me.data.email} is not a member of any organisation.`),
     h("form", { class: "card", onsubmit: (ev) => { ev.preventDefault(); location.hash = `#/orgs/${enc(orgInput.value.trim())}`; } },
       h("label", { for: "open-org" }, "Open an organisation by its id"), orgInput, " ",
-      h("button", { type: "submit" }, "Open"), openError));
+      h("button", { type: "submit" }, "Open")));
 }
 
 async function renderOrg(orgId, view) {
