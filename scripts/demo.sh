@@ -2,6 +2,8 @@
 # The demo: starts a local AWS emulator (moto server, installed into ./.venv if missing),
 # creates the tables from infra/template.yaml, imports the sample directory, runs every message
 # of samplemail/ through the real intake handler, and prints the cases and one auto-reply.
+# In a terminal it then serves the web console (development sign-in) against the same emulator
+# and prints its URL; SLAMAIL_NO_CONSOLE=1 skips that, SLAMAIL_CONSOLE_PORT changes the port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +35,12 @@ unset POLICY_FILES SES_CONFIGURATION_SET
 
 echo "moto server on $AWS_ENDPOINT_URL; building slamail (first build takes a few minutes)..." >&2
 cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail "$@"
+
+# In a terminal, the web console then serves the same emulator until Ctrl-C (it prints its URL).
+if [[ -t 0 && -t 1 && -z "${SLAMAIL_NO_CONSOLE:-}" ]]; then
+    echo
+    echo "Web console: sign in as alice@acme.example (an administrator of acme) or carol@acme.example (a member)."
+    cargo run --quiet --locked -p slamail-cli -- console serve --listen "127.0.0.1:${SLAMAIL_CONSOLE_PORT:-8480}"
+else
+    echo "Run scripts/demo.sh in a terminal to browse the result in the web console (slamail console serve)."
+fi

@@ -18,6 +18,15 @@ pub enum CliError {
     Runtime(String),
 }
 
+impl From<slamail_cli::console::ConsoleCliError> for CliError {
+    fn from(e: slamail_cli::console::ConsoleCliError) -> Self {
+        match e {
+            slamail_cli::console::ConsoleCliError::Input(m) => Self::Input(m),
+            slamail_cli::console::ConsoleCliError::Runtime(m) => Self::Runtime(m),
+        }
+    }
+}
+
 impl From<slamail_cli::directory::DirectoryCliError> for CliError {
     fn from(e: slamail_cli::directory::DirectoryCliError) -> Self {
         match e {
@@ -63,6 +72,9 @@ enum Command {
     /// The local demo: sample mail in, cases and auto-replies out (needs AWS_ENDPOINT_URL;
     /// scripts/demo.sh starts the emulator and runs this).
     Demo(intake_cmd::DemoArgs),
+    /// The web console: serve it locally against the emulator (development sign-in), or
+    /// build the deployable site.
+    Console(slamail_cli::console::ConsoleArgs),
 }
 
 #[tokio::main]
@@ -82,6 +94,9 @@ async fn main() -> ExitCode {
             .await
             .map_err(CliError::from),
         Command::Contact(args) => slamail_cli::directory::run_contact(args)
+            .await
+            .map_err(CliError::from),
+        Command::Console(args) => slamail_cli::console::run_console(args)
             .await
             .map_err(CliError::from),
         Command::Directory(args) => slamail_cli::directory::run_directory(args)
