@@ -13,10 +13,10 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::severity_names::Names as SeverityNames;
 use super::{Policy, Route, SecurityBand, Severity, Target, Targets, Tier, normalise_name};
 use crate::calendar::{BusinessCalendar, ClosedDate, HolidayRule, Interval, WeeklyHours};
 use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, SeverityId, TierId};
-use crate::triage::severity::Names as SeverityNames;
 
 /// A policy file that cannot be used, and exactly why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

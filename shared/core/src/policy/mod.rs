@@ -7,6 +7,7 @@
 //! code: see `shared/core/policies/` for the format, and [`load`] for its validation.
 
 mod load;
+pub(crate) mod severity_names;
 mod target;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use crate::calendar::BusinessCalendar;
 use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, SeverityId, TierId};
-use crate::triage::severity::Names as SeverityNames;
+use severity_names::Names as SeverityNames;
 
 pub use load::{PolicyError, builtin, builtin_ids, load_file, load_named, load_str};
 pub use target::{NoCommitment, Target, TargetParseError};
