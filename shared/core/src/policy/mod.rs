@@ -6,6 +6,8 @@
 //! queues, and the security-fix targets by CVSS band. A new vendor is a new TOML file, never new
 //! code: see `shared/core/policies/` for the format, and [`load`] for its validation.
 
+mod builtin;
+mod error;
 mod load;
 pub(crate) mod severity_names;
 mod target;
@@ -19,7 +21,9 @@ use crate::calendar::BusinessCalendar;
 use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, SeverityId, TierId};
 use severity_names::Names as SeverityNames;
 
-pub use load::{PolicyError, builtin, builtin_ids, load_file, load_named, load_str};
+pub use builtin::{builtin, builtin_ids};
+pub use error::PolicyError;
+pub use load::{load_file, load_named, load_str};
 pub use target::{NoCommitment, Target, TargetParseError};
 
 /// One vendor's support policy, validated.
