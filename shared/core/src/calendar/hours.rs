@@ -44,6 +44,19 @@ impl WeeklyHours {
         Ok(Self { days, day_minutes })
     }
 
+    /// The same intervals Monday to Friday, closed at weekends: the shape of most support hours.
+    pub fn weekdays(day: Vec<Interval>) -> Result<Self, CalendarError> {
+        Self::new([
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day,
+            Vec::new(),
+            Vec::new(),
+        ])
+    }
+
     /// 00:00-24:00 every day.
     pub fn always() -> Self {
         let all_day = Interval {

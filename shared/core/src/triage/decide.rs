@@ -1,7 +1,7 @@
 //! The whole triage of one message, as one pure function: given the parsed message, the SES
 //! verdicts, which support address it was sent to and what the directory knows about the sender,
 //! decide everything the case and the auto-reply need. What the reply is rendered from is
-//! derived in [`crate::reply::input`], so triage never depends on the reply.
+//! derived by the reply itself (`reply/input.rs`), so triage never depends on the reply.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -42,17 +42,7 @@ fn iv(text: &str) -> Interval {
 }
 
 fn weekdays(intervals: &[&str]) -> WeeklyHours {
-    let day: Vec<Interval> = intervals.iter().map(|text| iv(text)).collect();
-    WeeklyHours::new([
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day,
-        Vec::new(),
-        Vec::new(),
-    ])
-    .expect("valid hours")
+    WeeklyHours::weekdays(intervals.iter().map(|text| iv(text)).collect()).expect("valid hours")
 }
 
 fn activestate() -> BusinessCalendar {
