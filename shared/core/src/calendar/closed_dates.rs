@@ -10,7 +10,7 @@ use super::CalendarError;
 /// A rule that generates closed dates for any year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HolidayRule {
-    /// US federal holidays as observed for a Monday–Friday workweek; see [`holidays`].
+    /// US federal holidays as observed for a Monday–Friday workweek; see [`super::holidays`].
     UsFederal,
 }
 

@@ -4,13 +4,13 @@
 //! its severities (with the names customers use for them), which severities each tier covers, the
 //! response targets per tier × severity, the calendars those targets run on, the routing of cases to
 //! queues, and the security-fix targets by CVSS band. A new vendor is a new TOML file, never new
-//! code: see `shared/core/policies/` for the format, and [`load`] for its validation.
+//! code: see `shared/core/policies/` for the format, and `load` for its validation.
 //!
 //! One concept per file: [`target`] (a target as written), [`metric`] (which response it is
 //! about), [`clamp`] (fitting an asked severity to a tier), [`routing`] (the queue of a case),
 //! [`security`] (security-fix bands), [`names`] (how names compare), [`set`] (the policies of a
-//! deployment), `severity_names` (the words severity detection matches), [`builtin`], [`error`]
-//! and `load` (reading and validating a file, one section at a time).
+//! deployment), `severity_names` (the words severity detection matches), [`builtin`](mod@builtin),
+//! [`error`] and `load` (reading and validating a file, one section at a time).
 
 pub mod builtin;
 pub mod clamp;
