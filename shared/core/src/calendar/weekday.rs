@@ -40,3 +40,38 @@ pub fn weekday_from_key(key: &str) -> Option<Weekday> {
 pub(super) fn weekday_index(weekday: Weekday) -> usize {
     weekday.num_days_from_monday() as usize
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_keys_follow_the_week() {
+        let names: Vec<&str> = WEEK.iter().map(|d| weekday_name(*d)).collect();
+        assert_eq!(
+            names,
+            [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday"
+            ]
+        );
+        for (key, day) in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .into_iter()
+            .zip(WEEK)
+        {
+            assert_eq!(weekday_from_key(key), Some(day), "{key}");
+            assert_eq!(
+                weekday_index(day),
+                WEEK.iter().position(|d| *d == day).unwrap()
+            );
+        }
+        for key in ["Mon", "MON", "monday", "mo", "", "weekdays"] {
+            assert_eq!(weekday_from_key(key), None, "{key}");
+        }
+    }
+}

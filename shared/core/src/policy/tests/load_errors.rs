@@ -176,3 +176,32 @@ fn missing_file_and_unknown_builtin() {
     let e = load_file(std::path::Path::new("/nonexistent/p.toml")).unwrap_err();
     assert!(e.reason.contains("cannot read"), "{e}");
 }
+
+#[test]
+fn hours_keys_name_single_days_and_groups() {
+    use chrono::Weekday;
+
+    let base_hours = "hours = { weekdays = [\"09:00-12:00\", \"13:00-17:00\"] }";
+    let text = BASE.replace(
+        base_hours,
+        "hours = { mon = [\"09:00-12:00\"], sun = [\"10:00-11:00\"], weekend = [\"15:00-16:00\"] }",
+    );
+    let p = load_str(&text, "test.toml").unwrap();
+    let hours = p.support_calendar().hours();
+    let spans = |day| -> Vec<String> { hours.day(day).iter().map(|i| i.to_string()).collect() };
+    assert_eq!(spans(Weekday::Mon), ["09:00-12:00"]);
+    assert!(spans(Weekday::Tue).is_empty());
+    assert_eq!(spans(Weekday::Sat), ["15:00-16:00"]);
+    assert_eq!(spans(Weekday::Sun), ["10:00-11:00", "15:00-16:00"]);
+
+    for key in ["Mon", "monday", "mo", "tues"] {
+        let e = load_err(&BASE.replace(
+            base_hours,
+            &format!("hours = {{ {key} = [\"09:00-12:00\"] }}"),
+        ));
+        assert!(
+            e.reason.contains(&format!("unknown day {key:?} in hours")),
+            "{key}: {e}"
+        );
+    }
+}
