@@ -11,17 +11,8 @@ use slamail_core::calendar::{
 };
 
 fn activestate() -> BusinessCalendar {
-    let day = vec![Interval::parse("08:00-17:00").expect("literal")];
-    let hours = WeeklyHours::new([
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day.clone(),
-        day,
-        Vec::new(),
-        Vec::new(),
-    ])
-    .expect("literal");
+    let hours = WeeklyHours::weekdays(vec![Interval::parse("08:00-17:00").expect("literal")])
+        .expect("literal");
     BusinessCalendar::new(
         chrono_tz::America::Los_Angeles,
         hours,

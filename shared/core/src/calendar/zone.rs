@@ -6,12 +6,13 @@
 //! that contains at most one change, and equal offsets at both ends mean no change at all. The
 //! `tzdb_transition_spacing` test re-checks this against the data in use.
 
+use chrono::offset::LocalResult;
 use chrono::{
     DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc,
 };
-use chrono_tz::Tz;
+use chrono_tz::{GapInfo, Tz};
 
-use super::{Interval, resolve_local};
+use super::Interval;
 
 /// Probe distance when searching a span for transitions; below the 6.96-day minimum spacing.
 const PROBE_STRIDE_SECONDS: i64 = 5 * 86_400;
@@ -236,5 +237,29 @@ pub(super) fn for_each_transition_day(
         }
         lo = hi;
         lo_offset = hi_offset;
+    }
+}
+
+/// Local wall time to an instant in `zone`. A time skipped by a spring-forward gap is read with
+/// the offset in force before the gap, which moves it forward by the gap's length
+/// (02:30 -> 03:30); a time repeated by a fall-back is the earlier instant.
+pub fn resolve_local(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
+        LocalResult::None => {
+            let before_gap = GapInfo::new(&local, &zone)
+                .and_then(|gap| gap.begin)
+                .map(|(_, offset)| offset.fix())
+                .or_else(|| {
+                    // Out-of-range wall times land here too; any nearby offset is as good.
+                    let probe = local.and_utc().checked_sub_signed(TimeDelta::days(1))?;
+                    FixedOffset::east_opt(offset_at(zone, probe))
+                });
+            before_gap
+                .and_then(|offset| local.checked_sub_offset(offset))
+                .unwrap_or(local)
+                .and_utc()
+        }
     }
 }

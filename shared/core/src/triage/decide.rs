@@ -1,6 +1,7 @@
 //! The whole triage of one message, as one pure function: given the parsed message, the SES
 //! verdicts, which support address it was sent to and what the directory knows about the sender,
-//! decide everything the case and the auto-reply need.
+//! decide everything the case and the auto-reply need. What the reply is rendered from is
+//! derived by the reply itself (`reply/input.rs`), so triage never depends on the reply.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -11,10 +12,9 @@ use super::severity::{DetectedSeverity, detect_cvss, detect_severity};
 use super::tier::{TierAssignment, assign_tier};
 use super::{Authenticity, Membership, Verdict, Verdicts};
 use crate::deadline::{self, Deadline, DeadlineError};
-use crate::ids::{CaseId, EmailAddress, QueueId};
+use crate::ids::{EmailAddress, QueueId};
 use crate::message::InboundEmail;
 use crate::policy::{Clamped, Metric, Policy, PolicySet};
-use crate::reply::ReplyInput;
 
 /// Everything decided about one message.
 #[derive(Debug, Clone, Serialize)]
@@ -44,36 +44,6 @@ pub struct SecurityMatch {
     pub cvss: f64,
     /// The policy's band for the score, if it has one.
     pub band: Option<String>,
-}
-
-impl Decision {
-    /// What the auto-reply about this decision is rendered from. `None` when there is nobody
-    /// to answer (no usable sender) or the decision names a tier or severity the policy lacks.
-    pub fn reply_input<'a>(
-        &'a self,
-        policy: &'a Policy,
-        case_id: &'a CaseId,
-        email: &'a InboundEmail,
-        now: DateTime<Utc>,
-        message_id_domain: &'a str,
-    ) -> Option<ReplyInput<'a>> {
-        Some(ReplyInput {
-            policy,
-            case_id,
-            to: self.sender.as_ref()?,
-            to_name: self.sender_name.as_deref(),
-            original_subject: email.subject.as_deref(),
-            original_message_id: email.message_id.as_deref(),
-            original_references: &email.references,
-            tier: policy.tier(&self.tier.tier)?,
-            tier_reason: self.tier.reason,
-            severity: policy.severity(&self.severity.assigned)?,
-            clamped_reason: self.severity.reason.as_deref(),
-            deadline: &self.deadline,
-            now,
-            message_id_domain,
-        })
-    }
 }
 
 /// The sender address the directory should be asked about, if the message has one.

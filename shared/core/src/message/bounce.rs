@@ -1,0 +1,81 @@
+//! Which message a bounce is about: the Message-ID of the original, from a `message/rfc822` or
+//! `text/rfc822-headers` part, or — when broken boundaries leave the parts unsplit — from the raw
+//! bytes after such a part's header.
+
+use mail_parser::{HeaderName, Message, PartType};
+
+use super::headers::scan_header_block;
+use super::mime::{ids, part_mime};
+
+/// The Message-ID of the bounced message: from a `message/rfc822` part, or from the header block
+/// of a `text/rfc822-headers` part.
+pub(super) fn original_message_id(msg: &Message<'_>) -> Option<String> {
+    for part in &msg.parts {
+        let mime = part_mime(part);
+        let found = match (&part.body, mime.as_str()) {
+            (PartType::Message(inner), _) => inner
+                .parts
+                .first()
+                .and_then(|p| p.headers.iter().find(|h| h.name == HeaderName::MessageId))
+                .and_then(|h| ids(&h.value).into_iter().next()),
+            (PartType::Text(text), "text/rfc822-headers" | "message/rfc822-headers")
+            | (PartType::Text(text), "message/rfc822") => {
+                message_id_in_header_block(text.as_bytes())
+            }
+            (PartType::Binary(bytes) | PartType::InlineBinary(bytes), m)
+                if m.contains("rfc822") =>
+            {
+                message_id_in_header_block(bytes)
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// The Message-ID in the header block that follows the first `message/rfc822` or
+/// `text/rfc822-headers` part header found anywhere in the raw message.
+pub(super) fn original_message_id_in_raw(bytes: &[u8]) -> Option<String> {
+    const MARKERS: [&[u8]; 3] = [
+        b"message/rfc822",
+        b"text/rfc822-headers",
+        b"message/rfc822-headers",
+    ];
+    let at = MARKERS
+        .iter()
+        .filter_map(|m| find_ignore_case(bytes, m))
+        .min()?;
+    let rest = bytes.get(at..)?;
+    // The part's own header block ends at the first empty line; the original's headers follow.
+    let body_start = [&b"\r\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|sep| find_ignore_case(rest, sep).map(|i| i + sep.len()))
+        .min()?;
+    message_id_in_header_block(rest.get(body_start..)?)
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn message_id_in_header_block(bytes: &[u8]) -> Option<String> {
+    let (fields, _) = scan_header_block(bytes);
+    let field = fields.into_iter().find(|f| f.name == "message-id")?;
+    let text = String::from_utf8_lossy(&field.value);
+    let text = text.trim();
+    let inner = match (text.find('<'), text.rfind('>')) {
+        (Some(start), Some(end)) if start < end => text.get(start + 1..end)?,
+        _ => text,
+    };
+    let inner = inner.trim();
+    (!inner.is_empty() && !inner.chars().any(|c| c.is_control() || c.is_whitespace()))
+        .then(|| inner.to_string())
+}

@@ -1,0 +1,107 @@
+//! The policy file format as written: TOML with every value's position kept, so that validation
+//! can name the line of a mistake. Unknown keys are refused rather than ignored, because a
+//! misspelt key would otherwise silently drop a promise.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPolicy {
+    pub(super) id: Spanned<String>,
+    pub(super) name: String,
+    pub(super) case_prefix: Spanned<String>,
+    pub(super) addresses: Spanned<Vec<Spanned<String>>>,
+    pub(super) reply_from: Spanned<String>,
+    pub(super) reply_name: Option<String>,
+    pub(super) default_tier: Spanned<String>,
+    pub(super) default_severity: Spanned<String>,
+    pub(super) default_calendar: Spanned<String>,
+    #[serde(default)]
+    pub(super) channels: BTreeMap<String, String>,
+    pub(super) calendars: BTreeMap<String, Spanned<RawCalendar>>,
+    pub(super) severities: Spanned<Vec<Spanned<RawSeverity>>>,
+    pub(super) tiers: Spanned<Vec<Spanned<RawTier>>>,
+    #[serde(default)]
+    pub(super) targets: Vec<Spanned<RawTarget>>,
+    pub(super) routes: Spanned<Vec<Spanned<RawRoute>>>,
+    #[serde(default)]
+    pub(super) security_bands: Vec<Spanned<RawBand>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCalendar {
+    pub(super) zone: Spanned<String>,
+    #[serde(default)]
+    pub(super) holidays: Vec<Spanned<String>>,
+    pub(super) hours: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub(super) closures: Vec<Spanned<RawClosure>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawClosure {
+    pub(super) date: Spanned<String>,
+    pub(super) name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSeverity {
+    pub(super) id: Spanned<String>,
+    pub(super) label: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    #[serde(default)]
+    pub(super) description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTier {
+    pub(super) id: Spanned<String>,
+    pub(super) label: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    pub(super) designated_contacts: Spanned<i64>,
+    pub(super) email_support: bool,
+    #[serde(default)]
+    pub(super) channels: Vec<String>,
+    #[serde(default)]
+    pub(super) covers: Vec<Spanned<String>>,
+    pub(super) calendar: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTarget {
+    pub(super) tier: Spanned<String>,
+    pub(super) severity: Spanned<String>,
+    pub(super) first_response: Spanned<String>,
+    pub(super) update: Option<Spanned<String>>,
+    pub(super) calendar: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRoute {
+    pub(super) queue: Spanned<String>,
+    #[serde(default)]
+    pub(super) tiers: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) severities: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBand {
+    pub(super) id: Spanned<String>,
+    pub(super) label: String,
+    pub(super) cvss: Spanned<String>,
+    pub(super) warn: Option<Spanned<String>>,
+    pub(super) breach: Option<Spanned<String>>,
+}

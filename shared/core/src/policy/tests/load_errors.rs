@@ -1,0 +1,207 @@
+//! Policy files that must be refused, each with the file, the line and a plain reason.
+
+use super::*;
+
+/// A minimal valid policy, with `{}` markers the error tests replace.
+const BASE: &str = r#"id = "t"
+name = "Test"
+case_prefix = "T"
+addresses = ["support@t.example"]
+reply_from = "support@t.example"
+default_tier = "free"
+default_severity = "low"
+default_calendar = "biz"
+
+[calendars.biz]
+zone = "Europe/Paris"
+holidays = []
+hours = { weekdays = ["09:00-12:00", "13:00-17:00"] }
+
+[[severities]]
+id = "high"
+label = "High"
+
+[[severities]]
+id = "low"
+label = "Low"
+
+[[tiers]]
+id = "free"
+label = "Free"
+designated_contacts = 0
+email_support = true
+covers = []
+
+[[tiers]]
+id = "gold"
+label = "Gold"
+designated_contacts = 2
+email_support = true
+covers = ["high", "low"]
+
+[[targets]]
+tier = "gold"
+severity = "high"
+first_response = "2 business hours"
+
+[[targets]]
+tier = "gold"
+severity = "low"
+first_response = "1 business day"
+
+[[routes]]
+queue = "all"
+"#;
+
+fn load_err(text: &str) -> PolicyError {
+    load_str(text, "test.toml").expect_err("the policy should be rejected")
+}
+
+#[test]
+fn base_policy_is_valid() {
+    let p = load_str(BASE, "test.toml").unwrap();
+    assert_eq!(p.source, "test.toml");
+}
+
+#[test]
+fn unknown_tier_in_a_target_names_file_and_line() {
+    let text = BASE.replace(
+        "tier = \"gold\"\nseverity = \"low\"",
+        "tier = \"platinum\"\nseverity = \"low\"",
+    );
+    let e = load_err(&text);
+    assert_eq!(e.source_name, "test.toml");
+    let line = text.lines().position(|l| l.contains("platinum")).unwrap() + 1;
+    assert_eq!(e.line, Some(line));
+    assert!(e.reason.contains("unknown tier \"platinum\""), "{e}");
+    assert!(e.to_string().starts_with(&format!("test.toml:{line}: ")));
+}
+
+#[test]
+fn target_on_an_uncovered_severity_is_rejected() {
+    let text = BASE.replace("covers = [\"high\", \"low\"]", "covers = [\"low\"]");
+    let e = load_err(&text);
+    assert!(e.reason.contains("does not cover high"), "{e}");
+    assert!(e.line.is_some());
+}
+
+#[test]
+fn covered_severity_without_target_is_rejected() {
+    let text = BASE.replace(
+        "[[targets]]\ntier = \"gold\"\nseverity = \"low\"\nfirst_response = \"1 business day\"\n",
+        "",
+    );
+    let e = load_err(&text);
+    assert!(e.reason.contains("covers severity low but no"), "{e}");
+}
+
+#[test]
+fn unknown_time_zone_is_rejected() {
+    let e = load_err(&BASE.replace("Europe/Paris", "PST"));
+    assert!(e.reason.contains("not an IANA time zone"), "{e}");
+    assert_eq!(e.line, Some(11));
+}
+
+#[test]
+fn negative_amount_is_rejected() {
+    let e = load_err(&BASE.replace("\"2 business hours\"", "\"-2 business hours\""));
+    assert!(e.reason.contains("at least 1"), "{e}");
+}
+
+#[test]
+fn negative_contact_limit_is_rejected() {
+    let e = load_err(&BASE.replace("designated_contacts = 2", "designated_contacts = -1"));
+    assert!(e.reason.contains("between 0 and 10000"), "{e}");
+}
+
+#[test]
+fn overlapping_hours_are_rejected() {
+    let e = load_err(&BASE.replace("\"13:00-17:00\"", "\"11:00-17:00\""));
+    assert_eq!(e.line, Some(13), "{e}");
+}
+
+#[test]
+fn syntax_errors_have_a_line() {
+    let e = load_err(&BASE.replace("name = \"Test\"", "name = Test"));
+    assert_eq!(e.line, Some(2), "{e}");
+}
+
+#[test]
+fn unknown_fields_are_rejected() {
+    let e = load_err(&BASE.replace("name = \"Test\"", "name = \"Test\"\nnmae = \"typo\""));
+    assert!(e.reason.contains("nmae"), "{e}");
+    assert_eq!(e.line, Some(3), "{e}");
+}
+
+#[test]
+fn missing_catch_all_route_is_rejected() {
+    let e = load_err(&BASE.replace("queue = \"all\"", "queue = \"all\"\ntiers = [\"gold\"]"));
+    assert!(e.reason.contains("catch-all"), "{e}");
+}
+
+#[test]
+fn duplicate_severity_alias_is_rejected() {
+    let e = load_err(&BASE.replace(
+        "id = \"low\"\nlabel = \"Low\"",
+        "id = \"low\"\nlabel = \"Low\"\naliases = [\"HIGH\"]",
+    ));
+    assert!(e.reason.contains("already names severity high"), "{e}");
+}
+
+#[test]
+fn overlapping_security_bands_are_rejected() {
+    let text = format!(
+        "{BASE}\n[[security_bands]]\nid = \"a\"\nlabel = \"A\"\ncvss = \"7.0-8.9\"\nbreach = \"6 months\"\n\n[[security_bands]]\nid = \"b\"\nlabel = \"B\"\ncvss = \"8.0-10.0\"\nbreach = \"3 months\"\n"
+    );
+    let e = load_err(&text);
+    assert!(e.reason.contains("overlaps band a"), "{e}");
+}
+
+#[test]
+fn bad_case_prefix_and_address() {
+    let e = load_err(&BASE.replace("case_prefix = \"T\"", "case_prefix = \"t-1\""));
+    assert!(e.reason.contains("case_prefix"), "{e}");
+    let e = load_err(&BASE.replace(
+        "reply_from = \"support@t.example\"",
+        "reply_from = \"nobody\"",
+    ));
+    assert!(e.reason.contains("not an email address"), "{e}");
+    assert_eq!(e.line, Some(5));
+}
+
+#[test]
+fn missing_file_and_unknown_builtin() {
+    let e = load_named("no-such-policy").unwrap_err();
+    assert!(e.reason.contains("activestate"), "{e}");
+    let e = load_file(std::path::Path::new("/nonexistent/p.toml")).unwrap_err();
+    assert!(e.reason.contains("cannot read"), "{e}");
+}
+
+#[test]
+fn hours_keys_name_single_days_and_groups() {
+    use chrono::Weekday;
+
+    let base_hours = "hours = { weekdays = [\"09:00-12:00\", \"13:00-17:00\"] }";
+    let text = BASE.replace(
+        base_hours,
+        "hours = { mon = [\"09:00-12:00\"], sun = [\"10:00-11:00\"], weekend = [\"15:00-16:00\"] }",
+    );
+    let p = load_str(&text, "test.toml").unwrap();
+    let hours = p.support_calendar().hours();
+    let spans = |day| -> Vec<String> { hours.day(day).iter().map(|i| i.to_string()).collect() };
+    assert_eq!(spans(Weekday::Mon), ["09:00-12:00"]);
+    assert!(spans(Weekday::Tue).is_empty());
+    assert_eq!(spans(Weekday::Sat), ["15:00-16:00"]);
+    assert_eq!(spans(Weekday::Sun), ["10:00-11:00", "15:00-16:00"]);
+
+    for key in ["Mon", "monday", "mo", "tues"] {
+        let e = load_err(&BASE.replace(
+            base_hours,
+            &format!("hours = {{ {key} = [\"09:00-12:00\"] }}"),
+        ));
+        assert!(
+            e.reason.contains(&format!("unknown day {key:?} in hours")),
+            "{key}: {e}"
+        );
+    }
+}

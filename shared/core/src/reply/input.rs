@@ -1,0 +1,66 @@
+//! What an auto-reply is rendered from, and how a triage decision provides it. It lives with the
+//! reply, not with triage, so that triage never depends on how its outcome is worded.
+
+use chrono::{DateTime, Utc};
+
+use crate::deadline::Deadline;
+use crate::ids::{CaseId, EmailAddress};
+use crate::message::InboundEmail;
+use crate::policy::{Policy, Severity, Tier};
+use crate::triage::TierReason;
+use crate::triage::decide::Decision;
+
+/// What the auto-reply needs to know about a case.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyInput<'a> {
+    pub policy: &'a Policy,
+    pub case_id: &'a CaseId,
+    /// The authenticated From address; never an envelope address.
+    pub to: &'a EmailAddress,
+    pub to_name: Option<&'a str>,
+    pub original_subject: Option<&'a str>,
+    /// The customer's Message-ID, without angle brackets.
+    pub original_message_id: Option<&'a str>,
+    pub original_references: &'a [String],
+    pub tier: &'a Tier,
+    pub tier_reason: TierReason,
+    /// The severity the case is handled at (after clamping).
+    pub severity: &'a Severity,
+    /// From [`Policy::clamp`], when the tier does not cover what was asked.
+    pub clamped_reason: Option<&'a str>,
+    pub deadline: &'a Deadline,
+    /// The Date header.
+    pub now: DateTime<Utc>,
+    /// For our own Message-ID; SES replaces it, but a message without one is malformed.
+    pub message_id_domain: &'a str,
+}
+
+impl Decision {
+    /// What the auto-reply about this decision is rendered from. `None` when there is nobody
+    /// to answer (no usable sender) or the decision names a tier or severity the policy lacks.
+    pub fn reply_input<'a>(
+        &'a self,
+        policy: &'a Policy,
+        case_id: &'a CaseId,
+        email: &'a InboundEmail,
+        now: DateTime<Utc>,
+        message_id_domain: &'a str,
+    ) -> Option<ReplyInput<'a>> {
+        Some(ReplyInput {
+            policy,
+            case_id,
+            to: self.sender.as_ref()?,
+            to_name: self.sender_name.as_deref(),
+            original_subject: email.subject.as_deref(),
+            original_message_id: email.message_id.as_deref(),
+            original_references: &email.references,
+            tier: policy.tier(&self.tier.tier)?,
+            tier_reason: self.tier.reason,
+            severity: policy.severity(&self.severity.assigned)?,
+            clamped_reason: self.severity.reason.as_deref(),
+            deadline: &self.deadline,
+            now,
+            message_id_domain,
+        })
+    }
+}
