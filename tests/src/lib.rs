@@ -33,6 +33,9 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 
+pub mod proxy;
+pub use proxy::{CountingProxy, Fault};
+
 /// Region the harness configures.
 pub const REGION: &str = "us-east-1";
 
