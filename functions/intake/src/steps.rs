@@ -427,6 +427,13 @@ where
                 Ok(rendered) => self.send(job, rendered, progress).await?,
                 Err(error) => (ReplyOutcome::Failed { error }, None),
             }
+        } else if matches!(case.reply, ReplyOutcome::Pending) {
+            // Deferred by an earlier attempt and not resumed now: say why, never leave it pending.
+            let outcome = match &decision.reply {
+                ReplyDecision::Suppressed(reason) => rules::suppressed(reason),
+                ReplyDecision::Allowed => rules::unrecorded_reply(),
+            };
+            (outcome, None)
         } else {
             (case.reply.clone(), None)
         };
