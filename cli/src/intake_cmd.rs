@@ -65,25 +65,27 @@ pub struct DemoArgs {
     pub resources: Resources,
 }
 
+/// The intake's configuration: these flags for the resources, the Lambda's variables (and their
+/// defaults) for everything else.
+fn config(res: &Resources) -> Result<IntakeConfig, CliError> {
+    IntakeConfig::from_env(|name| match name {
+        "CASES_TABLE" => Some(res.cases_table.clone()),
+        "DIRECTORY_TABLE" => Some(res.directory_table.clone()),
+        "RAW_MAIL_BUCKET" => Some(res.bucket.clone()),
+        "RAW_MAIL_PREFIX" => Some(res.prefix.clone()),
+        "POLICY_FILES" => res.policies.clone(),
+        "SES_CONFIGURATION_SET" => res.configuration_set.clone(),
+        other => std::env::var(other).ok(),
+    })
+    .map_err(|e| CliError::Input(e.to_string()))
+}
+
 async fn intake(res: &Resources) -> Result<Intake, CliError> {
-    let policies = slamail_core::policy::PolicySet::from_list(res.policies.as_deref())
+    let config = config(res)?;
+    let policies = slamail_core::policy::PolicySet::from_list(config.policy_files.as_deref())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    Ok(Intake::from_aws(
-        &aws,
-        IntakeConfig {
-            raw_bucket: res.bucket.clone(),
-            raw_prefix: res.prefix.clone(),
-            message_id_domain: "slamail.local".to_string(),
-            rate_limits: Default::default(),
-            lease_secs: 900,
-            undeliverable_days: 7,
-        },
-        policies,
-        &res.cases_table,
-        &res.directory_table,
-        res.configuration_set.clone(),
-    ))
+    Ok(Intake::from_aws(&aws, config, policies))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -203,6 +205,7 @@ fn reply_words(reply: &ReplyOutcome) -> String {
         ReplyOutcome::Sent { ses_message_id, .. } => format!("sent ({ses_message_id})"),
         ReplyOutcome::Suppressed { code, .. } => format!("not sent: {code}"),
         ReplyOutcome::Failed { error } => format!("FAILED: {error}"),
+        ReplyOutcome::Unknown { note } => format!("UNKNOWN: {note}"),
     }
 }
 
@@ -252,7 +255,7 @@ fn describe(p: &Processed) -> String {
             "{}: already processed{}",
             p.ses_message_id,
             case_id
-                .as_deref()
+                .as_ref()
                 .map(|c| format!(" (case {c})"))
                 .unwrap_or_default()
         ),

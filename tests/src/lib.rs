@@ -33,6 +33,9 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 
+pub mod proxy;
+pub use proxy::{CountingProxy, Fault};
+
 /// Region the harness configures.
 pub const REGION: &str = "us-east-1";
 
@@ -353,7 +356,7 @@ impl MotoServer {
     /// One HTTP/1.0 request to moto (HTTP/1.0: the answer is never chunked and the
     /// connection closes after it). Returns the body of a 2xx answer.
     fn http(&self, method: &str, path: &str) -> Result<Vec<u8>, MotoError> {
-        self.request(method, path, Duration::from_secs(30))
+        self.request(method, path, Duration::from_secs(120))
     }
 
     fn request(&self, method: &str, path: &str, timeout: Duration) -> Result<Vec<u8>, MotoError> {

@@ -65,7 +65,11 @@ async fn env() -> Env {
 }
 
 async fn env_on(moto: &'static MotoServer) -> Env {
-    let aws = moto.sdk_config().clone();
+    env_with(moto, moto.sdk_config().clone()).await
+}
+
+/// An environment whose intake reaches moto through `aws` (e.g. a counting proxy).
+async fn env_with(moto: &'static MotoServer, aws: aws_config::SdkConfig) -> Env {
     let cases = unique_name("cases");
     let directory = unique_name("dir");
     let bucket = unique_name("raw");
@@ -95,17 +99,11 @@ async fn env_on(moto: &'static MotoServer) -> Env {
     let intake = Intake::from_aws(
         &aws,
         IntakeConfig {
-            raw_bucket: bucket.clone(),
-            raw_prefix: "inbound/".to_string(),
+            // Replies are told apart by their Message-ID domain: the moto server is shared.
             message_id_domain: format!("{}.test", unique_name("m")),
-            rate_limits: Default::default(),
-            lease_secs: 900,
-            undeliverable_days: 7,
+            ..IntakeConfig::new(&bucket, "inbound/", &cases, &directory)
         },
         policies,
-        &cases,
-        &directory,
-        None,
     );
     let plan = slamail_cli::directory::read_import(&samples().join("directory.toml"))
         .expect("sample directory file");
@@ -221,7 +219,7 @@ async fn every_sample_scenario() {
         let stored = env
             .intake
             .cases
-            .get_case(case.case_id.as_str())
+            .get_case(&case.case_id)
             .await
             .expect("get case")
             .expect("case stored");
@@ -339,7 +337,7 @@ async fn duplicate_delivery_makes_one_case_and_one_reply() {
         .await
         .expect("second delivery");
     assert!(
-        matches!(&second[0].outcome, Outcome::Duplicate { case_id: Some(c) } if c == case.case_id.as_str()),
+        matches!(&second[0].outcome, Outcome::Duplicate { case_id: Some(c) } if *c == case.case_id),
         "{:?}",
         second[0].outcome
     );
@@ -347,7 +345,7 @@ async fn duplicate_delivery_makes_one_case_and_one_reply() {
     let messages = env
         .intake
         .cases
-        .messages(case.case_id.as_str())
+        .messages(&case.case_id)
         .await
         .expect("messages");
     assert_eq!(messages.len(), 1);
@@ -472,14 +470,14 @@ async fn a_bounced_reply_joins_its_case_and_holds_further_replies() {
         .await
         .expect("bounce");
     assert!(
-        matches!(&attached[0].outcome, Outcome::Appended { case_id, .. } if case_id == case.case_id.as_str()),
+        matches!(&attached[0].outcome, Outcome::Appended { case_id, .. } if *case_id == case.case_id),
         "{:?}",
         attached[0].outcome
     );
     let messages = env
         .intake
         .cases
-        .messages(case.case_id.as_str())
+        .messages(&case.case_id)
         .await
         .expect("messages");
     assert_eq!(messages.len(), 2, "the bounce is a message of the case");
@@ -533,5 +531,233 @@ async fn the_s3_triggered_path_reads_verdicts_from_the_stored_message() {
             .await
             .expect("setup")
             .is_empty()
+    );
+}
+
+/// The AWS requests one delivery of every sample scenario costs, counted at the emulator (a
+/// counting proxy in front of moto). A new case with an auto-reply is the common path: at most 7
+/// sequential round trips.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_round_trips_per_scenario() {
+    let moto = MotoServer::shared();
+    let proxy = slamail_tests::CountingProxy::start(moto).expect("counting proxy");
+    let env = env_with(moto, proxy.sdk_config().clone()).await;
+    let scenarios: Scenarios = toml::from_str(
+        &std::fs::read_to_string(samples().join("scenarios.toml")).expect("scenarios.toml"),
+    )
+    .expect("scenarios.toml parses");
+    let mut table = Vec::new();
+    let mut over = Vec::new();
+    for (i, s) in scenarios.scenario.iter().enumerate() {
+        let bytes = std::fs::read(samples().join(&s.eml)).expect("eml");
+        let event = with_fresh_id(
+            &read_json(&samples().join(&s.event)),
+            &format!("{}-{i}", unique_name("rt")),
+        );
+        store(&env, &bytes, &event).await;
+        proxy.reset();
+        let processed = env
+            .intake
+            .handle_event(&event)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        let requests = proxy.requests();
+        let sent = matches!(&processed[0].outcome,
+            Outcome::Created { case } if matches!(case.reply, ReplyOutcome::Sent { .. }));
+        table.push(format!(
+            "{:<40} {:>2}  {}",
+            s.name,
+            requests.len(),
+            requests.join(" ")
+        ));
+        if sent && requests.len() > 7 {
+            over.push(format!("{}: {} requests", s.name, requests.len()));
+        }
+    }
+    println!("{}", table.join("\n"));
+    assert!(
+        over.is_empty(),
+        "a new case with an auto-reply costs more than 7 AWS requests:\n{}\n\nper scenario:\n{}",
+        over.join("\n"),
+        table.join("\n")
+    );
+}
+
+/// An environment whose intake reaches moto through a counting, fault-injecting proxy.
+async fn env_behind_proxy() -> (Env, slamail_tests::CountingProxy) {
+    let moto = MotoServer::shared();
+    let proxy = slamail_tests::CountingProxy::start(moto).expect("counting proxy");
+    (env_with(moto, proxy.sdk_config().clone()).await, proxy)
+}
+
+fn ses_id_of(event: &serde_json::Value) -> String {
+    event
+        .pointer("/Records/0/ses/mail/messageId")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Issue 8 item 1: a failure after the claim must not leave the message leased, or Lambda's
+/// retry (about a minute later) is refused as "being processed" and the message is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_after_the_claim_lets_the_retry_finish() {
+    let (env, proxy) = env_behind_proxy().await;
+    let (bytes, event) = first_sent_scenario();
+    let event = with_fresh_id(&event, &unique_name("fail"));
+    store(&env, &bytes, &event).await;
+    proxy.fail_next("S3.GetObject", slamail_tests::Fault::Refuse);
+    assert!(env.intake.handle_event(&event).await.is_err(), "S3 failed");
+    let retry = env
+        .intake
+        .handle_event(&event)
+        .await
+        .expect("the retry finishes the job");
+    let Outcome::Created { case } = &retry[0].outcome else {
+        panic!("{:?}", retry[0].outcome)
+    };
+    assert!(
+        matches!(case.reply, ReplyOutcome::Sent { .. }),
+        "{:?}",
+        case.reply
+    );
+    assert_eq!(env.sent_for(case.case_id.as_str()).len(), 1);
+}
+
+/// Issue 8 item 1: when the reply went out but its outcome could not be recorded, the retry
+/// must not send again and must leave a visible, recorded outcome (not `sending` forever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_whose_outcome_was_not_recorded_ends_recorded_on_retry() {
+    let (env, proxy) = env_behind_proxy().await;
+    let (bytes, event) = first_sent_scenario();
+    let event = with_fresh_id(&event, &unique_name("unrec"));
+    store(&env, &bytes, &event).await;
+    proxy.fail_after("SESv2.SendEmail", slamail_tests::Fault::Refuse);
+    assert!(
+        env.intake.handle_event(&event).await.is_err(),
+        "recording failed"
+    );
+    let retry = env.intake.handle_event(&event).await.expect("the retry");
+    let case_id = match &retry[0].outcome {
+        Outcome::Created { case } => case.case_id.clone(),
+        Outcome::Duplicate { case_id: Some(c) } => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    let stored = env
+        .intake
+        .cases
+        .get_case(&case_id)
+        .await
+        .expect("get case")
+        .expect("case stored");
+    assert!(
+        matches!(stored.reply, ReplyOutcome::Unknown { .. }),
+        "the case says what became of the reply: {:?}",
+        stored.reply
+    );
+    let inbound = env
+        .intake
+        .cases
+        .inbound(&ses_id_of(&event))
+        .await
+        .expect("inbound")
+        .expect("inbound item");
+    assert_eq!(inbound.state, slamail_aws::cases::InboundState::Done);
+    assert_ne!(
+        inbound.reply_state,
+        slamail_aws::cases::ReplyState::Sending,
+        "no message stays in `sending`"
+    );
+    assert_eq!(
+        env.sent_for(case_id.as_str()).len(),
+        1,
+        "never a second reply"
+    );
+}
+
+/// The record Lambda's on-failure destination puts on the dead-letter queue for an event whose
+/// retries were exhausted, delivered back to the intake as an SQS event.
+fn dead_letter_redrive(event: &serde_json::Value) -> serde_json::Value {
+    let record = serde_json::json!({
+        "version": "1.0",
+        "timestamp": "2026-11-30T22:14:02.000Z",
+        "requestContext": {
+            "requestId": "e4b46cbf-b738-xmpl-8880-a18cdf61200e",
+            "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:slamail-intake:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": 3
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": "reading s3://… failed", "errorType": "&slamail_intake::IntakeError"}
+    });
+    serde_json::json!({"Records": [{
+        "messageId": "059f36b4-87a3-44ab-83d2-661975830a7d",
+        "receiptHandle": "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
+        "body": record.to_string(),
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:slamail-IntakeDeadLetterQueue",
+        "awsRegion": "us-east-1"
+    }]})
+}
+
+/// Issue 8 item 1: a redrive from the dead-letter queue finishes the job.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redrive_from_the_dead_letter_queue_finishes_the_job() {
+    let (env, proxy) = env_behind_proxy().await;
+    let (bytes, event) = first_sent_scenario();
+    let event = with_fresh_id(&event, &unique_name("dlq"));
+    store(&env, &bytes, &event).await;
+    proxy.fail_next("S3.GetObject", slamail_tests::Fault::Refuse);
+    assert!(env.intake.handle_event(&event).await.is_err());
+    let redriven = env
+        .intake
+        .handle_event(&dead_letter_redrive(&event))
+        .await
+        .expect("the redrive is processed");
+    let Outcome::Created { case } = &redriven[0].outcome else {
+        panic!("{:?}", redriven[0].outcome)
+    };
+    assert!(
+        matches!(case.reply, ReplyOutcome::Sent { .. }),
+        "{:?}",
+        case.reply
+    );
+    assert_eq!(env.sent_for(case.case_id.as_str()).len(), 1);
+    // Redriving again is a duplicate delivery.
+    let again = env
+        .intake
+        .handle_event(&dead_letter_redrive(&event))
+        .await
+        .expect("second redrive");
+    assert!(matches!(again[0].outcome, Outcome::Duplicate { .. }));
+}
+
+/// The intake's `Timeout` in the template.
+fn template_intake_timeout() -> u64 {
+    let text = std::fs::read_to_string(slamail_aws::tables::template_path()).expect("template");
+    let mut in_intake = false;
+    for line in text.lines() {
+        if line.starts_with("  ") && !line.starts_with("   ") {
+            in_intake = line.trim_end() == "  IntakeFunction:";
+        }
+        if in_intake && let Some(v) = line.trim().strip_prefix("Timeout:") {
+            return v.trim().parse().expect("a number of seconds");
+        }
+    }
+    panic!("IntakeFunction has no Timeout");
+}
+
+/// Issue 8 item 1: the claim lease outlasts a live invocation (the function timeout) and ends
+/// before Lambda's first asynchronous retry (about one minute after the failure).
+#[test]
+fn the_lease_outlasts_the_timeout_and_ends_before_the_first_retry() {
+    let timeout = template_intake_timeout();
+    assert!(
+        timeout + 10 < 60,
+        "Timeout {timeout}s leaves no room for a lease below 60 s"
     );
 }

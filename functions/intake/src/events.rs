@@ -1,4 +1,5 @@
-//! The events the intake accepts, deserialised defensively.
+//! The events the intake accepts (SES receipt, S3 object-created, and SQS redrives of either from
+//! the dead-letter queue), deserialised defensively.
 //!
 //! `aws_lambda_events`' SES types require `commonHeaders.to`, which Bcc-only mail lacks, so these
 //! are our own structs where every field has a default: a field SES omits must never turn a real
@@ -33,7 +34,9 @@ pub enum Parsed {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EventError {
-    #[error("the event is neither an SES receipt event nor an S3 object-created event: {0}")]
+    #[error(
+        "the event is not an SES receipt event, an S3 object-created event or a dead-letter redrive of one: {0}"
+    )]
     Unrecognised(String),
     #[error("the event is malformed: {0}")]
     Malformed(String),
@@ -139,6 +142,36 @@ pub fn decode_s3_key(key: &str) -> String {
         .into_owned()
 }
 
+/// The original event inside an SQS record of the intake's dead-letter queue: the body is the
+/// record Lambda's on-failure destination writes (the event is its `requestPayload`), or the
+/// event itself. A redrive is that queue's messages delivered back to the intake.
+fn redriven_event(record: &serde_json::Value) -> Result<serde_json::Value, EventError> {
+    let body = record
+        .get("body")
+        .and_then(|b| b.as_str())
+        .ok_or_else(|| EventError::Malformed("SQS record without a body".to_string()))?;
+    let body: serde_json::Value = serde_json::from_str(body)
+        .map_err(|e| EventError::Malformed(format!("SQS record body is not JSON: {e}")))?;
+    let event = match body.get("requestPayload") {
+        Some(payload) => payload.clone(),
+        None => body,
+    };
+    // One level only: a queue message holding another queue's record is not ours.
+    let nested = event
+        .get("Records")
+        .and_then(|r| r.as_array())
+        .is_some_and(|rs| {
+            rs.iter()
+                .any(|r| r.get("eventSource").and_then(|v| v.as_str()) == Some("aws:sqs"))
+        });
+    if nested {
+        return Err(EventError::Unrecognised(
+            "an SQS record holds another SQS event".to_string(),
+        ));
+    }
+    Ok(event)
+}
+
 /// Turns an event into jobs. `bucket` and `prefix` say where the SES S3 action stores messages
 /// (the SES Lambda-action event carries neither).
 pub fn parse_event(
@@ -217,6 +250,13 @@ pub fn parse_event(
                     // receipt time this path has.
                     received: timestamp(r.event_time.as_deref()),
                 });
+            }
+            "aws:sqs" => {
+                let inner = redriven_event(record)?;
+                match parse_event(&inner, bucket, prefix)? {
+                    Parsed::Jobs(more) => jobs.extend(more),
+                    Parsed::Ignored(why) => ignored.push(why),
+                }
             }
             other => {
                 return Err(EventError::Unrecognised(format!(
@@ -305,8 +345,30 @@ mod tests {
     }
 
     #[test]
+    fn dead_letter_redrives_carry_the_original_event() {
+        let original = json!({"Records": [{"eventSource": "aws:ses", "ses": {
+            "mail": {"messageId": "m1"}, "receipt": {"recipients": ["support@scalr.com"]}}}]});
+        let destination = json!({"version": "1.0", "requestContext": {"condition": "RetriesExhausted"},
+            "requestPayload": original});
+        for body in [destination, original.clone()] {
+            let ev = json!({"Records": [{"eventSource": "aws:sqs", "body": body.to_string()}]});
+            let Parsed::Jobs(jobs) = parse_event(&ev, "b", "p/").unwrap() else {
+                panic!("no jobs")
+            };
+            assert_eq!(jobs[0].ses_message_id, "m1");
+            assert_eq!(jobs[0].key, "p/m1");
+        }
+        let nested = json!({"Records": [{"eventSource": "aws:sqs", "body":
+            json!({"Records": [{"eventSource": "aws:sqs", "body": "{}"}]}).to_string()}]});
+        assert!(parse_event(&nested, "b", "p/").is_err());
+        let bad = json!({"Records": [{"eventSource": "aws:sqs", "body": "not json"}]});
+        assert!(parse_event(&bad, "b", "p/").is_err());
+    }
+
+    #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(parse_event(&json!({}), "b", "p/").is_err());
+        assert!(parse_event(&json!({"Records": [{"eventSource": "aws:sns"}]}), "b", "p/").is_err());
         assert!(parse_event(&json!({"Records": [{"eventSource": "aws:sqs"}]}), "b", "p/").is_err());
         assert!(parse_event(&json!({"Records": "nope"}), "b", "p/").is_err());
         let ev = json!({"Records": [{"eventSource": "aws:ses", "ses": {"mail": {"messageId": "../x"}}}]});

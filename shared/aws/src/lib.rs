@@ -5,11 +5,15 @@
 //! - [`directory`] — the directory table: organisations, members, designated contacts, audit.
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
+//! - `membership` — the directory as the intake's membership lookup.
+//!
+//! Each adapter also implements the intake's port for it ([`slamail_core::intake::ports`]).
 //! - [`tables`] — creates the DynamoDB tables declared in `infra/template.yaml`, so local runs
 //!   and tests use exactly the deployed schema.
 
 pub mod cases;
 pub mod directory;
 pub mod mailer;
+mod membership;
 pub mod rawmail;
 pub mod tables;

@@ -1,8 +1,12 @@
 //! Sending auto-replies with SESv2, as raw MIME so that every header is ours.
 
 use aws_sdk_sesv2::Client;
+use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{EmailContent, RawMessage};
+use slamail_core::ids::EmailAddress;
+use slamail_core::intake::ports::{ReplySender, SendError, SentReply};
 
 #[derive(Debug, thiserror::Error)]
 #[error("SES SendEmail to {to} failed: {message}")]
@@ -18,6 +22,30 @@ pub struct Mailer {
     configuration_set: Option<String>,
 }
 
+/// What a failed send means for a retry. Only what the SDK itself would retry (throttling, a
+/// service fault, both answered by SES) counts as definitely not sent; a timeout or a lost answer
+/// may hide a sent message.
+fn classify(e: &SdkError<SendEmailError>) -> SendError {
+    let text = aws_sdk_sesv2::error::DisplayErrorContext(e).to_string();
+    match e {
+        SdkError::ConstructionFailure(_) => SendError::Rejected(text),
+        SdkError::ServiceError(se) => {
+            let status = se.raw().status().as_u16();
+            let code = se.err().code().unwrap_or_default();
+            let throttled = status == 429
+                || code.contains("Throttl")
+                || code == "TooManyRequestsException"
+                || code == "LimitExceededException";
+            if throttled || status >= 500 {
+                SendError::Unavailable(text)
+            } else {
+                SendError::Rejected(text)
+            }
+        }
+        _ => SendError::Unknown(text),
+    }
+}
+
 impl Mailer {
     pub fn new(
         client: Client,
@@ -31,17 +59,18 @@ impl Mailer {
         }
     }
 
-    /// Sends a rendered message; returns the SES message id.
-    pub async fn send_raw(&self, from: &str, to: &str, raw: Vec<u8>) -> Result<String, MailError> {
+    async fn send_email(
+        &self,
+        from: &str,
+        to: &str,
+        raw: Vec<u8>,
+    ) -> Result<Option<String>, SdkError<SendEmailError>> {
         let content = EmailContent::builder()
             .raw(
                 RawMessage::builder()
                     .data(Blob::new(raw))
                     .build()
-                    .map_err(|e| MailError {
-                        to: to.to_string(),
-                        message: e.to_string(),
-                    })?,
+                    .map_err(SdkError::construction_failure)?,
             )
             .build();
         let out = self
@@ -56,15 +85,20 @@ impl Mailer {
             .content(content)
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
-            .await
-            .map_err(|e| MailError {
-                to: to.to_string(),
-                message: aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string(),
-            })?;
-        out.message_id.ok_or_else(|| MailError {
+            .await?;
+        Ok(out.message_id)
+    }
+
+    /// Sends a rendered message; returns the SES message id.
+    pub async fn send_raw(&self, from: &str, to: &str, raw: Vec<u8>) -> Result<String, MailError> {
+        let err = |message: String| MailError {
             to: to.to_string(),
-            message: "SES returned no message id".to_string(),
-        })
+            message,
+        };
+        self.send_email(from, to, raw)
+            .await
+            .map_err(|e| err(aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string()))?
+            .ok_or_else(|| err("SES returned no message id".to_string()))
     }
 
     /// The Message-ID forms under which recipients' replies will reference a message SES sent:
@@ -75,5 +109,27 @@ impl Mailer {
             format!("{ses_message_id}@email.amazonses.com"),
             format!("{ses_message_id}@{}.amazonses.com", self.region),
         ]
+    }
+}
+
+impl ReplySender for Mailer {
+    async fn send(
+        &self,
+        from: &EmailAddress,
+        to: &EmailAddress,
+        raw: Vec<u8>,
+    ) -> Result<SentReply, SendError> {
+        let id = self
+            .send_email(from.as_str(), to.as_str(), raw)
+            .await
+            .map_err(|e| classify(&e))?
+            // Accepted, but without an id we cannot thread answers to it: sent all the same.
+            .ok_or_else(|| {
+                SendError::Unknown("SES accepted the reply but returned no message id".into())
+            })?;
+        Ok(SentReply {
+            message_ids: self.message_id_forms(&id),
+            ses_message_id: id,
+        })
     }
 }

@@ -2,6 +2,8 @@
 //! source of truth; slamail reads it and never deletes or rewrites it.
 
 use aws_sdk_s3::Client;
+use slamail_core::case::RawLocation;
+use slamail_core::intake::ports::{PortError, RawMail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RawMailError {
@@ -95,5 +97,13 @@ impl RawMailStore {
                 message: aws_sdk_s3::error::DisplayErrorContext(&e).to_string(),
             })?;
         Ok(())
+    }
+}
+
+impl RawMail for RawMailStore {
+    async fn fetch(&self, raw: &RawLocation) -> Result<Vec<u8>, PortError> {
+        RawMailStore::fetch(self, &raw.bucket, &raw.key)
+            .await
+            .map_err(|e| PortError::new("raw-mail bucket", e))
     }
 }

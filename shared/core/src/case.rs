@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::CaseId;
+use crate::ids::{CaseId, EmailAddress};
 use crate::message::InboundEmail;
 use crate::policy::Policy;
 use crate::triage::decide::Decision;
@@ -38,6 +38,35 @@ pub enum ReplyOutcome {
     Failed {
         error: String,
     },
+    /// An earlier attempt handed the reply to SES and stopped before recording the answer (a
+    /// crash, a timeout, a lost response): it may or may not have been sent, and it is never
+    /// sent a second time.
+    Unknown {
+        note: String,
+    },
+}
+
+/// Which way a message of a case went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// A message of a case, inbound or outbound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageItem {
+    pub direction: Direction,
+    pub ses_message_id: String,
+    pub message_id: Option<String>,
+    pub from: Option<EmailAddress>,
+    pub to: Vec<EmailAddress>,
+    pub subject: Option<String>,
+    pub at: String,
+    pub bucket: Option<String>,
+    pub key: Option<String>,
+    pub note: Option<String>,
 }
 
 /// One deadline the case has had: the first, and any after a reclassification.

@@ -12,12 +12,14 @@
 //! - [`message`] — raw MIME bytes to an [`message::InboundEmail`].
 //! - [`triage`] — authenticity, loop protection, tier, severity, route.
 //! - [`reply`] — the auto-reply as a raw MIME message.
+//! - [`intake`] — the intake's ports, claim lease and the pure parts of its steps.
 
 pub mod calendar;
 pub mod case;
 pub mod deadline;
 pub mod directory;
 pub mod ids;
+pub mod intake;
 pub mod message;
 pub mod policy;
 pub mod reply;

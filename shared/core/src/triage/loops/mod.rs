@@ -23,7 +23,7 @@ use crate::message::InboundEmail;
 
 pub use bounce::is_bounce;
 pub use rate::{RateLimits, rate_limit};
-pub use reason::SuppressReason;
+pub use reason::{BouncedReply, RateLimitHit, RateWindow, SuppressReason};
 
 use senders::is_no_reply_local_part;
 

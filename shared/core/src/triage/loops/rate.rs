@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::SuppressReason;
+use super::{RateLimitHit, RateWindow, SuppressReason};
 
 /// Per-sender caps on auto-replies, on top of the one-reply-per-case rule the caller keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,16 +30,16 @@ pub fn rate_limit(
     limits: RateLimits,
 ) -> Option<SuppressReason> {
     if sent_last_hour >= limits.per_hour {
-        return Some(SuppressReason::RateLimited(format!(
-            "{sent_last_hour} in the last hour (limit {} an hour)",
-            limits.per_hour
-        )));
+        return Some(SuppressReason::RateLimited(RateLimitHit {
+            window: RateWindow::Hour,
+            limit: limits.per_hour,
+        }));
     }
     if sent_last_day >= limits.per_day {
-        return Some(SuppressReason::RateLimited(format!(
-            "{sent_last_day} in the last day (limit {} a day)",
-            limits.per_day
-        )));
+        return Some(SuppressReason::RateLimited(RateLimitHit {
+            window: RateWindow::Day,
+            limit: limits.per_day,
+        }));
     }
     None
 }

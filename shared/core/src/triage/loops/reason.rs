@@ -29,9 +29,41 @@ pub enum SuppressReason {
     Virus,
     UnverifiedFailedAuth,
     /// Which limit.
-    RateLimited(String),
+    RateLimited(RateLimitHit),
     /// A recent reply to this address bounced; what is known about it.
-    Undeliverable(String),
+    Undeliverable(BouncedReply),
+}
+
+/// A per-sender cap on auto-replies that was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RateLimitHit {
+    pub window: RateWindow,
+    pub limit: u32,
+}
+
+/// The window a reply cap counts over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RateWindow {
+    Hour,
+    Day,
+}
+
+impl RateWindow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+        }
+    }
+}
+
+/// The bounce that holds replies to an address: which case's reply bounced, and when (as
+/// recorded; either may be missing from an old record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BouncedReply {
+    pub case_id: Option<crate::ids::CaseId>,
+    pub at: Option<String>,
 }
 
 impl SuppressReason {
@@ -63,9 +95,24 @@ impl SuppressReason {
                 "the sender's authentication failed, so the From address is probably forged"
                     .to_string()
             }
-            Self::RateLimited(why) => format!("too many automatic replies to this sender: {why}"),
-            Self::Undeliverable(why) => {
-                format!("a recent automatic reply to this address bounced ({why})")
+            Self::RateLimited(hit) => format!(
+                "too many automatic replies to this sender: at most {} per {} to one address",
+                hit.limit,
+                hit.window.as_str()
+            ),
+            Self::Undeliverable(b) => {
+                let case = b
+                    .case_id
+                    .as_ref()
+                    .map(|c| format!(" of case {c}"))
+                    .unwrap_or_default();
+                let at =
+                    b.at.as_deref()
+                        .map(|t| format!(" at {t}"))
+                        .unwrap_or_default();
+                format!(
+                    "a recent automatic reply to this address bounced (a reply{case} bounced{at})"
+                )
             }
         }
     }
@@ -113,7 +160,14 @@ mod tests {
             SuppressReason::Spam,
             SuppressReason::Virus,
             SuppressReason::UnverifiedFailedAuth,
-            SuppressReason::RateLimited("x".into()),
+            SuppressReason::RateLimited(RateLimitHit {
+                window: RateWindow::Day,
+                limit: 20,
+            }),
+            SuppressReason::Undeliverable(BouncedReply {
+                case_id: None,
+                at: None,
+            }),
         ];
         for r in all {
             let json = serde_json::to_value(&r).expect("serializes");

@@ -1,0 +1,137 @@
+//! The intake's configuration: one typed value for the Lambda `main`, the CLI and the tests, every
+//! default stated here once.
+
+use slamail_core::triage::loops::RateLimits;
+
+/// The domain of the Message-ID put on replies when none is configured (SES replaces the
+/// Message-ID; ours must still be valid, and `.invalid` can never be someone else's).
+pub const DEFAULT_MESSAGE_ID_DOMAIN: &str = "slamail.invalid";
+
+/// Days no auto-reply goes to an address after a reply to it bounced.
+pub const DEFAULT_UNDELIVERABLE_DAYS: u32 = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeConfig {
+    /// The raw-mail bucket SES writes to (`RAW_MAIL_BUCKET`).
+    pub raw_bucket: String,
+    /// The receipt rule's S3 key prefix (`RAW_MAIL_PREFIX`, default empty).
+    pub raw_prefix: String,
+    /// `CASES_TABLE`.
+    pub cases_table: String,
+    /// `DIRECTORY_TABLE`.
+    pub directory_table: String,
+    /// `SES_CONFIGURATION_SET`, if any.
+    pub configuration_set: Option<String>,
+    /// `POLICY_FILES`: comma-separated built-in ids or paths; `None` is every built-in policy.
+    pub policy_files: Option<String>,
+    /// `MESSAGE_ID_DOMAIN`.
+    pub message_id_domain: String,
+    /// `REPLY_LIMIT_PER_HOUR`, `REPLY_LIMIT_PER_DAY`.
+    pub rate_limits: RateLimits,
+    /// `UNDELIVERABLE_DAYS`.
+    pub undeliverable_days: u32,
+}
+
+/// A setting that cannot be used, named by its variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} must be set")]
+    Missing(&'static str),
+    #[error("{name}={value:?} is not a whole number")]
+    NotANumber { name: &'static str, value: String },
+}
+
+impl IntakeConfig {
+    /// The configuration for these resources, everything else at its default.
+    pub fn new(
+        raw_bucket: impl Into<String>,
+        raw_prefix: impl Into<String>,
+        cases_table: impl Into<String>,
+        directory_table: impl Into<String>,
+    ) -> Self {
+        Self {
+            raw_bucket: raw_bucket.into(),
+            raw_prefix: raw_prefix.into(),
+            cases_table: cases_table.into(),
+            directory_table: directory_table.into(),
+            configuration_set: None,
+            policy_files: None,
+            message_id_domain: DEFAULT_MESSAGE_ID_DOMAIN.to_string(),
+            rate_limits: RateLimits::default(),
+            undeliverable_days: DEFAULT_UNDELIVERABLE_DAYS,
+        }
+    }
+
+    /// Reads the configuration from variables (`get` is `std::env::var` in the Lambda; the CLI
+    /// puts its flags in front). Blank values count as unset.
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
+        let number = |name: &'static str, default: u32| match get(name) {
+            None => Ok(default),
+            Some(value) => value
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::NotANumber { name, value }),
+        };
+        let defaults = RateLimits::default();
+        let mut config = Self::new(
+            required("RAW_MAIL_BUCKET")?,
+            get("RAW_MAIL_PREFIX").unwrap_or_default(),
+            required("CASES_TABLE")?,
+            required("DIRECTORY_TABLE")?,
+        );
+        config.configuration_set = get("SES_CONFIGURATION_SET");
+        config.policy_files = get("POLICY_FILES");
+        if let Some(domain) = get("MESSAGE_ID_DOMAIN") {
+            config.message_id_domain = domain;
+        }
+        config.rate_limits = RateLimits {
+            per_hour: number("REPLY_LIMIT_PER_HOUR", defaults.per_hour)?,
+            per_day: number("REPLY_LIMIT_PER_DAY", defaults.per_day)?,
+        };
+        config.undeliverable_days = number("UNDELIVERABLE_DAYS", DEFAULT_UNDELIVERABLE_DAYS)?;
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_errors() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let c = IntakeConfig::from_env(vars(&[
+            ("RAW_MAIL_BUCKET", "raw"),
+            ("CASES_TABLE", "cases"),
+            ("DIRECTORY_TABLE", "dir"),
+            ("SES_CONFIGURATION_SET", " "),
+        ]))
+        .expect("valid");
+        assert_eq!(c, IntakeConfig::new("raw", "", "cases", "dir"));
+        assert_eq!(c.message_id_domain, DEFAULT_MESSAGE_ID_DOMAIN);
+        assert_eq!(
+            IntakeConfig::from_env(vars(&[("RAW_MAIL_BUCKET", "raw")])),
+            Err(ConfigError::Missing("CASES_TABLE"))
+        );
+        let e = IntakeConfig::from_env(vars(&[
+            ("RAW_MAIL_BUCKET", "raw"),
+            ("CASES_TABLE", "cases"),
+            ("DIRECTORY_TABLE", "dir"),
+            ("REPLY_LIMIT_PER_DAY", "lots"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "REPLY_LIMIT_PER_DAY=\"lots\" is not a whole number"
+        );
+    }
+}

@@ -1,0 +1,523 @@
+//! In-memory implementations of the intake's ports, with the same conditions as the AWS adapters
+//! (claims and leases, attempt fencing, all-or-nothing case writes, reply caps, held addresses),
+//! so scenario tests run in milliseconds without the emulator. Each records the calls made to it
+//! and can be told to fail the next call of an operation.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
+use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
+use slamail_core::intake::ports::{
+    Attachment, Cases, Claim, Clock, Fence, Hold, InboundLedger, InboundState, Memberships,
+    NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState, SendError, SentReply,
+};
+use slamail_core::policy::PolicySet;
+use slamail_core::triage::Membership;
+use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+
+use crate::{Intake, IntakeConfig};
+
+/// The intake over fakes.
+pub type FakeIntake = Intake<FakeCases, FakeDirectory, FakeRawMail, FakeMailer, FakeClock>;
+
+impl FakeIntake {
+    pub fn fake(config: IntakeConfig, policies: PolicySet, now: DateTime<Utc>) -> Self {
+        Self {
+            config,
+            policies,
+            cases: FakeCases::default(),
+            directory: FakeDirectory::default(),
+            raw: FakeRawMail::default(),
+            mailer: FakeMailer::default(),
+            clock: FakeClock::new(now),
+        }
+    }
+}
+
+/// Calls made and failures armed, shared by every fake.
+#[derive(Debug, Default)]
+struct Calls {
+    made: Mutex<Vec<&'static str>>,
+    failing: Mutex<Vec<&'static str>>,
+}
+
+impl Calls {
+    /// Records a call; `Err` when a failure was armed for it (used up).
+    fn call(&self, port: &'static str, op: &'static str) -> Result<(), PortError> {
+        lock(&self.made).push(op);
+        let mut failing = lock(&self.failing);
+        match failing.iter().position(|f| *f == op) {
+            Some(i) => {
+                failing.remove(i);
+                Err(PortError::new(port, format!("{op} failed (injected)")))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A test that panicked while holding the lock already failed; its data is still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeInbound {
+    pub state: InboundState,
+    pub lease_until: i64,
+    pub attempts: u32,
+    pub case_id: Option<CaseId>,
+    pub reply_state: ReplyState,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Tables {
+    inbound: HashMap<String, FakeInbound>,
+    cases: HashMap<CaseId, CaseRecord>,
+    messages: HashMap<CaseId, Vec<MessageItem>>,
+    message_ids: HashMap<String, CaseId>,
+    counters: HashMap<String, u64>,
+    rates: HashMap<(EmailAddress, String), u32>,
+    /// Address → (case, at, until epoch seconds).
+    undeliverable: HashMap<EmailAddress, (CaseId, String, i64)>,
+}
+
+impl Tables {
+    fn fenced(&mut self, fence: &Fence) -> Result<&mut FakeInbound, PortError> {
+        self.inbound
+            .get_mut(&fence.ses_message_id)
+            .filter(|i| i.attempts == fence.attempt)
+            .ok_or_else(|| PortError::new("cases", "this invocation's claim was taken over"))
+    }
+}
+
+/// The inbound ledger and the cases, in memory.
+#[derive(Debug, Default)]
+pub struct FakeCases {
+    tables: Mutex<Tables>,
+    calls: Calls,
+}
+
+impl FakeCases {
+    /// The port calls made so far, by operation name (`claim`, `open`, …).
+    pub fn calls(&self) -> Vec<&'static str> {
+        lock(&self.calls.made).clone()
+    }
+
+    pub fn clear_calls(&self) {
+        lock(&self.calls.made).clear();
+    }
+
+    /// The next call of `op` fails.
+    pub fn fail_next(&self, op: &'static str) {
+        lock(&self.calls.failing).push(op);
+    }
+
+    pub fn inbound(&self, ses_message_id: &str) -> Option<FakeInbound> {
+        lock(&self.tables).inbound.get(ses_message_id).cloned()
+    }
+
+    pub fn stored_case(&self, id: &CaseId) -> Option<CaseRecord> {
+        lock(&self.tables).cases.get(id).cloned()
+    }
+
+    pub fn messages(&self, id: &CaseId) -> Vec<MessageItem> {
+        lock(&self.tables)
+            .messages
+            .get(id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn case_count(&self) -> usize {
+        lock(&self.tables).cases.len()
+    }
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn rate_key(window: RateWindow, now: DateTime<Utc>) -> String {
+    match window {
+        RateWindow::Hour => format!("HOUR#{}", now.format("%Y-%m-%dT%H")),
+        RateWindow::Day => format!("DAY#{}", now.format("%Y-%m-%d")),
+    }
+}
+
+impl InboundLedger for FakeCases {
+    async fn claim(
+        &self,
+        ses_message_id: &str,
+        _raw: &RawLocation,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Claim, PortError> {
+        self.calls.call("cases", "claim")?;
+        let mut t = lock(&self.tables);
+        let item = t
+            .inbound
+            .entry(ses_message_id.to_string())
+            .or_insert(FakeInbound {
+                state: InboundState::Processing,
+                lease_until: 0,
+                attempts: 0,
+                case_id: None,
+                reply_state: ReplyState::None,
+                note: None,
+            });
+        match item.state {
+            InboundState::Done | InboundState::Unroutable => {
+                return Ok(Claim::Done {
+                    case_id: item.case_id.clone(),
+                });
+            }
+            InboundState::Processing if item.lease_until >= now.timestamp() => {
+                return Ok(Claim::Busy);
+            }
+            InboundState::Processing => {}
+        }
+        item.attempts += 1;
+        item.lease_until = lease_until.timestamp();
+        Ok(Claim::Owned(Owned {
+            fence: Fence {
+                ses_message_id: ses_message_id.to_string(),
+                attempt: item.attempts,
+            },
+            case_id: item.case_id.clone(),
+            reply_state: item.reply_state,
+        }))
+    }
+
+    async fn release(
+        &self,
+        fence: &Fence,
+        reply_not_sent: bool,
+        _now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        self.calls.call("cases", "release")?;
+        let mut t = lock(&self.tables);
+        let item = t.fenced(fence)?;
+        item.lease_until = 0;
+        if reply_not_sent {
+            item.reply_state = ReplyState::None;
+        }
+        Ok(())
+    }
+
+    async fn finish(
+        &self,
+        fence: &Fence,
+        state: InboundState,
+        note: Option<&str>,
+        _now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        self.calls.call("cases", "finish")?;
+        let mut t = lock(&self.tables);
+        let item = t.fenced(fence)?;
+        item.state = state;
+        item.lease_until = 0;
+        if let Some(n) = note {
+            item.note = Some(n.to_string());
+        }
+        Ok(())
+    }
+}
+
+impl Cases for FakeCases {
+    async fn next_case_id(&self, prefix: &CasePrefix, year: i32) -> Result<CaseId, PortError> {
+        self.calls.call("cases", "next_case_id")?;
+        let mut t = lock(&self.tables);
+        let n = t.counters.entry(format!("{prefix}#{year}")).or_insert(0);
+        *n += 1;
+        Ok(CaseId::new(prefix, year, *n))
+    }
+
+    async fn open(&self, new: &NewCase<'_>) -> Result<Opened, PortError> {
+        self.calls.call("cases", "open")?;
+        let mut t = lock(&self.tables);
+        let item = t.fenced(new.fence)?;
+        if item.case_id.is_some() {
+            return Err(PortError::new("cases", "the message already has a case"));
+        }
+        let case = new.case;
+        if t.cases.contains_key(&case.case_id) {
+            return Err(PortError::new(
+                "cases",
+                "a case with this id already exists",
+            ));
+        }
+        if let Some(r) = &new.reply {
+            if let Some((case_id, at, until)) = t.undeliverable.get(&r.to)
+                && *until > new.now.timestamp()
+            {
+                return Ok(Opened::Held(Hold::Undeliverable(BouncedReply {
+                    case_id: Some(case_id.clone()),
+                    at: Some(at.clone()),
+                })));
+            }
+            for (window, limit) in [
+                (RateWindow::Hour, r.limits.per_hour),
+                (RateWindow::Day, r.limits.per_day),
+            ] {
+                let used = t
+                    .rates
+                    .get(&(r.to.clone(), rate_key(window, new.now)))
+                    .copied()
+                    .unwrap_or(0);
+                if used >= limit {
+                    return Ok(Opened::Held(Hold::RateLimited(RateLimitHit {
+                        window,
+                        limit,
+                    })));
+                }
+            }
+            for window in [RateWindow::Hour, RateWindow::Day] {
+                *t.rates
+                    .entry((r.to.clone(), rate_key(window, new.now)))
+                    .or_insert(0) += 1;
+            }
+        }
+        t.cases.insert(case.case_id.clone(), case.clone());
+        t.messages
+            .entry(case.case_id.clone())
+            .or_default()
+            .push(new.message.clone());
+        if let Some(mid) = &case.message_id {
+            t.message_ids
+                .entry(mid.clone())
+                .or_insert_with(|| case.case_id.clone());
+        }
+        let item = t.fenced(new.fence)?;
+        item.case_id = Some(case.case_id.clone());
+        match new.reply {
+            Some(_) => item.reply_state = ReplyState::Sending,
+            None => {
+                item.reply_state = ReplyState::of(&case.reply);
+                item.state = InboundState::Done;
+                item.lease_until = 0;
+            }
+        }
+        Ok(Opened::Written)
+    }
+
+    async fn resume_reply(&self, fence: &Fence) -> Result<bool, PortError> {
+        self.calls.call("cases", "resume_reply")?;
+        let mut t = lock(&self.tables);
+        let item = t.fenced(fence)?;
+        if item.reply_state == ReplyState::None && item.case_id.is_some() {
+            item.reply_state = ReplyState::Sending;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    async fn record_reply(
+        &self,
+        fence: &Fence,
+        case_id: &CaseId,
+        outcome: &ReplyOutcome,
+        _now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        self.calls.call("cases", "record_reply")?;
+        let mut t = lock(&self.tables);
+        t.fenced(fence)?;
+        let case = t
+            .cases
+            .get_mut(case_id)
+            .ok_or_else(|| PortError::new("cases", format!("case {case_id} does not exist")))?;
+        case.reply = outcome.clone();
+        if let ReplyOutcome::Sent { message_ids, .. } = outcome {
+            for mid in message_ids {
+                t.message_ids.insert(mid.clone(), case_id.clone());
+            }
+        }
+        let item = t.fenced(fence)?;
+        item.reply_state = ReplyState::of(outcome);
+        item.state = InboundState::Done;
+        item.lease_until = 0;
+        Ok(())
+    }
+
+    async fn case_of_message_id(&self, message_id: &str) -> Result<Option<CaseId>, PortError> {
+        self.calls.call("cases", "case_of_message_id")?;
+        Ok(lock(&self.tables).message_ids.get(message_id).cloned())
+    }
+
+    async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, PortError> {
+        self.calls.call("cases", "case")?;
+        Ok(lock(&self.tables).cases.get(id).cloned())
+    }
+
+    async fn attach(&self, a: &Attachment<'_>) -> Result<(), PortError> {
+        self.calls.call("cases", "attach")?;
+        let mut t = lock(&self.tables);
+        t.fenced(a.fence)?;
+        let case = t
+            .cases
+            .get_mut(a.case_id)
+            .ok_or_else(|| PortError::new("cases", format!("case {} does not exist", a.case_id)))?;
+        case.message_count += 1;
+        t.messages
+            .entry(a.case_id.clone())
+            .or_default()
+            .push(a.message.clone());
+        if let Some((address, until)) = a.hold {
+            t.undeliverable.insert(
+                address.clone(),
+                (a.case_id.clone(), stamp(a.now), until.timestamp()),
+            );
+        }
+        let item = t.fenced(a.fence)?;
+        item.state = InboundState::Done;
+        item.reply_state = ReplyState::Suppressed;
+        item.lease_until = 0;
+        item.note = Some(a.note.to_string());
+        Ok(())
+    }
+}
+
+/// The directory: memberships by address.
+#[derive(Debug, Default)]
+pub struct FakeDirectory {
+    members: Mutex<HashMap<EmailAddress, Vec<Membership>>>,
+    calls: Calls,
+}
+
+impl FakeDirectory {
+    pub fn add(&self, address: EmailAddress, membership: Membership) {
+        lock(&self.members)
+            .entry(address)
+            .or_default()
+            .push(membership);
+    }
+
+    pub fn calls(&self) -> Vec<&'static str> {
+        lock(&self.calls.made).clone()
+    }
+}
+
+impl Memberships for FakeDirectory {
+    async fn memberships_of(&self, sender: &EmailAddress) -> Result<Vec<Membership>, PortError> {
+        self.calls.call("directory", "memberships_of")?;
+        Ok(lock(&self.members).get(sender).cloned().unwrap_or_default())
+    }
+}
+
+/// The raw-mail bucket.
+#[derive(Debug, Default)]
+pub struct FakeRawMail {
+    objects: Mutex<HashMap<(String, String), Vec<u8>>>,
+    calls: Calls,
+}
+
+impl FakeRawMail {
+    pub fn put(&self, raw: &RawLocation, bytes: Vec<u8>) {
+        lock(&self.objects).insert((raw.bucket.clone(), raw.key.clone()), bytes);
+    }
+
+    pub fn fail_next_fetch(&self) {
+        lock(&self.calls.failing).push("fetch");
+    }
+
+    pub fn calls(&self) -> Vec<&'static str> {
+        lock(&self.calls.made).clone()
+    }
+}
+
+impl RawMail for FakeRawMail {
+    async fn fetch(&self, raw: &RawLocation) -> Result<Vec<u8>, PortError> {
+        self.calls.call("raw-mail bucket", "fetch")?;
+        lock(&self.objects)
+            .get(&(raw.bucket.clone(), raw.key.clone()))
+            .cloned()
+            .ok_or_else(|| {
+                PortError::new(
+                    "raw-mail bucket",
+                    format!("s3://{}/{} was not found", raw.bucket, raw.key),
+                )
+            })
+    }
+}
+
+/// One reply the fake mailer accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMail {
+    pub ses_message_id: String,
+    pub from: EmailAddress,
+    pub to: EmailAddress,
+    pub raw: String,
+}
+
+/// SES: accepts every reply (numbering them), unless told to fail the next one.
+#[derive(Debug, Default)]
+pub struct FakeMailer {
+    sent: Mutex<Vec<SentMail>>,
+    failures: Mutex<Vec<SendError>>,
+}
+
+impl FakeMailer {
+    pub fn sent(&self) -> Vec<SentMail> {
+        lock(&self.sent).clone()
+    }
+
+    /// The next send fails with `error`. A [`SendError::Unknown`] still "sends" the message (the
+    /// answer was lost, not the message).
+    pub fn fail_next(&self, error: SendError) {
+        lock(&self.failures).push(error);
+    }
+}
+
+impl ReplySender for FakeMailer {
+    async fn send(
+        &self,
+        from: &EmailAddress,
+        to: &EmailAddress,
+        raw: Vec<u8>,
+    ) -> Result<SentReply, SendError> {
+        let failure = {
+            let mut f = lock(&self.failures);
+            (!f.is_empty()).then(|| f.remove(0))
+        };
+        let mut sent = lock(&self.sent);
+        let id = format!("fake-{:06}", sent.len() + 1);
+        if matches!(failure, None | Some(SendError::Unknown(_))) {
+            sent.push(SentMail {
+                ses_message_id: id.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                raw: String::from_utf8_lossy(&raw).into_owned(),
+            });
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(SentReply {
+                message_ids: vec![format!("{id}@email.amazonses.com")],
+                ses_message_id: id,
+            }),
+        }
+    }
+}
+
+/// A clock the test sets.
+#[derive(Debug)]
+pub struct FakeClock(Mutex<DateTime<Utc>>);
+
+impl FakeClock {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self(Mutex::new(now))
+    }
+
+    pub fn set(&self, now: DateTime<Utc>) {
+        *lock(&self.0) = now;
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> DateTime<Utc> {
+        *lock(&self.0)
+    }
+}

@@ -1,0 +1,575 @@
+//! The intake's steps, in order: `claim → load → route → triage → attach or open → reply →
+//! finish`. Each is a small function over the ports; the rules they apply live in
+//! `slamail-core` ([`slamail_core::intake::steps`], [`slamail_core::triage`]).
+//!
+//! Failure handling: any error after the claim releases it at once, so Lambda's retry (about a
+//! minute later) takes over instead of finding the message leased. The reply is `sending` only
+//! between the case write and the answer from SES; a retry that finds it there records that
+//! the reply's fate is unknown (it is never sent twice).
+
+use chrono::{DateTime, Datelike, SecondsFormat, TimeDelta, Utc};
+use slamail_core::case::{CaseRecord, RawLocation, Received, ReplyOutcome};
+use slamail_core::ids::{CaseId, EmailAddress};
+use slamail_core::intake::lease::lease_until;
+use slamail_core::intake::ports::{
+    Attachment, Cases, Claim, Clock, Fence, InboundLedger, InboundState, Memberships, NewCase,
+    Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, SendError,
+};
+use slamail_core::intake::steps as rules;
+use slamail_core::message::InboundEmail;
+use slamail_core::policy::Policy;
+use slamail_core::reply::render_reply;
+use slamail_core::triage::Verdicts;
+use slamail_core::triage::auth::verdicts_from_ses_headers;
+use slamail_core::triage::decide::{Decision, decide, sender_of};
+use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
+use tracing::{info, warn};
+
+use crate::{Intake, IntakeError, Job, Outcome, Processed};
+
+/// What this invocation did to the reply, so a failure can be released truthfully.
+#[derive(Debug, Default)]
+struct Progress {
+    /// This invocation moved the reply to `sending`.
+    sending: bool,
+    /// The reply was handed to SES without a definite refusal: it may have gone out.
+    maybe_sent: bool,
+}
+
+/// The message, parsed, with what the event said about it.
+struct Loaded {
+    email: InboundEmail,
+    verdicts: Verdicts,
+    received: DateTime<Utc>,
+}
+
+/// Where a message arrived and what is recorded about it.
+struct Arrival<'a> {
+    support: &'a EmailAddress,
+    raw: &'a RawLocation,
+    message: &'a slamail_core::case::MessageItem,
+}
+
+/// A reply ready to go.
+struct Rendered {
+    from: EmailAddress,
+    to: EmailAddress,
+    raw: Vec<u8>,
+    at: DateTime<Utc>,
+}
+
+impl<C, D, R, S, K> Intake<C, D, R, S, K>
+where
+    C: InboundLedger + Cases + Sync,
+    D: Memberships + Sync,
+    R: RawMail + Sync,
+    S: ReplySender + Sync,
+    K: Clock,
+{
+    fn port(&self, job: &Job) -> impl Fn(PortError) -> IntakeError + '_ {
+        let id = job.ses_message_id.clone();
+        move |source| IntakeError::Port {
+            ses_message_id: id.clone(),
+            source,
+        }
+    }
+
+    /// Processes one message exactly once, for an invocation that must end by `deadline`.
+    pub async fn process_until(
+        &self,
+        job: &Job,
+        deadline: DateTime<Utc>,
+    ) -> Result<Processed, IntakeError> {
+        let raw = RawLocation {
+            bucket: job.bucket.clone(),
+            key: job.key.clone(),
+        };
+        let owned = match self.claim(job, &raw, deadline).await? {
+            Ok(owned) => owned,
+            Err(skipped) => return Ok(skipped),
+        };
+        let mut progress = Progress::default();
+        let result = self.run(job, &raw, &owned, &mut progress).await;
+        if result.is_err() {
+            let not_sent = progress.sending && !progress.maybe_sent;
+            if let Err(e) = self
+                .cases
+                .release(&owned.fence, not_sent, self.clock.now())
+                .await
+            {
+                // The lease still ends by itself, before Lambda's first retry.
+                warn!(error = %e, "could not release the claim after a failure");
+            }
+        }
+        result
+    }
+
+    /// Step 1: claim the message, or say why there is nothing to do.
+    async fn claim(
+        &self,
+        job: &Job,
+        raw: &RawLocation,
+        deadline: DateTime<Utc>,
+    ) -> Result<Result<Owned, Processed>, IntakeError> {
+        let now = self.clock.now();
+        let claim = self
+            .cases
+            .claim(&job.ses_message_id, raw, now, lease_until(deadline))
+            .await
+            .map_err(self.port(job))?;
+        match claim {
+            Claim::Owned(owned) => Ok(Ok(owned)),
+            Claim::Done { case_id } => {
+                info!("duplicate delivery of a processed message: skipped");
+                Ok(Err(processed(job, Outcome::Duplicate { case_id }, None)))
+            }
+            Claim::Busy => Err(IntakeError::Busy(job.ses_message_id.clone())),
+        }
+    }
+
+    async fn run(
+        &self,
+        job: &Job,
+        raw: &RawLocation,
+        owned: &Owned,
+        progress: &mut Progress,
+    ) -> Result<Processed, IntakeError> {
+        if owned.reply_state == ReplyState::Sending {
+            return self.settle_unrecorded_reply(job, owned).await;
+        }
+        let loaded = self.load(job, raw).await?;
+        let Some((policy, support)) = self.route(job, &loaded.email) else {
+            return self
+                .finish_unroutable(job, &owned.fence, &loaded.email)
+                .await;
+        };
+        let decision = self.triage(job, policy, &loaded).await?;
+        let message = rules::inbound_message(
+            &job.ses_message_id,
+            &loaded.email,
+            &decision,
+            &support,
+            raw,
+            loaded.received,
+        );
+        if let Some(done) = self
+            .attach(job, &owned.fence, &loaded.email, &decision, &message)
+            .await?
+        {
+            return Ok(done);
+        }
+        match &owned.case_id {
+            None => {
+                let at = Arrival {
+                    support: &support,
+                    raw,
+                    message: &message,
+                };
+                self.open(job, owned, policy, &loaded, &decision, at, progress)
+                    .await
+            }
+            Some(case_id) => {
+                self.resume(job, owned, case_id, policy, &loaded, &decision, progress)
+                    .await
+            }
+        }
+    }
+
+    /// Step 2: fetch and parse the message (parsing never fails: problems are recorded).
+    async fn load(&self, job: &Job, raw: &RawLocation) -> Result<Loaded, IntakeError> {
+        let bytes = self.raw.fetch(raw).await.map_err(self.port(job))?;
+        let email = InboundEmail::parse(&bytes);
+        let verdicts = job
+            .verdicts
+            .clone()
+            .unwrap_or_else(|| verdicts_from_ses_headers(&email));
+        Ok(Loaded {
+            received: job.received.unwrap_or_else(|| self.clock.now()),
+            email,
+            verdicts,
+        })
+    }
+
+    /// Step 3: the policy that governs the message, by the address it was sent to.
+    fn route(&self, job: &Job, email: &InboundEmail) -> Option<(&Policy, EmailAddress)> {
+        let recipients = rules::recipients(&job.recipients, email);
+        self.policies
+            .for_recipients(recipients.iter())
+            .map(|(policy, address)| (policy, address.clone()))
+    }
+
+    async fn finish_unroutable(
+        &self,
+        job: &Job,
+        fence: &Fence,
+        email: &InboundEmail,
+    ) -> Result<Processed, IntakeError> {
+        let note = rules::unroutable_note(&rules::recipients(&job.recipients, email));
+        warn!(%note, "unroutable message");
+        self.cases
+            .finish(
+                fence,
+                InboundState::Unroutable,
+                Some(&note),
+                self.clock.now(),
+            )
+            .await
+            .map_err(self.port(job))?;
+        Ok(processed(job, Outcome::Unroutable { note }, None))
+    }
+
+    /// Step 4: who sent it, in which tier, how severe, by when, and may we answer.
+    async fn triage(
+        &self,
+        job: &Job,
+        policy: &Policy,
+        loaded: &Loaded,
+    ) -> Result<Decision, IntakeError> {
+        let memberships = match sender_of(&loaded.email) {
+            Some(sender) => self
+                .directory
+                .memberships_of(sender)
+                .await
+                .map_err(self.port(job))?,
+            None => Vec::new(),
+        };
+        let decision = decide(
+            policy,
+            &self.policies,
+            &loaded.email,
+            &loaded.verdicts,
+            &memberships,
+            loaded.received,
+        )
+        .map_err(|e| IntakeError::Deadline {
+            ses_message_id: job.ses_message_id.clone(),
+            message: e.to_string(),
+        })?;
+        info!(
+            policy = %policy.id,
+            tier = %decision.tier.tier,
+            tier_reason = decision.tier.reason.as_str(),
+            severity = %decision.severity.assigned,
+            queue = %decision.queue,
+            due = ?decision.deadline.due,
+            "triaged"
+        );
+        Ok(decision)
+    }
+
+    /// Step 5a: a bounce of one of our messages joins that message's case (and, when the bounced
+    /// message was our auto-reply, holds further replies to its requester).
+    async fn attach(
+        &self,
+        job: &Job,
+        fence: &Fence,
+        email: &InboundEmail,
+        decision: &Decision,
+        message: &slamail_core::case::MessageItem,
+    ) -> Result<Option<Processed>, IntakeError> {
+        let (ReplyDecision::Suppressed(SuppressReason::Bounce(why)), Some(original)) =
+            (&decision.reply, &email.bounce_original_message_id)
+        else {
+            return Ok(None);
+        };
+        let Some(case_id) = self
+            .cases
+            .case_of_message_id(original)
+            .await
+            .map_err(self.port(job))?
+        else {
+            return Ok(None);
+        };
+        let Some(case) = self.cases.case(&case_id).await.map_err(self.port(job))? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let requester = rules::replies_held_by_bounce(&case, original)
+            .and_then(|a| EmailAddress::parse(a).ok());
+        let until = now + TimeDelta::days(i64::from(self.config.undeliverable_days));
+        let note = rules::bounce_note(why, &case);
+        self.cases
+            .attach(&Attachment {
+                fence,
+                case_id: &case_id,
+                message,
+                hold: requester.as_ref().map(|a| (a, until)),
+                note: &note,
+                now,
+            })
+            .await
+            .map_err(self.port(job))?;
+        if requester.is_some() {
+            warn!(%case_id, "an auto-reply bounced: replies to its requester are held");
+        }
+        info!(%case_id, "bounce attached to its case");
+        Ok(Some(processed(
+            job,
+            Outcome::Appended { case_id, note },
+            None,
+        )))
+    }
+
+    /// Step 5b: open the case. One write opens it, binds it to the message and either starts the
+    /// reply or finishes the message; a held reply is recorded as suppressed instead.
+    #[allow(clippy::too_many_arguments)]
+    async fn open(
+        &self,
+        job: &Job,
+        owned: &Owned,
+        policy: &Policy,
+        loaded: &Loaded,
+        decision: &Decision,
+        at: Arrival<'_>,
+        progress: &mut Progress,
+    ) -> Result<Processed, IntakeError> {
+        let year = loaded
+            .received
+            .with_timezone(&decision.deadline.zone)
+            .year();
+        let case_id = self
+            .cases
+            .next_case_id(&policy.case_prefix, year)
+            .await
+            .map_err(self.port(job))?;
+        let mut case = CaseRecord::open(
+            case_id,
+            policy,
+            &loaded.email,
+            decision,
+            Received {
+                ses_message_id: &job.ses_message_id,
+                support_address: at.support.as_str(),
+                raw: at.raw.clone(),
+                received: loaded.received,
+                now: self.clock.now(),
+                verdicts: &loaded.verdicts,
+            },
+        );
+        let mut rendered = None;
+        if decision.reply.is_allowed() {
+            match self.render(policy, &case.case_id, &loaded.email, decision) {
+                Ok(r) => rendered = Some(r),
+                Err(error) => {
+                    warn!(%error, "auto-reply not rendered");
+                    case.reply = ReplyOutcome::Failed { error };
+                }
+            }
+        }
+        let now = self.clock.now();
+        let mut new = NewCase {
+            fence: &owned.fence,
+            case: &case,
+            message: at.message,
+            reply: rendered.as_ref().map(|r| ReplyRequest {
+                to: r.to.clone(),
+                limits: self.config.rate_limits,
+            }),
+            now,
+        };
+        let opened = self.cases.open(&new).await.map_err(self.port(job))?;
+        if let Opened::Held(hold) = opened {
+            info!(?hold, "auto-reply held");
+            let mut held_case = case.clone();
+            held_case.reply = rules::held(hold);
+            new.case = &held_case;
+            new.reply = None;
+            if let Opened::Held(again) = self.cases.open(&new).await.map_err(self.port(job))? {
+                return Err(IntakeError::Port {
+                    ses_message_id: job.ses_message_id.clone(),
+                    source: PortError::new(
+                        "cases table",
+                        format!("a case without a reply was held ({again:?})"),
+                    ),
+                });
+            }
+            info!(case_id = %held_case.case_id, "case created");
+            return Ok(created(job, held_case, None));
+        }
+        info!(case_id = %case.case_id, "case created");
+        let Some(rendered) = rendered else {
+            return Ok(created(job, case, None));
+        };
+        progress.sending = true;
+        let (outcome, text) = self.send(job, rendered, progress).await?;
+        self.cases
+            .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
+            .await
+            .map_err(self.port(job))?;
+        case.reply = outcome;
+        Ok(created(job, case, text))
+    }
+
+    /// Step 5b on a retry: the case was opened by an earlier attempt. The reply goes out if a
+    /// definite failure put it back to `none`; otherwise the message is only finished.
+    #[allow(clippy::too_many_arguments)]
+    async fn resume(
+        &self,
+        job: &Job,
+        owned: &Owned,
+        case_id: &CaseId,
+        policy: &Policy,
+        loaded: &Loaded,
+        decision: &Decision,
+        progress: &mut Progress,
+    ) -> Result<Processed, IntakeError> {
+        let mut case = self.stored_case(job, case_id).await?;
+        let resumed = decision.reply.is_allowed()
+            && owned.reply_state == ReplyState::None
+            && self
+                .cases
+                .resume_reply(&owned.fence)
+                .await
+                .map_err(self.port(job))?;
+        let (outcome, text) = if resumed {
+            progress.sending = true;
+            match self.render(policy, case_id, &loaded.email, decision) {
+                Ok(rendered) => self.send(job, rendered, progress).await?,
+                Err(error) => (ReplyOutcome::Failed { error }, None),
+            }
+        } else if matches!(case.reply, ReplyOutcome::Pending) {
+            // Deferred by an earlier attempt and not resumed now: say why, never leave it pending.
+            let outcome = match &decision.reply {
+                ReplyDecision::Suppressed(reason) => rules::suppressed(reason),
+                ReplyDecision::Allowed => rules::unrecorded_reply(),
+            };
+            (outcome, None)
+        } else {
+            (case.reply.clone(), None)
+        };
+        self.cases
+            .record_reply(&owned.fence, case_id, &outcome, self.clock.now())
+            .await
+            .map_err(self.port(job))?;
+        case.reply = outcome;
+        Ok(created(job, case, text))
+    }
+
+    /// Step 6: hand the reply to SES. A definite, passing refusal fails the invocation (the
+    /// claim is released with the reply back at `none`, and the retry sends it); anything else
+    /// is an outcome to record.
+    async fn send(
+        &self,
+        job: &Job,
+        rendered: Rendered,
+        progress: &mut Progress,
+    ) -> Result<(ReplyOutcome, Option<String>), IntakeError> {
+        // The rendered message is 7-bit ASCII by construction.
+        let text = String::from_utf8_lossy(&rendered.raw).into_owned();
+        progress.maybe_sent = true;
+        match self
+            .mailer
+            .send(&rendered.from, &rendered.to, rendered.raw)
+            .await
+        {
+            Ok(sent) => {
+                info!(reply_ses_message_id = %sent.ses_message_id, "auto-reply sent");
+                Ok((
+                    ReplyOutcome::Sent {
+                        ses_message_id: sent.ses_message_id,
+                        message_ids: sent.message_ids,
+                        at: rendered.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    },
+                    Some(text),
+                ))
+            }
+            Err(SendError::Unavailable(message)) => {
+                progress.maybe_sent = false;
+                Err(IntakeError::ReplyDeferred {
+                    ses_message_id: job.ses_message_id.clone(),
+                    message,
+                })
+            }
+            Err(SendError::Rejected(error)) => {
+                warn!(%error, "auto-reply refused");
+                Ok((ReplyOutcome::Failed { error }, None))
+            }
+            Err(SendError::Unknown(error)) => {
+                warn!(%error, "auto-reply sent without an answer");
+                Ok((rules::unanswered_send(&error), None))
+            }
+        }
+    }
+
+    /// A retry found the reply `sending`: an earlier attempt stopped between SES and the record.
+    /// It is recorded as unknown, visibly, and the message is finished.
+    async fn settle_unrecorded_reply(
+        &self,
+        job: &Job,
+        owned: &Owned,
+    ) -> Result<Processed, IntakeError> {
+        let Some(case_id) = &owned.case_id else {
+            // `sending` is only ever entered together with binding a case.
+            return Err(IntakeError::Port {
+                ses_message_id: job.ses_message_id.clone(),
+                source: PortError::new("inbound ledger", "the reply is `sending` without a case"),
+            });
+        };
+        let mut case = self.stored_case(job, case_id).await?;
+        let outcome = rules::unrecorded_reply();
+        warn!(%case_id, "an earlier attempt did not record the auto-reply's outcome: recorded as unknown");
+        self.cases
+            .record_reply(&owned.fence, case_id, &outcome, self.clock.now())
+            .await
+            .map_err(self.port(job))?;
+        case.reply = outcome;
+        Ok(created(job, case, None))
+    }
+
+    async fn stored_case(&self, job: &Job, case_id: &CaseId) -> Result<CaseRecord, IntakeError> {
+        self.cases
+            .case(case_id)
+            .await
+            .map_err(self.port(job))?
+            .ok_or_else(|| IntakeError::Port {
+                ses_message_id: job.ses_message_id.clone(),
+                source: PortError::new(
+                    "cases table",
+                    format!("the message is bound to case {case_id}, which does not exist"),
+                ),
+            })
+    }
+
+    fn render(
+        &self,
+        policy: &Policy,
+        case_id: &CaseId,
+        email: &InboundEmail,
+        decision: &Decision,
+    ) -> Result<Rendered, String> {
+        let at = self.clock.now();
+        let input = decision
+            .reply_input(policy, case_id, email, at, &self.config.message_id_domain)
+            .ok_or_else(|| {
+                format!(
+                    "no reply can be rendered: sender {:?}, tier {}, severity {} under policy {}",
+                    decision.sender, decision.tier.tier, decision.severity.assigned, policy.id
+                )
+            })?;
+        let rendered = render_reply(&input).map_err(|e| e.to_string())?;
+        Ok(Rendered {
+            from: rendered.from,
+            to: rendered.to,
+            raw: rendered.raw,
+            at,
+        })
+    }
+}
+
+fn processed(job: &Job, outcome: Outcome, reply_raw: Option<String>) -> Processed {
+    Processed {
+        ses_message_id: job.ses_message_id.clone(),
+        outcome,
+        reply_raw,
+    }
+}
+
+fn created(job: &Job, case: CaseRecord, reply_raw: Option<String>) -> Processed {
+    processed(
+        job,
+        Outcome::Created {
+            case: Box::new(case),
+        },
+        reply_raw,
+    )
+}

@@ -1,0 +1,197 @@
+//! The INBOUND items as the intake's [`InboundLedger`]: claim, release, finish.
+
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use chrono::{DateTime, Utc};
+use slamail_core::case::RawLocation;
+use slamail_core::intake::ports::{Claim, Fence, InboundLedger, Owned, PortError};
+
+use super::{
+    CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,
+    inbound_pk, n, s, stamp,
+};
+
+impl CaseStore {
+    fn lost(&self, fence: &Fence) -> CaseStoreError {
+        CaseStoreError::LostClaim {
+            ses_message_id: fence.ses_message_id.clone(),
+        }
+    }
+
+    async fn claim_item(
+        &self,
+        ses_id: &str,
+        raw: &RawLocation,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Claim, CaseStoreError> {
+        let pk = inbound_pk(ses_id);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(&pk))
+            .key("sk", s("INBOUND"))
+            .update_expression(
+                "SET lease_until = :lease, attempts = if_not_exists(attempts, :zero) + :one, \
+                 ses_message_id = :id, #state = if_not_exists(#state, :processing), \
+                 reply_state = if_not_exists(reply_state, :none), #bucket = :bucket, #key = :key, \
+                 updated_at = :now",
+            )
+            // Unroutable and done are final; a live lease belongs to another invocation.
+            .condition_expression(
+                "attribute_not_exists(pk) OR (#state = :processing AND lease_until < :epoch)",
+            )
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#key", "key")
+            .expression_attribute_names("#bucket", "bucket")
+            .expression_attribute_values(":lease", n(lease_until.timestamp()))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":id", s(ses_id))
+            .expression_attribute_values(":processing", s(InboundState::Processing.as_str()))
+            .expression_attribute_values(":none", s(ReplyState::None.as_str()))
+            .expression_attribute_values(":bucket", s(&raw.bucket))
+            .expression_attribute_values(":key", s(&raw.key))
+            .expression_attribute_values(":now", s(stamp(now)))
+            .expression_attribute_values(":epoch", n(now.timestamp()))
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        let e = match result {
+            Ok(out) => {
+                let item: InboundItem = decode(&pk, out.attributes.unwrap_or_default())?;
+                return Ok(Claim::Owned(Owned {
+                    fence: Fence {
+                        ses_message_id: ses_id.to_string(),
+                        attempt: item.attempts,
+                    },
+                    case_id: item.case_id,
+                    reply_state: item.reply_state,
+                }));
+            }
+            Err(e) => e,
+        };
+        if !condition_failed(&e) {
+            return Err(self.err_sdk("UpdateItem (claim)", e));
+        }
+        // The refusal carries the item as it is: no second read.
+        let old = e.as_service_error().and_then(|se| match se {
+            UpdateItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
+            _ => None,
+        });
+        let item: InboundItem = match old {
+            Some(item) => decode(&pk, item)?,
+            None => self
+                .inbound(ses_id)
+                .await?
+                .ok_or_else(|| self.err("GetItem (claim)", "the claimed item vanished"))?,
+        };
+        Ok(match item.state {
+            InboundState::Processing => Claim::Busy,
+            InboundState::Done | InboundState::Unroutable => Claim::Done {
+                case_id: item.case_id,
+            },
+        })
+    }
+
+    /// Ends the claim now; with `reply_not_sent`, a `sending` reply goes back to `none`.
+    async fn release_item(
+        &self,
+        fence: &Fence,
+        reply_not_sent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), CaseStoreError> {
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(inbound_pk(&fence.ses_message_id)))
+            .key("sk", s("INBOUND"))
+            .condition_expression("attempts = :attempt")
+            .expression_attribute_values(":attempt", n(fence.attempt))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":now", s(stamp(now)));
+        req = if reply_not_sent {
+            req.update_expression("SET lease_until = :zero, updated_at = :now, reply_state = :none")
+                .expression_attribute_values(":none", s(ReplyState::None.as_str()))
+        } else {
+            req.update_expression("SET lease_until = :zero, updated_at = :now")
+        };
+        match req.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if condition_failed(&e) => Err(self.lost(fence)),
+            Err(e) => Err(self.err_sdk("UpdateItem (release)", e)),
+        }
+    }
+
+    async fn finish_item(
+        &self,
+        fence: &Fence,
+        state: InboundState,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), CaseStoreError> {
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(inbound_pk(&fence.ses_message_id)))
+            .key("sk", s("INBOUND"))
+            .condition_expression("attempts = :attempt")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":attempt", n(fence.attempt))
+            .expression_attribute_values(":s", s(state.as_str()))
+            .expression_attribute_values(":now", s(stamp(now)))
+            .expression_attribute_values(":zero", n(0));
+        req = match note {
+            Some(text) => req
+                .update_expression(
+                    "SET #state = :s, updated_at = :now, lease_until = :zero, note = :note",
+                )
+                .expression_attribute_values(":note", s(text)),
+            None => {
+                req.update_expression("SET #state = :s, updated_at = :now, lease_until = :zero")
+            }
+        };
+        match req.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if condition_failed(&e) => Err(self.lost(fence)),
+            Err(e) => Err(self.err_sdk("UpdateItem (finish)", e)),
+        }
+    }
+}
+
+impl InboundLedger for CaseStore {
+    async fn claim(
+        &self,
+        ses_message_id: &str,
+        raw: &RawLocation,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Claim, PortError> {
+        Ok(self
+            .claim_item(ses_message_id, raw, now, lease_until)
+            .await?)
+    }
+
+    async fn release(
+        &self,
+        fence: &Fence,
+        reply_not_sent: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        Ok(self.release_item(fence, reply_not_sent, now).await?)
+    }
+
+    async fn finish(
+        &self,
+        fence: &Fence,
+        state: InboundState,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        Ok(self.finish_item(fence, state, note, now).await?)
+    }
+}

@@ -1,0 +1,277 @@
+//! The cases table: cases, their messages, and the bookkeeping that makes intake exactly-once.
+//!
+//! Key design (table `pk` / `sk`, both strings):
+//!
+//! | item | pk | sk | notes |
+//! |---|---|---|---|
+//! | inbound message | `INBOUND#<ses message id>` | `INBOUND` | processing state: claim lease and attempt, case id, reply state |
+//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` feed GSI `by-queue-due` (cases without a deadline stay out of it) |
+//! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
+//! | Message-ID index | `MSGID#<message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids) |
+//! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
+//! | reply rate | `RATE#<address>` | `HOUR#<yyyy-mm-ddThh>` / `DAY#<yyyy-mm-dd>` | auto-replies sent, with a TTL |
+//! | bounced address | `ADDR#<address>` | `UNDELIVERABLE` | a reply to it bounced: which case, until when |
+//!
+//! Exactly-once: the first delivery of a message claims its INBOUND item with a lease and an
+//! attempt number; every later write of that invocation is conditional on the attempt number. A
+//! new case is one transaction (case, first message, Message-ID, binding to the message, reply
+//! caps, undeliverable check, `reply_state` none → sending), so a retry either finds the case
+//! bound or nothing written. See [`slamail_core::intake::ports`] for the contract.
+
+mod ledger;
+mod writes;
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use slamail_core::case::CaseRecord;
+use slamail_core::ids::CaseId;
+use slamail_core::intake::ports::{Cases, PortError};
+
+pub use slamail_core::case::{Direction, MessageItem};
+pub use slamail_core::intake::ports::{InboundState, ReplyState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseStoreError {
+    #[error("DynamoDB {operation} on table {table} failed: {message}")]
+    Dynamo {
+        operation: &'static str,
+        table: String,
+        message: String,
+    },
+    #[error("the stored item {key} is not readable: {message}")]
+    Corrupt { key: String, message: String },
+    #[error(
+        "message {ses_message_id}: this invocation's claim was taken over by another (its lease ran out); it stops without writing"
+    )]
+    LostClaim { ses_message_id: String },
+}
+
+impl From<CaseStoreError> for PortError {
+    fn from(e: CaseStoreError) -> Self {
+        PortError::new("cases table", e)
+    }
+}
+
+/// The INBOUND item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InboundItem {
+    pub pk: String,
+    pub sk: String,
+    pub ses_message_id: String,
+    pub state: InboundState,
+    /// Epoch seconds until which the current processor owns the message.
+    pub lease_until: i64,
+    /// How many claims were made: the current claim's fencing token.
+    pub attempts: u32,
+    pub case_id: Option<CaseId>,
+    pub reply_state: ReplyState,
+    pub bucket: String,
+    pub key: String,
+    pub note: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Clone)]
+pub struct CaseStore {
+    client: Client,
+    table: String,
+}
+
+/// Whether a write was refused because its condition did not hold (the expected, benign outcome
+/// of a claim or once-only write that someone else already made).
+fn condition_failed<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.as_service_error().and_then(ProvideErrorMetadata::code)
+        == Some("ConditionalCheckFailedException")
+}
+
+type Item = HashMap<String, AttributeValue>;
+
+fn decode<T: serde::de::DeserializeOwned>(key: &str, item: Item) -> Result<T, CaseStoreError> {
+    serde_dynamo::from_item(item).map_err(|e| CaseStoreError::Corrupt {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn inbound_pk(ses_id: &str) -> String {
+    format!("INBOUND#{ses_id}")
+}
+
+fn case_pk(case_id: &CaseId) -> String {
+    format!("CASE#{case_id}")
+}
+
+fn message_sk(message: &MessageItem) -> String {
+    format!("MSG#{}#{}", message.at, message.ses_message_id)
+}
+
+fn message_id_pk(message_id: &str) -> String {
+    format!("MSGID#{message_id}")
+}
+
+impl CaseStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    fn err(&self, operation: &'static str, e: impl std::fmt::Display) -> CaseStoreError {
+        CaseStoreError::Dynamo {
+            operation,
+            table: self.table.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    fn err_sdk<E, R>(&self, operation: &'static str, e: SdkError<E, R>) -> CaseStoreError
+    where
+        E: std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        let message = aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string();
+        self.err(operation, message)
+    }
+
+    /// A case or message as an item under `pk` / `sk`.
+    fn item_of<T: Serialize>(
+        &self,
+        value: &T,
+        pk: String,
+        sk: String,
+    ) -> Result<Item, CaseStoreError> {
+        let mut item: Item =
+            serde_dynamo::to_item(value).map_err(|e| self.err("serialise item", e))?;
+        item.insert("pk".into(), s(pk));
+        item.insert("sk".into(), s(sk));
+        Ok(item)
+    }
+
+    /// One item by key, read consistently: every read here decides what to write next.
+    async fn get(
+        &self,
+        operation: &'static str,
+        pk: &str,
+        sk: &str,
+    ) -> Result<Option<Item>, CaseStoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.err_sdk(operation, e))?;
+        Ok(out.item)
+    }
+
+    pub async fn inbound(&self, ses_id: &str) -> Result<Option<InboundItem>, CaseStoreError> {
+        let pk = inbound_pk(ses_id);
+        self.get("GetItem (inbound)", &pk, "INBOUND")
+            .await?
+            .map(|i| decode(&pk, i))
+            .transpose()
+    }
+
+    pub async fn get_case(&self, case_id: &CaseId) -> Result<Option<CaseRecord>, CaseStoreError> {
+        let pk = case_pk(case_id);
+        self.get("GetItem (case)", &pk, "CASE")
+            .await?
+            .map(|i| decode(&pk, i))
+            .transpose()
+    }
+
+    /// The case a Message-ID belongs to, if any.
+    pub async fn case_of(&self, message_id: &str) -> Result<Option<CaseId>, CaseStoreError> {
+        let pk = message_id_pk(message_id);
+        let Some(item) = self.get("GetItem (message id)", &pk, "MSGID").await? else {
+            return Ok(None);
+        };
+        let text = item.get("case_id").and_then(|v| v.as_s().ok());
+        text.map(|t| {
+            CaseId::parse(t).map_err(|e| CaseStoreError::Corrupt {
+                key: pk.clone(),
+                message: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// The messages of a case, oldest first.
+    pub async fn messages(&self, case_id: &CaseId) -> Result<Vec<MessageItem>, CaseStoreError> {
+        let pk = case_pk(case_id);
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :msg)")
+            .expression_attribute_values(":pk", s(&pk))
+            .expression_attribute_values(":msg", s("MSG#"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.err_sdk("Query (messages)", e))?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| decode(&pk, i))
+            .collect()
+    }
+}
+
+impl CaseStore {
+    /// Reads through the [`Cases`] port, for callers holding the store itself.
+    pub async fn case_of_message_id(&self, message_id: &str) -> Result<Option<CaseId>, PortError> {
+        Cases::case_of_message_id(self, message_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_state_names_are_the_serde_names() {
+        for st in [
+            InboundState::Processing,
+            InboundState::Unroutable,
+            InboundState::Done,
+        ] {
+            assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
+        }
+        for st in [
+            ReplyState::None,
+            ReplyState::Sending,
+            ReplyState::Sent,
+            ReplyState::Suppressed,
+            ReplyState::Failed,
+            ReplyState::Unknown,
+        ] {
+            assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
+        }
+    }
+}

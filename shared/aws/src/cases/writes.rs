@@ -1,0 +1,497 @@
+//! The cases as the intake's [`Cases`] port: each multi-item change is one transaction.
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+    Update,
+};
+use chrono::{DateTime, Utc};
+use slamail_core::case::{CaseRecord, ReplyOutcome};
+use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
+use slamail_core::intake::ports::{Attachment, Cases, Fence, Hold, NewCase, Opened, PortError};
+use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+
+use super::{
+    CaseStore, CaseStoreError, InboundState, Item, ReplyState, case_pk, condition_failed,
+    inbound_pk, message_id_pk, message_sk, n, s, stamp,
+};
+
+/// What each action of a transaction is, to read its cancellation reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Case,
+    Message,
+    Inbound,
+    MessageId,
+    Undeliverable,
+    Quota(RateWindow, u32),
+    Other,
+}
+
+/// Why a transaction was cancelled, by the role of each refused action, with the refused item
+/// when DynamoDB returned it.
+type Refusals = Vec<(Role, Option<Item>)>;
+
+fn build<T, E: std::fmt::Display>(store: &CaseStore, r: Result<T, E>) -> Result<T, CaseStoreError> {
+    r.map_err(|e| store.err("build transaction", e))
+}
+
+impl CaseStore {
+    /// Runs a transaction. `Ok(None)` when it committed, `Ok(Some(refusals))` when conditions
+    /// cancelled it.
+    async fn transact(
+        &self,
+        operation: &'static str,
+        actions: Vec<(Role, TransactWriteItem)>,
+    ) -> Result<Option<Refusals>, CaseStoreError> {
+        let roles: Vec<Role> = actions.iter().map(|(r, _)| *r).collect();
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(actions.into_iter().map(|(_, a)| a).collect()))
+            .send()
+            .await;
+        let e = match result {
+            Ok(_) => return Ok(None),
+            Err(e) => e,
+        };
+        let reasons = e.as_service_error().and_then(|se| match se {
+            TransactWriteItemsError::TransactionCanceledException(tce) => {
+                Some(tce.cancellation_reasons().to_vec())
+            }
+            _ => None,
+        });
+        let Some(reasons) = reasons.filter(|r| r.len() == roles.len()) else {
+            return Err(self.err_sdk(operation, e));
+        };
+        let mut refused = Vec::new();
+        for (role, reason) in roles.into_iter().zip(reasons) {
+            match reason.code() {
+                None | Some("None") => {}
+                Some("ConditionalCheckFailed") => refused.push((role, reason.item().cloned())),
+                Some(other) => {
+                    return Err(self.err(operation, format!("cancelled: {other} on {role:?}")));
+                }
+            }
+        }
+        Ok(Some(refused))
+    }
+
+    fn put(
+        &self,
+        item: Item,
+        condition: Option<&str>,
+    ) -> Result<TransactWriteItem, CaseStoreError> {
+        let put = build(
+            self,
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .set_condition_expression(condition.map(str::to_string))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// The inbound item's change that goes with a case write: bind the case, enter `reply`.
+    fn inbound_update(
+        &self,
+        fence: &Fence,
+        case_id: Option<&CaseId>,
+        reply: ReplyState,
+        finish: Option<InboundState>,
+        now: DateTime<Utc>,
+    ) -> Result<TransactWriteItem, CaseStoreError> {
+        let mut set = vec!["reply_state = :r", "updated_at = :now"];
+        let mut condition = "attempts = :attempt".to_string();
+        let mut u = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(inbound_pk(&fence.ses_message_id)))
+            .key("sk", s("INBOUND"))
+            .expression_attribute_values(":attempt", n(fence.attempt))
+            .expression_attribute_values(":r", s(reply.as_str()))
+            .expression_attribute_values(":now", s(stamp(now)));
+        if let Some(id) = case_id {
+            set.push("case_id = :c");
+            condition.push_str(" AND attribute_not_exists(case_id)");
+            u = u.expression_attribute_values(":c", s(id.as_str()));
+        }
+        if let Some(state) = finish {
+            set.extend(["#state = :s", "lease_until = :zero"]);
+            u = u
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_values(":s", s(state.as_str()))
+                .expression_attribute_values(":zero", n(0));
+        }
+        let u = build(
+            self,
+            u.update_expression(format!("SET {}", set.join(", ")))
+                .condition_expression(condition)
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(u).build())
+    }
+
+    fn quota(
+        &self,
+        to: &EmailAddress,
+        window: RateWindow,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<TransactWriteItem, CaseStoreError> {
+        let (sk, ttl) = match window {
+            RateWindow::Hour => (format!("HOUR#{}", now.format("%Y-%m-%dT%H")), 3600 * 2),
+            RateWindow::Day => (format!("DAY#{}", now.format("%Y-%m-%d")), 86400 * 2),
+        };
+        let u = build(
+            self,
+            Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(format!("RATE#{to}")))
+                .key("sk", s(sk))
+                .update_expression("ADD #c :one SET expires_at = :exp")
+                .condition_expression("attribute_not_exists(#c) OR #c < :limit")
+                .expression_attribute_names("#c", "count")
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":limit", n(limit))
+                .expression_attribute_values(":exp", n(now.timestamp() + ttl))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(u).build())
+    }
+
+    fn not_undeliverable(
+        &self,
+        to: &EmailAddress,
+        now: DateTime<Utc>,
+    ) -> Result<TransactWriteItem, CaseStoreError> {
+        // TTL deletion lags by up to days: the stored expiry itself decides.
+        let c = build(
+            self,
+            ConditionCheck::builder()
+                .table_name(&self.table)
+                .key("pk", s(format!("ADDR#{to}")))
+                .key("sk", s("UNDELIVERABLE"))
+                .condition_expression("attribute_not_exists(pk) OR #until <= :epoch")
+                .expression_attribute_names("#until", "until")
+                .expression_attribute_values(":epoch", n(now.timestamp()))
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().condition_check(c).build())
+    }
+
+    async fn open_case(
+        &self,
+        new: &NewCase<'_>,
+        index_message_id: bool,
+    ) -> Result<Opened, CaseStoreError> {
+        let case = new.case;
+        let pk = case_pk(&case.case_id);
+        let mut actions = vec![
+            (
+                Role::Case,
+                self.put(
+                    self.item_of(case, pk.clone(), "CASE".into())?,
+                    Some("attribute_not_exists(pk)"),
+                )?,
+            ),
+            (
+                Role::Message,
+                self.put(
+                    self.item_of(new.message, pk.clone(), message_sk(new.message))?,
+                    None,
+                )?,
+            ),
+        ];
+        let (reply, finish) = match &new.reply {
+            Some(_) => (ReplyState::Sending, None),
+            None => (ReplyState::of(&case.reply), Some(InboundState::Done)),
+        };
+        actions.push((
+            Role::Inbound,
+            self.inbound_update(new.fence, Some(&case.case_id), reply, finish, new.now)?,
+        ));
+        // The first case to claim a Message-ID keeps it: a later message reusing someone else's
+        // Message-ID must not be able to hijack their case.
+        if let (true, Some(mid)) = (index_message_id, &case.message_id) {
+            let mut item = Item::new();
+            item.insert("pk".into(), s(message_id_pk(mid)));
+            item.insert("sk".into(), s("MSGID"));
+            item.insert("case_id".into(), s(case.case_id.as_str()));
+            actions.push((
+                Role::MessageId,
+                self.put(item, Some("attribute_not_exists(pk)"))?,
+            ));
+        }
+        if let Some(r) = &new.reply {
+            actions.push((Role::Undeliverable, self.not_undeliverable(&r.to, new.now)?));
+            for (window, limit) in [
+                (RateWindow::Hour, r.limits.per_hour),
+                (RateWindow::Day, r.limits.per_day),
+            ] {
+                actions.push((
+                    Role::Quota(window, limit),
+                    self.quota(&r.to, window, limit, new.now)?,
+                ));
+            }
+        }
+        let Some(refused) = self
+            .transact("TransactWriteItems (open case)", actions)
+            .await?
+        else {
+            return Ok(Opened::Written);
+        };
+        let roles: Vec<Role> = refused.iter().map(|(r, _)| *r).collect();
+        if roles.contains(&Role::Inbound) {
+            return Err(CaseStoreError::LostClaim {
+                ses_message_id: new.fence.ses_message_id.clone(),
+            });
+        }
+        if roles.contains(&Role::Case) {
+            return Err(CaseStoreError::Corrupt {
+                key: pk,
+                message: "a case with this id already exists (the case counter went back?)".into(),
+            });
+        }
+        if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
+            let field = |name: &str| {
+                item.as_ref()
+                    .and_then(|i| i.get(name))
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+            };
+            return Ok(Opened::Held(Hold::Undeliverable(BouncedReply {
+                case_id: field("case_id").and_then(|c| CaseId::parse(&c).ok()),
+                at: field("at"),
+            })));
+        }
+        if let Some(Role::Quota(window, limit)) =
+            roles.iter().find(|r| matches!(r, Role::Quota(..)))
+        {
+            return Ok(Opened::Held(Hold::RateLimited(RateLimitHit {
+                window: *window,
+                limit: *limit,
+            })));
+        }
+        // Only the Message-ID was taken (by another case): open without indexing it.
+        Box::pin(self.open_case(new, false)).await
+    }
+
+    async fn record(
+        &self,
+        fence: &Fence,
+        case_id: &CaseId,
+        outcome: &ReplyOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), CaseStoreError> {
+        let value = serde_dynamo::to_attribute_value(outcome)
+            .map_err(|e| self.err("serialise reply", e))?;
+        let case = build(
+            self,
+            Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(case_pk(case_id)))
+                .key("sk", s("CASE"))
+                .update_expression("SET reply = :r")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":r", value)
+                .build(),
+        )?;
+        let mut actions = vec![
+            (
+                Role::Case,
+                TransactWriteItem::builder().update(case).build(),
+            ),
+            (
+                Role::Inbound,
+                self.inbound_update(
+                    fence,
+                    None,
+                    ReplyState::of(outcome),
+                    Some(InboundState::Done),
+                    now,
+                )?,
+            ),
+        ];
+        if let ReplyOutcome::Sent { message_ids, .. } = outcome {
+            // SES message ids are unique and ours: nobody else can hold them.
+            for mid in message_ids {
+                let mut item = Item::new();
+                item.insert("pk".into(), s(message_id_pk(mid)));
+                item.insert("sk".into(), s("MSGID"));
+                item.insert("case_id".into(), s(case_id.as_str()));
+                actions.push((Role::MessageId, self.put(item, None)?));
+            }
+        }
+        match self
+            .transact("TransactWriteItems (record reply)", actions)
+            .await?
+        {
+            None => Ok(()),
+            Some(refused) if refused.iter().any(|(r, _)| *r == Role::Inbound) => {
+                Err(CaseStoreError::LostClaim {
+                    ses_message_id: fence.ses_message_id.clone(),
+                })
+            }
+            Some(_) => Err(self.err(
+                "TransactWriteItems (record reply)",
+                format!("case {case_id} does not exist"),
+            )),
+        }
+    }
+
+    async fn attach_bounce(&self, a: &Attachment<'_>) -> Result<(), CaseStoreError> {
+        let pk = case_pk(a.case_id);
+        let count = build(
+            self,
+            Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(&pk))
+                .key("sk", s("CASE"))
+                .update_expression("ADD message_count :one")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":one", n(1))
+                .build(),
+        )?;
+        let mut actions = vec![
+            (
+                Role::Message,
+                self.put(
+                    self.item_of(a.message, pk.clone(), message_sk(a.message))?,
+                    None,
+                )?,
+            ),
+            (
+                Role::Case,
+                TransactWriteItem::builder().update(count).build(),
+            ),
+        ];
+        if let Some((address, until)) = a.hold {
+            let mut item = Item::new();
+            item.insert("pk".into(), s(format!("ADDR#{address}")));
+            item.insert("sk".into(), s("UNDELIVERABLE"));
+            item.insert("case_id".into(), s(a.case_id.as_str()));
+            item.insert("at".into(), s(stamp(a.now)));
+            item.insert("until".into(), n(until.timestamp()));
+            item.insert("expires_at".into(), n(until.timestamp()));
+            actions.push((Role::Other, self.put(item, None)?));
+        }
+        // The note goes on the inbound item too: an operator reading it sees why there is no case.
+        let note = build(
+            self,
+            Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(inbound_pk(&a.fence.ses_message_id)))
+                .key("sk", s("INBOUND"))
+                .update_expression(
+                    "SET #state = :s, updated_at = :now, lease_until = :zero, note = :note, reply_state = :r",
+                )
+                .condition_expression("attempts = :attempt")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_values(":s", s(InboundState::Done.as_str()))
+                .expression_attribute_values(":now", s(stamp(a.now)))
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":note", s(a.note))
+                .expression_attribute_values(":r", s(ReplyState::Suppressed.as_str()))
+                .expression_attribute_values(":attempt", n(a.fence.attempt))
+                .build(),
+        )?;
+        actions.push((
+            Role::Inbound,
+            TransactWriteItem::builder().update(note).build(),
+        ));
+        match self
+            .transact("TransactWriteItems (attach bounce)", actions)
+            .await?
+        {
+            None => Ok(()),
+            Some(refused) if refused.iter().any(|(r, _)| *r == Role::Inbound) => {
+                Err(CaseStoreError::LostClaim {
+                    ses_message_id: a.fence.ses_message_id.clone(),
+                })
+            }
+            Some(_) => Err(self.err(
+                "TransactWriteItems (attach bounce)",
+                format!("case {} does not exist", a.case_id),
+            )),
+        }
+    }
+}
+
+impl Cases for CaseStore {
+    async fn next_case_id(&self, prefix: &CasePrefix, year: i32) -> Result<CaseId, PortError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("COUNTER#{prefix}#{year}")))
+            .key("sk", s("COUNTER"))
+            .update_expression("ADD #v :one")
+            .expression_attribute_names("#v", "value")
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| self.err_sdk("UpdateItem (counter)", e))?;
+        let value = out
+            .attributes
+            .as_ref()
+            .and_then(|a| a.get("value"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| self.err("UpdateItem (counter)", "no counter value returned"))?;
+        Ok(CaseId::new(prefix, year, value))
+    }
+
+    async fn open(&self, new: &NewCase<'_>) -> Result<Opened, PortError> {
+        Ok(self.open_case(new, true).await?)
+    }
+
+    async fn resume_reply(&self, fence: &Fence) -> Result<bool, PortError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(inbound_pk(&fence.ses_message_id)))
+            .key("sk", s("INBOUND"))
+            .update_expression("SET reply_state = :sending")
+            .condition_expression(
+                "attempts = :attempt AND reply_state = :none AND attribute_exists(case_id)",
+            )
+            .expression_attribute_values(":attempt", n(fence.attempt))
+            .expression_attribute_values(":sending", s(ReplyState::Sending.as_str()))
+            .expression_attribute_values(":none", s(ReplyState::None.as_str()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(self.err_sdk("UpdateItem (resume reply)", e).into()),
+        }
+    }
+
+    async fn record_reply(
+        &self,
+        fence: &Fence,
+        case_id: &CaseId,
+        outcome: &ReplyOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), PortError> {
+        Ok(self.record(fence, case_id, outcome, now).await?)
+    }
+
+    async fn case_of_message_id(&self, message_id: &str) -> Result<Option<CaseId>, PortError> {
+        Ok(self.case_of(message_id).await?)
+    }
+
+    async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, PortError> {
+        Ok(self.get_case(id).await?)
+    }
+
+    async fn attach(&self, a: &Attachment<'_>) -> Result<(), PortError> {
+        Ok(self.attach_bounce(a).await?)
+    }
+}

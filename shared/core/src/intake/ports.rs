@@ -1,0 +1,306 @@
+//! What the intake needs from the world, as small traits. Each call is one round trip to a
+//! store or service in the AWS adapters, so the number of calls a step makes is its latency.
+//!
+//! The methods return `impl Future + Send` (rather than being `async fn`) so that a handler
+//! generic over the ports can still be spawned on a multi-threaded runtime.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
+use crate::ids::{CaseId, CasePrefix, EmailAddress};
+use crate::triage::Membership;
+use crate::triage::loops::{BouncedReply, RateLimitHit, RateLimits};
+
+/// A port could not do what was asked. `port` names the store or service, `message` says what
+/// failed (an adapter's own error, rendered once).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{port}: {message}")]
+pub struct PortError {
+    pub port: &'static str,
+    pub message: String,
+}
+
+impl PortError {
+    pub fn new(port: &'static str, message: impl ToString) -> Self {
+        Self {
+            port,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// How far a message got. Stored on its inbound record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InboundState {
+    Processing,
+    /// Recorded, but governed by no policy (sent to an address no policy claims).
+    Unroutable,
+    Done,
+}
+
+impl InboundState {
+    /// The stored value (the serde name), for update and condition expressions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Processing => "processing",
+            Self::Unroutable => "unroutable",
+            Self::Done => "done",
+        }
+    }
+}
+
+/// Where a message's auto-reply is: `none → sending → sent | failed | unknown`, or `suppressed`.
+/// `sending` is entered only together with everything that must precede a send (the case, the
+/// quotas), and only one invocation can enter it, so a reply is never sent twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplyState {
+    None,
+    Sending,
+    Sent,
+    Suppressed,
+    Failed,
+    /// An attempt stopped between handing the reply to SES and recording the answer.
+    Unknown,
+}
+
+impl ReplyState {
+    /// The stored value (the serde name), for update and condition expressions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Suppressed => "suppressed",
+            Self::Failed => "failed",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The state an outcome leaves a message's reply in.
+    pub fn of(outcome: &ReplyOutcome) -> Self {
+        match outcome {
+            ReplyOutcome::Sent { .. } => Self::Sent,
+            ReplyOutcome::Suppressed { .. } => Self::Suppressed,
+            ReplyOutcome::Failed { .. } => Self::Failed,
+            ReplyOutcome::Unknown { .. } => Self::Unknown,
+            ReplyOutcome::Pending => Self::Sending,
+        }
+    }
+}
+
+/// This invocation's hold on a message: the message and the claim's attempt number. Every write
+/// after the claim is conditional on the attempt number, so an invocation that lost its claim
+/// (its lease ran out and another took over) can change nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    pub ses_message_id: String,
+    pub attempt: u32,
+}
+
+/// What an owned claim found from earlier attempts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned {
+    pub fence: Fence,
+    /// The case an earlier attempt opened for this message (it is opened in one write with
+    /// binding it here, so a bound case exists).
+    pub case_id: Option<CaseId>,
+    pub reply_state: ReplyState,
+}
+
+/// What claiming a message found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This invocation owns the message.
+    Owned(Owned),
+    /// Already fully processed: nothing to do.
+    Done { case_id: Option<CaseId> },
+    /// Another invocation holds a live lease: retry later.
+    Busy,
+}
+
+/// The record of inbound messages: who is processing which, and how far it got.
+pub trait InboundLedger {
+    /// Claims a message until `lease_until`, unless it is done or leased to someone else.
+    fn claim(
+        &self,
+        ses_message_id: &str,
+        raw: &RawLocation,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Claim, PortError>> + Send;
+
+    /// Gives up a claim after a failure so that a retry can take over at once. `reply_not_sent`
+    /// says the reply was definitely not handed to SES: a `sending` state goes back to `none`, so
+    /// the retry sends it.
+    fn release(
+        &self,
+        fence: &Fence,
+        reply_not_sent: bool,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+
+    /// Marks a message finished in `state`, with an optional note, ending the claim.
+    fn finish(
+        &self,
+        fence: &Fence,
+        state: InboundState,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// The reply a new case asks for: to whom, under which caps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyRequest {
+    pub to: EmailAddress,
+    pub limits: RateLimits,
+}
+
+/// A new case for a message, written in one step with everything that goes with it.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub fence: &'a Fence,
+    pub case: &'a CaseRecord,
+    pub message: &'a MessageItem,
+    /// `Some`: the reply may go out unless the address is held or over a cap; the write then
+    /// takes one of each cap and enters `sending`. `None`: the case's reply outcome is final and
+    /// the message is finished with the write.
+    pub reply: Option<ReplyRequest>,
+    pub now: DateTime<Utc>,
+}
+
+/// Why a new case's reply must not go out; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hold {
+    Undeliverable(BouncedReply),
+    RateLimited(RateLimitHit),
+}
+
+/// What opening a case did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// The case is written and bound to the message; the reply is `sending` if one was asked.
+    Written,
+    /// Nothing was written: the reply is held. Open again with the reply recorded as suppressed.
+    Held(Hold),
+}
+
+/// A bounce of one of our messages, attached to that message's case.
+#[derive(Debug, Clone)]
+pub struct Attachment<'a> {
+    pub fence: &'a Fence,
+    pub case_id: &'a CaseId,
+    pub message: &'a MessageItem,
+    /// The address to hold replies to, and until when (when the bounced message was our reply).
+    pub hold: Option<(&'a EmailAddress, DateTime<Utc>)>,
+    pub note: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// The cases, their messages, and the per-address reply bookkeeping.
+pub trait Cases {
+    /// Reserves the next case number of a prefix and year.
+    fn next_case_id(
+        &self,
+        prefix: &CasePrefix,
+        year: i32,
+    ) -> impl Future<Output = Result<CaseId, PortError>> + Send;
+
+    /// Writes a new case, its first message and its Message-ID, binds it to the message, and
+    /// either starts the reply (`sending`, caps taken) or finishes the message: all or nothing.
+    fn open(&self, new: &NewCase<'_>) -> impl Future<Output = Result<Opened, PortError>> + Send;
+
+    /// Moves a bound case's reply from `none` back to `sending` (a retry after a definite send
+    /// failure; the caps were taken when the case was opened). `false`: another state holds.
+    fn resume_reply(&self, fence: &Fence) -> impl Future<Output = Result<bool, PortError>> + Send;
+
+    /// Records the reply's outcome on the case and the message, indexes a sent reply's
+    /// Message-IDs, and finishes the message.
+    fn record_reply(
+        &self,
+        fence: &Fence,
+        case_id: &CaseId,
+        outcome: &ReplyOutcome,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+
+    /// The case a Message-ID belongs to, if any.
+    fn case_of_message_id(
+        &self,
+        message_id: &str,
+    ) -> impl Future<Output = Result<Option<CaseId>, PortError>> + Send;
+
+    fn case(
+        &self,
+        id: &CaseId,
+    ) -> impl Future<Output = Result<Option<CaseRecord>, PortError>> + Send;
+
+    /// Appends a bounce to its case, holds replies to the address if asked, and finishes the
+    /// message: all or nothing.
+    fn attach(&self, a: &Attachment<'_>) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// Which organisations know a sender.
+pub trait Memberships {
+    fn memberships_of(
+        &self,
+        sender: &EmailAddress,
+    ) -> impl Future<Output = Result<Vec<Membership>, PortError>> + Send;
+}
+
+/// The raw-mail store SES writes to.
+pub trait RawMail {
+    fn fetch(&self, raw: &RawLocation) -> impl Future<Output = Result<Vec<u8>, PortError>> + Send;
+}
+
+/// A reply SES accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReply {
+    pub ses_message_id: String,
+    /// The Message-ID forms under which answers to it will reference it.
+    pub message_ids: Vec<String>,
+}
+
+/// Why a reply was not sent, by what it means for a retry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Refused for good (a rejected message, an unverified identity): retrying would not help.
+    #[error("the reply was refused: {0}")]
+    Rejected(String),
+    /// Definitely not sent, but might be later (throttling, a service fault): retry.
+    #[error("the reply could not be sent now: {0}")]
+    Unavailable(String),
+    /// No answer (a timeout, a lost response): it may have been sent.
+    #[error("the reply's fate is unknown: {0}")]
+    Unknown(String),
+}
+
+/// Sends rendered auto-replies.
+pub trait ReplySender {
+    fn send(
+        &self,
+        from: &EmailAddress,
+        to: &EmailAddress,
+        raw: Vec<u8>,
+    ) -> impl Future<Output = Result<SentReply, SendError>> + Send;
+}
+
+/// What time it is.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

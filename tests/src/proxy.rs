@@ -1,0 +1,251 @@
+//! A counting HTTP proxy in front of moto: every request an SDK client really sends is forwarded
+//! and recorded by operation, so tests can assert how many AWS round trips a code path costs.
+//!
+//! Each request is forwarded on its own upstream connection with `Connection: close`, and the
+//! client connection is closed after the answer: the SDK then opens a new connection for its
+//! next request, and no response framing has to be understood here.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+
+use crate::{MotoError, MotoServer, sdk_config_for};
+
+/// A proxy that forwards to one moto server and counts what passes.
+#[derive(Debug, Clone)]
+pub struct CountingProxy {
+    endpoint: String,
+    seen: Arc<Mutex<Vec<String>>>,
+    faults: Arc<Mutex<Vec<Rule>>>,
+    sdk_config: SdkConfig,
+}
+
+/// A failure the proxy injects into one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Not forwarded: the client gets an HTTP 500 (a definite failure).
+    Refuse,
+    /// Forwarded and carried out by moto, but the answer is dropped (the caller cannot know).
+    DropAnswer,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    /// The operation that triggers the fault, or `None` for whatever request comes next.
+    op: Option<String>,
+    /// An operation that must be seen before the rule applies.
+    after: Option<String>,
+    fault: Fault,
+}
+
+impl CountingProxy {
+    /// Starts a proxy on a free port of 127.0.0.1 in front of `moto`. Its thread lives as long
+    /// as the test process.
+    pub fn start(moto: &MotoServer) -> Result<CountingProxy, MotoError> {
+        let listener =
+            TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|source| MotoError::Spawn {
+                what: "the counting proxy's listener".into(),
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| MotoError::Spawn {
+                what: "the counting proxy's address".into(),
+                source,
+            })?
+            .port();
+        let upstream = moto.port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let faults = Arc::new(Mutex::new(Vec::new()));
+        let (log, rules) = (seen.clone(), faults.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (log, rules) = (log.clone(), rules.clone());
+                std::thread::spawn(move || {
+                    // A broken connection fails the SDK call, which the test then reports.
+                    let _ = forward(client, upstream, &log, &rules);
+                });
+            }
+        });
+        let endpoint = format!("http://127.0.0.1:{port}");
+        Ok(CountingProxy {
+            sdk_config: sdk_config_for(&endpoint),
+            endpoint,
+            seen,
+            faults,
+        })
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// SDK configuration pointed at the proxy (same settings as [`MotoServer::sdk_config`]).
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk_config
+    }
+
+    /// The operations forwarded so far, in order (e.g. `DynamoDB.UpdateItem`, `S3.GetObject`,
+    /// `SESv2.SendEmail`).
+    pub fn requests(&self) -> Vec<String> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The next request of operation `op` (as named by [`requests`](Self::requests)) fails.
+    pub fn fail_next(&self, op: &str, fault: Fault) {
+        self.add(Rule {
+            op: Some(op.to_string()),
+            after: None,
+            fault,
+        });
+    }
+
+    /// The first request of any operation that follows the next `trigger` request fails.
+    pub fn fail_after(&self, trigger: &str, fault: Fault) {
+        self.add(Rule {
+            op: None,
+            after: Some(trigger.to_string()),
+            fault,
+        });
+    }
+
+    fn add(&self, rule: Rule) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.push(rule);
+        }
+    }
+
+    /// Forgets what was counted so far.
+    pub fn reset(&self) {
+        if let Ok(mut s) = self.seen.lock() {
+            s.clear();
+        }
+    }
+}
+
+/// Names a request by its operation: DynamoDB's `X-Amz-Target`, S3's method on an object path,
+/// SESv2's REST path.
+fn operation(method: &str, path: &str, target: Option<&str>) -> String {
+    if let Some(t) = target {
+        let op = t.rsplit('.').next().unwrap_or(t);
+        return format!("DynamoDB.{op}");
+    }
+    let path = path.split('?').next().unwrap_or(path);
+    match (method, path) {
+        ("POST", "/v2/email/outbound-emails") => "SESv2.SendEmail".to_string(),
+        ("GET", p) if p.matches('/').count() >= 2 => "S3.GetObject".to_string(),
+        ("PUT", p) if p.matches('/').count() >= 2 => "S3.PutObject".to_string(),
+        (m, p) => format!("{m} {p}"),
+    }
+}
+
+/// The fault for this request, if a rule matches (the rule is then used up); arms rules
+/// waiting for this operation.
+fn fault_for(op: &str, rules: &Mutex<Vec<Rule>>) -> Option<Fault> {
+    let mut rules = rules.lock().ok()?;
+    let hit = rules
+        .iter()
+        .position(|r| r.after.is_none() && r.op.as_deref().is_none_or(|o| o == op));
+    let fault = hit.map(|i| rules.remove(i).fault);
+    for r in rules.iter_mut() {
+        if r.after.as_deref() == Some(op) {
+            r.after = None;
+        }
+    }
+    fault
+}
+
+fn forward(
+    client: TcpStream,
+    upstream: u16,
+    log: &Mutex<Vec<String>>,
+    rules: &Mutex<Vec<Rule>>,
+) -> std::io::Result<()> {
+    client.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut head = Vec::new();
+    let mut content_length = 0usize;
+    let mut target = None;
+    let mut request_line = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        if request_line.is_empty() {
+            request_line = line.trim_end().to_string();
+            head.extend_from_slice(line.as_bytes());
+            continue;
+        }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+        let (name, value) = line.split_once(':').unwrap_or((line.as_str(), ""));
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            content_length = value.parse().unwrap_or(0);
+        }
+        if name.eq_ignore_ascii_case("x-amz-target") {
+            target = Some(value.to_string());
+        }
+        if name.eq_ignore_ascii_case("connection") {
+            continue;
+        }
+        head.extend_from_slice(line.as_bytes());
+    }
+    head.extend_from_slice(b"Connection: close\r\n\r\n");
+    let mut body = vec![0u8; content_length];
+    reader.read_exact(&mut body)?;
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or_default();
+    let path = parts.next().unwrap_or_default();
+    let op = operation(method, path, target.as_deref());
+    if let Ok(mut seen) = log.lock() {
+        seen.push(op.clone());
+    }
+    let fault = fault_for(&op, rules);
+    let mut client = client;
+    if fault == Some(Fault::Refuse) {
+        client.write_all(
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\
+              Content-Length: 66\r\nConnection: close\r\n\r\n\
+              {\"__type\":\"InternalServerError\",\"message\":\"injected by the proxy\"}",
+        )?;
+        return client.shutdown(Shutdown::Both);
+    }
+    let mut up = TcpStream::connect((Ipv4Addr::LOCALHOST, upstream))?;
+    up.write_all(&head)?;
+    up.write_all(&body)?;
+    let mut answer = Vec::new();
+    up.read_to_end(&mut answer)?;
+    if fault == Some(Fault::DropAnswer) {
+        return client.shutdown(Shutdown::Both);
+    }
+    client.write_all(&answer)?;
+    client.flush()?;
+    client.shutdown(Shutdown::Both)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::operation;
+
+    #[test]
+    fn operations_are_named() {
+        assert_eq!(
+            operation("POST", "/", Some("DynamoDB_20120810.UpdateItem")),
+            "DynamoDB.UpdateItem"
+        );
+        assert_eq!(
+            operation("GET", "/bucket/inbound/x?x-id=GetObject", None),
+            "S3.GetObject"
+        );
+        assert_eq!(
+            operation("POST", "/v2/email/outbound-emails", None),
+            "SESv2.SendEmail"
+        );
+    }
+}
