@@ -32,4 +32,4 @@ export RAW_MAIL_BUCKET=slamail-demo-raw-mail RAW_MAIL_PREFIX=inbound/
 unset POLICY_FILES SES_CONFIGURATION_SET
 
 echo "moto server on $AWS_ENDPOINT_URL; building slamail (first build takes a few minutes)..." >&2
-cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail "$@"
+cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail --template infra/template.yaml "$@"

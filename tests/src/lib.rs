@@ -156,6 +156,8 @@ impl MotoServer {
     }
 
     fn start_mode(mode: Mode) -> Result<MotoServer, MotoError> {
+        // Every test starts or shares a server first: this is where their logs get set up.
+        slamail_aws::telemetry::init_test();
         let moto_server = ensure_venv()?;
         let mut last = None;
         for _ in 0..START_ATTEMPTS {

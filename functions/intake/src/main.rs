@@ -25,15 +25,7 @@ fn optional_u32(name: &str, default: u32) -> Result<u32, Error> {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_current_span(true)
-        .without_time()
-        .init();
+    slamail_aws::telemetry::init_lambda();
 
     let defaults = slamail_core::triage::loops::RateLimits::default();
     let config = IntakeConfig {

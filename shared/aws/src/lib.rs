@@ -5,11 +5,13 @@
 //! - [`directory`] — the directory table: organisations, members, designated contacts, audit.
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
-//! - [`tables`] — creates the DynamoDB tables declared in `infra/template.yaml`, so local runs
-//!   and tests use exactly the deployed schema.
+//! - [`telemetry`] — the one `tracing` setup of every binary: JSON in Lambda, text for people.
+//!
+//! Creating tables from the SAM template is test and demo tooling, not an adapter the Lambdas
+//! use: it lives in the `slamail-tables` crate, which no function depends on.
 
 pub mod cases;
 pub mod directory;
 pub mod mailer;
 pub mod rawmail;
-pub mod tables;
+pub mod telemetry;

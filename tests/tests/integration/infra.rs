@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::{BillingMode, KeyType, ProjectionType, TimeToLiveStatus};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
-use slamail_aws::tables::{TablesError, create_tables_from_template, template_path};
+use slamail_tables::{TablesError, create_tables_from_template, template_path};
 use slamail_tests::{MotoServer, unique_name};
 
 /// (attribute, key type) pairs of a key schema.

@@ -69,9 +69,9 @@ async fn env_on(moto: &'static MotoServer) -> Env {
     let cases = unique_name("cases");
     let directory = unique_name("dir");
     let bucket = unique_name("raw");
-    slamail_aws::tables::create_tables_from_template(
+    slamail_tables::create_tables_from_template(
         &aws_sdk_dynamodb::Client::new(&aws),
-        slamail_aws::tables::template_path(),
+        slamail_tables::template_path(),
         &[("CasesTable", &cases), ("DirectoryTable", &directory)],
     )
     .await

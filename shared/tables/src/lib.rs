@@ -1,4 +1,8 @@
-//! DynamoDB tables from the SAM template.
+//! DynamoDB tables from the SAM template, for tests and the local demo.
+//!
+//! This crate is tooling: the CLI's `demo` and the integration tests depend on it, no Lambda
+//! function does, so the YAML walker and the embedded template never ship in a deployment
+//! package (`cargo tree -p slamail-intake` does not list it).
 //!
 //! `infra/template.yaml` is the single source of truth for the table schemas: local runs
 //! and tests create their tables from it, so code and infrastructure cannot drift apart.
@@ -9,8 +13,8 @@
 //! per logical id so that parallel tests do not collide:
 //!
 //! ```no_run
-//! # async fn demo(client: &aws_sdk_dynamodb::Client) -> Result<(), slamail_aws::tables::TablesError> {
-//! use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
+//! # async fn demo(client: &aws_sdk_dynamodb::Client) -> Result<(), slamail_tables::TablesError> {
+//! use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 //! create_tables_from_yaml(
 //!     client,
 //!     TEMPLATE_YAML,
@@ -38,10 +42,12 @@ use aws_sdk_dynamodb::types::{
 };
 use serde_yaml::{Mapping, Value};
 
-/// The repository's `infra/template.yaml`, embedded at build time.
+/// The repository's `infra/template.yaml`, embedded at build time (for tests: a binary run
+/// outside a checkout reads the template from a path it is given instead).
 pub const TEMPLATE_YAML: &str = include_str!("../../../infra/template.yaml");
 
-/// Path of the repository's `infra/template.yaml` (from this crate's source location).
+/// Path of the repository's `infra/template.yaml` (from this crate's source location; only
+/// meaningful inside a checkout, i.e. for tests).
 pub fn template_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/template.yaml")
 }
