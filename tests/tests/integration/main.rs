@@ -2,7 +2,7 @@
 //! server (`MotoServer::shared`, started by the first test that needs it and stopped when the
 //! binary exits) and every test uses its own table, bucket and identity names on it.
 //!
-//! A new area is a new file in this folder plus its `mod` line here; `infra::layout` fails
+//! A new area is a new file in this folder plus its `mod` line here; `infra::one_test_binary` fails
 //! on a test file outside this folder or one not declared here.
 //!
 //! Run one area with a filter: `cargo test -p slamail-tests --test integration intake::`.
