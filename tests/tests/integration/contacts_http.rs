@@ -7,11 +7,11 @@ use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use aws_lambda_events::encodings::Body;
 use serde_json::{Value, json};
 use slamail_aws::directory::Directory;
-use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_cli::directory::{import, read_import};
 use slamail_contacts::{Settings, handle};
 use slamail_core::directory::Actor;
 use slamail_core::policy::PolicySet;
+use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_tests::{MotoServer, unique_name};
 
 struct Api {

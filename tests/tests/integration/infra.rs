@@ -335,7 +335,10 @@ mod key_policy {
                 s["Sid"].as_str().unwrap_or("(no Sid)")
             );
             let unknown: Vec<_> = arns.difference(&expected).collect();
-            assert!(unknown.is_empty(), "not this stack's SES resources: {unknown:?}");
+            assert!(
+                unknown.is_empty(),
+                "not this stack's SES resources: {unknown:?}"
+            );
             granted.extend(arns);
         }
         assert_eq!(granted, expected, "every SES resource that needs the key");
