@@ -5,7 +5,8 @@
 #
 #   intake   — a 40 MiB message (SES's inbound limit) from a designated contact, through the
 #              whole handler: S3 fetch, parse, triage, case write, auto-reply. Two shapes: one
-#              large base64 attachment, and one large plain-text body.
+#              large base64 attachment, one large plain-text body, and a hostile one made of
+#              as many tiny MIME parts as fit; sample 01 as it is (5.6 KB) for comparison.
 #   contacts — the largest event a synchronous Lambda invocation accepts (6 MB): a POST whose
 #              JSON body is one 6 MB field.
 #   slamail  — `slamail process` of the same 40 MiB message (for comparison).
@@ -77,6 +78,13 @@ store("attachment-40mib", top + attachment + end)
 top = head + b"\nContent-Type: text/plain; charset=UTF-8\n\n" + body
 line = b"ERROR Solver error: no candidate satisfies requirement openssl>=3.0.15 (retrying)\n"
 store("text-40mib", top + line * ((size - len(top)) // len(line)))
+
+# Hostile: as many (tiny) MIME parts as fit, each costing the parser a part record.
+top = head + b"\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+part = b"--b\n\nx\n"
+store("parts-40mib", top + part * ((size - len(top) - 6) // len(part)) + b"--b--\n")
+
+store("sample-01", raw)
 EOF
 
 # The contacts worst case: a 6 MB event (the synchronous invocation limit).
@@ -117,19 +125,22 @@ run_lambda() {
     env "${lambda_env[@]}" AWS_LAMBDA_RUNTIME_API="127.0.0.1:$rport" \
         /usr/bin/time -v "$binary" >"$work/$name.out" 2>"$work/$name.time" || true
     wait "$runtime" || true
-    report "$name" "$(cut -c1-160 "$work/$name.response" 2>/dev/null || echo 'no response')"
+    report "$name" "$(cut -c1-70 "$work/$name.response" 2>/dev/null || echo 'no response')"
 }
 
 report() {
-    local mib
+    local mib cpu
     mib=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$work/$1.time")
-    printf '%-28s peak RSS %6s MiB   %s\n' "$1" "${mib:-?}" "$2"
+    cpu=$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$work/$1.time")
+    printf '%-24s peak RSS %6s MiB  CPU %5s s  %s\n' "$1" "${mib:-?}" "${cpu:-?}" "$2"
 }
 
 echo
 run_lambda intake-attachment-40mib "$bin/intake" "$work/attachment-40mib.event.json"
 run_lambda intake-text-40mib "$bin/intake" "$work/text-40mib.event.json"
+run_lambda intake-parts-40mib "$bin/intake" "$work/parts-40mib.event.json"
+run_lambda intake-sample-01-5kb "$bin/intake" "$work/sample-01.event.json"
 run_lambda contacts-6mb-event "$bin/contacts" "$work/contacts.event.json"
 /usr/bin/time -v "$bin/slamail" process "$work/attachment-40mib.eml" --to support@activestate.com \
     >"$work/cli.out" 2>"$work/slamail-process-40mib.time" || true
-report slamail-process-40mib "$(head -c 120 "$work/cli.out" | head -1)"
+report slamail-process-40mib "$(head -1 "$work/cli.out" | cut -c1-70)"
