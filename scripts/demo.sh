@@ -34,7 +34,7 @@ export RAW_MAIL_BUCKET=slamail-demo-raw-mail RAW_MAIL_PREFIX=inbound/
 unset POLICY_FILES SES_CONFIGURATION_SET
 
 echo "moto server on $AWS_ENDPOINT_URL; building slamail (first build takes a few minutes)..." >&2
-cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail "$@"
+cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail --template infra/template.yaml "$@"
 
 # In a terminal, the web console then serves the same emulator until Ctrl-C (it prints its URL).
 if [[ -t 0 && -t 1 && -z "${SLAMAIL_NO_CONSOLE:-}" ]]; then

@@ -61,6 +61,10 @@ pub struct DemoArgs {
     /// The folder of sample messages with its scenarios.toml and directory.toml.
     #[arg(long, default_value = "samplemail")]
     pub samples: PathBuf,
+    /// The SAM template whose DynamoDB tables the demo creates (the repository's
+    /// infra/template.yaml; relative paths are from the current directory).
+    #[arg(long, default_value = "infra/template.yaml")]
+    pub template: PathBuf,
     #[command(flatten)]
     pub resources: Resources,
 }
@@ -286,17 +290,21 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
     let res = &a.resources;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let dynamo = aws_sdk_dynamodb::Client::new(&aws);
-    let template = slamail_aws::tables::template_path();
-    slamail_aws::tables::create_tables_from_template(
+    slamail_tables::create_tables_from_template(
         &dynamo,
-        &template,
+        &a.template,
         &[
             ("CasesTable", res.cases_table.as_str()),
             ("DirectoryTable", res.directory_table.as_str()),
         ],
     )
     .await
-    .map_err(|e| CliError::Runtime(e.to_string()))?;
+    .map_err(|e| match e {
+        slamail_tables::TablesError::Read { .. } => CliError::Input(format!(
+            "{e}; run from the repository root or pass --template <path of infra/template.yaml>"
+        )),
+        e => CliError::Runtime(e.to_string()),
+    })?;
     let s3 = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&aws)
             .force_path_style(true)

@@ -80,6 +80,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    slamail_aws::telemetry::init_cli();
     let result = match cli.command {
         Command::Policy(cmd) => policy_cmd::run_policy(cmd),
         Command::Deadline(args) => policy_cmd::run_deadline(args),

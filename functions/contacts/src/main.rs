@@ -9,12 +9,7 @@ use tracing::Instrument;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_current_span(true)
-        .without_time()
-        .init();
+    slamail_aws::telemetry::init_lambda();
 
     // Misconfiguration must stop the cold start, not surface as 500s on every request.
     let table = std::env::var("DIRECTORY_TABLE")

@@ -12,15 +12,7 @@ use tracing::warn;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_current_span(true)
-        .without_time()
-        .init();
+    slamail_aws::telemetry::init_lambda();
 
     let config = IntakeConfig::from_env(|name| std::env::var(name).ok())?;
     let policies = slamail_core::policy::PolicySet::from_list(config.policy_files.as_deref())?;

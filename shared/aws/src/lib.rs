@@ -6,14 +6,15 @@
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
 //! - `membership` — the directory as the intake's membership lookup.
+//! - [`telemetry`] — the one `tracing` setup of every binary: JSON in Lambda, text for people.
 //!
 //! Each adapter also implements the intake's port for it ([`slamail_core::intake::ports`]).
-//! - [`tables`] — creates the DynamoDB tables declared in `infra/template.yaml`, so local runs
-//!   and tests use exactly the deployed schema.
+//! Creating tables from the SAM template is test and demo tooling, not an adapter the Lambdas
+//! use: it lives in the `slamail-tables` crate, which no function depends on.
 
 pub mod cases;
 pub mod directory;
 pub mod mailer;
 mod membership;
 pub mod rawmail;
-pub mod tables;
+pub mod telemetry;

@@ -1,5 +1,5 @@
 //! The one-request-at-a-time moto server, for the concurrency tests (see
-//! `MotoServer::start_serial` for why).
+//! `MotoServer::start_serial` for why). It is the shared server every test uses.
 
 use slamail_tests::MotoServer;
 

@@ -24,12 +24,12 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use slamail_aws::directory::Directory;
-use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_cli::console::{ConsoleContext, LocalConsole, start};
 use slamail_cli::directory::{import, read_import};
 use slamail_contacts::Settings;
 use slamail_core::directory::Actor;
 use slamail_core::policy::PolicySet;
+use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_tests::{MotoServer, unique_name};
 
 const BROWSER_ZONE: &str = "Asia/Tokyo";
@@ -417,7 +417,7 @@ async fn screenshots() {
 /// extra place the pages may connect to.
 #[test]
 fn deployed_and_local_policies_agree() {
-    let template = slamail_aws::tables::TEMPLATE_YAML;
+    let template = slamail_tables::TEMPLATE_YAML;
     let line = template
         .lines()
         .find(|l| l.trim_start().starts_with("ContentSecurityPolicy: !Sub"))

@@ -2,20 +2,20 @@
 //! and with extras, the race for the last slot, eligibility, audit, downgrades, the one-query
 //! sender lookup across organisations, and the idempotent import of the sample directory.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 
 use slamail_aws::directory::{
     Directory, DirectoryStoreError, MemberChanges, NewMember, NewOrg, OrgChanges,
 };
-use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_cli::directory::{import, read_import};
 use slamail_core::directory::{Actor, AuditAction, DirectoryError, Role};
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::tier::assign_tier;
 use slamail_core::triage::{Authenticity, TierReason};
+use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_tests::{MotoServer, unique_name};
 
 fn ops() -> Actor {

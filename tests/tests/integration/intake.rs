@@ -73,9 +73,9 @@ async fn env_with(moto: &'static MotoServer, aws: aws_config::SdkConfig) -> Env 
     let cases = unique_name("cases");
     let directory = unique_name("dir");
     let bucket = unique_name("raw");
-    slamail_aws::tables::create_tables_from_template(
+    slamail_tables::create_tables_from_template(
         &aws_sdk_dynamodb::Client::new(&aws),
-        slamail_aws::tables::template_path(),
+        slamail_tables::template_path(),
         &[("CasesTable", &cases), ("DirectoryTable", &directory)],
     )
     .await
@@ -738,7 +738,7 @@ async fn a_redrive_from_the_dead_letter_queue_finishes_the_job() {
 
 /// The intake's `Timeout` in the template.
 fn template_intake_timeout() -> u64 {
-    let text = std::fs::read_to_string(slamail_aws::tables::template_path()).expect("template");
+    let text = std::fs::read_to_string(slamail_tables::template_path()).expect("template");
     let mut in_intake = false;
     for line in text.lines() {
         if line.starts_with("  ") && !line.starts_with("   ") {

@@ -1,17 +1,17 @@
 //! The contacts admin API end to end: API Gateway HTTP API (payload 2.0) events with JWT claims,
 //! through `handle`, against the directory in moto. Starts from the sample directory.
 
-mod support;
+use crate::support;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use aws_lambda_events::encodings::Body;
 use serde_json::{Value, json};
 use slamail_aws::directory::Directory;
-use slamail_aws::tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_cli::directory::{import, read_import};
 use slamail_contacts::{Settings, handle};
 use slamail_core::directory::Actor;
 use slamail_core::policy::PolicySet;
+use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_tests::{MotoServer, unique_name};
 
 struct Api {
