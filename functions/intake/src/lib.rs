@@ -287,7 +287,14 @@ impl Intake {
 
         let mut reply_raw = None;
         if let Some((outcome, raw)) = self
-            .reply(policy, &case_id, &email, &decision, &job.ses_message_id)
+            .reply(
+                policy,
+                &case_id,
+                &email,
+                &decision,
+                &job.ses_message_id,
+                support_address,
+            )
             .await?
         {
             case.reply = outcome;
@@ -328,6 +335,7 @@ impl Intake {
         email: &InboundEmail,
         decision: &Decision,
         ses_message_id: &str,
+        support_address: &EmailAddress,
     ) -> Result<Option<(ReplyOutcome, Option<String>)>, IntakeError> {
         if !matches!(decision.reply, ReplyDecision::Allowed) {
             return Ok(None);
@@ -358,7 +366,10 @@ impl Intake {
                 .await?;
             return Ok(Some((outcome, None)));
         }
-        let (outcome, raw) = match self.render_and_send(policy, case_id, email, decision).await {
+        let (outcome, raw) = match self
+            .render_and_send(policy, case_id, email, decision, support_address)
+            .await
+        {
             Ok((outcome, raw)) => (outcome, Some(raw)),
             Err(message) => {
                 // The case is recorded, and a retry could send twice: record the failure instead.
@@ -401,9 +412,10 @@ impl Intake {
         case_id: &CaseId,
         email: &InboundEmail,
         decision: &Decision,
+        support_address: &EmailAddress,
     ) -> Result<(ReplyOutcome, String), String> {
         let at = now();
-        let input = decision
+        let mut input = decision
             .reply_input(policy, case_id, email, at, &self.config.message_id_domain)
             .ok_or_else(|| {
                 format!(
@@ -411,6 +423,8 @@ impl Intake {
                     decision.sender, decision.tier.tier, decision.severity.assigned, policy.id
                 )
             })?;
+        // Mail to enterprise-support@ is answered from enterprise-support@.
+        input.support_address = Some(support_address);
         let rendered = render_reply(&input).map_err(|e| e.to_string())?;
         // The rendered message is 7-bit ASCII by construction.
         let text = String::from_utf8_lossy(&rendered.raw).into_owned();

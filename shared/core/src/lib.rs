@@ -12,6 +12,7 @@
 //! - [`message`] — raw MIME bytes to an [`message::InboundEmail`].
 //! - [`triage`] — authenticity, loop protection, tier, severity, route.
 //! - [`reply`] — the auto-reply as a raw MIME message.
+//! - [`support_term`] — the dates an organisation's support is paid for.
 
 pub mod calendar;
 pub mod case;
@@ -21,4 +22,5 @@ pub mod ids;
 pub mod message;
 pub mod policy;
 pub mod reply;
+pub mod support_term;
 pub mod triage;
