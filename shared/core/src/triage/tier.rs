@@ -65,10 +65,11 @@ pub fn assign_tier(
     };
     if let Some(m) = best(&|m| entitled(m) && in_term(m)) {
         if authenticity.is_verified() {
-            let reason = if m.designated {
-                TierReason::DesignatedContact
-            } else {
-                TierReason::OrganisationMember
+            // Under organisation-members the vendor has no contact list: being a member is the
+            // reason, whatever the directory marks.
+            let reason = match mode {
+                Entitlement::DesignatedContacts => TierReason::DesignatedContact,
+                Entitlement::OrganisationMembers => TierReason::OrganisationMember,
             };
             return TierAssignment {
                 tier: m.tier.clone(),
