@@ -81,3 +81,7 @@ pub fn no_clock(
     }
     (!policy.email_intake.covered).then_some(NoClock::EmailNotCovered)
 }
+
+#[cfg(test)]
+#[path = "clock_tests.rs"]
+mod tests;

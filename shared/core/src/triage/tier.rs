@@ -98,6 +98,7 @@ mod tests {
     use super::*;
     use crate::ids::{OrgId, PolicyId};
     use crate::policy::builtin;
+    use crate::support_term::SupportTerm;
 
     fn member(org: &str, policy: &str, tier: &str, designated: bool) -> Membership {
         Membership {
@@ -237,5 +238,78 @@ mod tests {
         let a = assign_tier(&p, &[bogus, good], &verified(), day());
         assert_eq!(a.tier.as_str(), "business");
         assert_eq!(a.org.unwrap().org.as_str(), "zzz");
+    }
+
+    /// Issue 11, point 4: Alectrona's "Any Customer" — an authenticated member (or an address in
+    /// the organisation's domains) gets the tier; a third party does not; nothing unverified does.
+    #[test]
+    fn organisation_members_mode_entitles_members_and_domains() {
+        let p = builtin("alectrona").unwrap();
+        let plain = member("initech", "alectrona", "standard", false);
+        let a = assign_tier(&p, std::slice::from_ref(&plain), &verified(), day());
+        assert_eq!(a.tier.as_str(), "standard");
+        assert_eq!(a.reason, TierReason::OrganisationMember);
+        let designated = member("initech", "alectrona", "standard", true);
+        let a = assign_tier(&p, &[designated], &verified(), day());
+        assert_eq!(a.reason, TierReason::OrganisationMember);
+        let domain = Membership {
+            by_domain: true,
+            ..member("initech", "alectrona", "standard", false)
+        };
+        let a = assign_tier(&p, std::slice::from_ref(&domain), &verified(), day());
+        assert_eq!(a.tier.as_str(), "standard");
+        let a = assign_tier(&p, std::slice::from_ref(&domain), &unverified(), day());
+        assert_eq!(a.tier.as_str(), "none");
+        assert_eq!(a.reason, TierReason::SenderNotVerified);
+        let third = Membership {
+            third_party: true,
+            ..member("initech", "alectrona", "standard", false)
+        };
+        let a = assign_tier(&p, &[third], &verified(), day());
+        assert_eq!(a.tier.as_str(), "none");
+        assert_eq!(a.reason, TierReason::NotDesignatedContact);
+        // Under designated-contacts an address merely in a domain is nobody.
+        let p = builtin("activestate").unwrap();
+        let domain = Membership {
+            by_domain: true,
+            ..member("acme", "activestate", "enterprise", false)
+        };
+        let a = assign_tier(&p, &[domain], &verified(), day());
+        assert_eq!(a.reason, TierReason::UnknownSender);
+        // ... and a plain member still gets Free.
+        let a = assign_tier(
+            &p,
+            &[member("acme", "activestate", "enterprise", false)],
+            &verified(),
+            day(),
+        );
+        assert_eq!(a.tier.as_str(), "free");
+    }
+
+    /// Issue 11, point 10: outside its support term an organisation's people get the default
+    /// tier, with the reason; inside it (both ends included) they get its tier.
+    #[test]
+    fn support_term_bounds_the_tier() {
+        let p = builtin("activestate").unwrap();
+        let term = SupportTerm::parse("2026-01-01", "2026-11-30").unwrap();
+        let m = Membership {
+            support_term: Some(term),
+            ..member("acme", "activestate", "enterprise", true)
+        };
+        let on = |d: u32, mo: u32| NaiveDate::from_ymd_opt(2026, mo, d).unwrap();
+        let a = assign_tier(&p, std::slice::from_ref(&m), &verified(), on(30, 11));
+        assert_eq!(a.tier.as_str(), "enterprise");
+        let a = assign_tier(&p, std::slice::from_ref(&m), &verified(), on(1, 12));
+        assert_eq!(a.tier.as_str(), "free");
+        assert_eq!(a.reason, TierReason::SupportTermEnded);
+        assert_eq!(a.reason.as_str(), "support-term-ended");
+        assert_eq!(a.org.as_ref().unwrap().org.as_str(), "acme");
+        // An unverified message never learns about the organisation's term.
+        let a = assign_tier(&p, std::slice::from_ref(&m), &unverified(), on(1, 12));
+        assert_eq!(a.reason, TierReason::SenderNotVerified);
+        // Another organisation in its term still counts.
+        let other = member("zeta", "activestate", "team", true);
+        let a = assign_tier(&p, &[m, other], &verified(), on(1, 12));
+        assert_eq!(a.tier.as_str(), "team");
     }
 }
