@@ -215,7 +215,7 @@ fn every_tier_channel_must_be_defined() {
         "label = \"Free\"\ndesignated_contacts = 0\nemail_support = true\nchannels = [\"ticket\"]",
     );
     let e = load_err(&text);
-    let tier_line = text.lines().position(|l| l == "id = \"free\"").unwrap() + 1;
+    let tier_line = text.lines().position(|l| l == "[[tiers]]").unwrap() + 1;
     assert_eq!(e.line, Some(tier_line), "{e}");
     assert!(
         e.reason
