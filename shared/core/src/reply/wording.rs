@@ -215,6 +215,11 @@ fn response_paragraph(input: &ReplyInput) -> String {
         .iter()
         .filter(|c| c.as_str() != EMAIL)
         .filter_map(|c| policy.channel(c))
+        .filter(|c| {
+            !c.contact
+                .as_str()
+                .eq_ignore_ascii_case(input.from().as_str())
+        })
         .map(ToString::to_string)
         .collect();
     if !reach.is_empty() {
@@ -237,12 +242,18 @@ fn escalation_sentence(input: &ReplyInput) -> Option<String> {
         .filter_map(|s| policy.severity(s))
         .map(|s| s.label.clone())
         .collect();
+    // The address the customer already wrote to (and this reply comes from) is no news.
+    let from = input.from().as_str();
     let reach: Vec<String> = e
         .channels
         .iter()
         .filter_map(|c| policy.channel(c))
+        .filter(|c| !c.contact.as_str().eq_ignore_ascii_case(from))
         .map(ToString::to_string)
         .collect();
+    if reach.is_empty() {
+        return None;
+    }
     Some(format!(
         "For {} requests you can also reach us {}.",
         both(&labels),

@@ -214,6 +214,18 @@ fn the_reply_comes_from_the_address_written_to() {
             .unwrap()
             .contains("<enterprise-support@activestate.com>")
     );
+    let t = render(&c).text;
+    assert!(!t.contains("by email at enterprise-support@"), "{t}");
+    c.severity = SeverityId::parse("critical").unwrap();
+    c.deadline = business(
+        &c.policy,
+        120,
+        "2 business hours",
+        Utc.with_ymd_and_hms(2026, 11, 24, 16, 0, 0).unwrap(),
+    );
+    let t = render(&c).text;
+    assert!(t.contains("you can also reach us by phone at 778.786.1102 or through the ActiveState Platform chat"), "{t}");
+    assert!(!t.contains("by email at enterprise-support@"), "{t}");
     c.support_address = Some(EmailAddress::parse("support@activestate.com").unwrap());
     assert_eq!(render(&c).from.as_str(), "support@activestate.com");
     // An address the policy does not govern never becomes the sender.
