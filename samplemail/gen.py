@@ -407,6 +407,36 @@ Client Engineering, Initech
 +1 212 555 0119
 """
 
+BODY_22 = """\
+Hello,
+
+Priority: High
+
+Since this morning the patch compliance report shows about 300 of our
+macOS devices as missing the November updates, although the devices
+themselves report the updates as installed. Our auditors rely on this
+report, so we need it to be accurate again before Friday.
+
+The server is on version 4.7.2. I can send the device export if useful.
+
+Ivan Petrov
+Endpoint Team, Initech
+"""
+
+BODY_23 = """\
+Hello ActiveState Enterprise Support,
+
+Since Saturday every nightly build of our acme/runtime project fails at
+dependency resolution ("no solution found for requests==2.32.3 on
+linux-x86_64"). Daytime builds of the same commit succeed about half of
+the time. Our release for Thursday depends on these builds.
+
+The last good nightly build was on Friday 11 December.
+
+Alice Nguyen
+Platform Engineering, Acme Corporation
+"""
+
 BODY_12 = """\
 Hello,
 
@@ -694,7 +724,7 @@ SCENARIOS: list[dict] = [
     ),
     dict(
         n=7, slug="out-of-office", policy="activestate",
-        description="Out-of-office auto-reply from a designated contact (Auto-Submitted: auto-replied, X-Auto-Response-Suppress: All). Recorded as a case like any message; no auto-reply.",
+        description="Out-of-office auto-reply from a designated contact (Auto-Submitted: auto-replied, X-Auto-Response-Suppress: All). Recorded as a case like any message, but automatic mail starts no SLA clock (no deadline to breach); no auto-reply.",
         received=T(2026, 12, 17, 19, 42, PT), org=ACME,
         from_="Bob Laurent <bob@acme.example>", to=["ActiveState Renewals <support@activestate.com>"], cc=[],
         subject="Automatic reply: Your ActiveState Platform renewal quote",
@@ -703,9 +733,9 @@ SCENARIOS: list[dict] = [
         extra_headers=[("Auto-Submitted", "auto-replied"), ("X-Auto-Response-Suppress", "All")],
         body=BODY_07,
         expect=dict(tier="enterprise", tier_reason="designated-contact", severity_asked=None,
-                    severity="minor", clamped=False, deadline=T(2026, 12, 21, 8, 0, PT),
-                    queue="enterprise", reply="auto-submitted", target=("bd", 1)),
-        arithmetic="Thu 2026-12-17 19:42 PST is after close; clock starts Fri 2026-12-18 08:00; 1 business day later (Sat/Sun closed) = Mon 2026-12-21 08:00 PST.",
+                    severity="minor", clamped=False, deadline=None,
+                    queue="enterprise", reply="auto-submitted", no_clock="automatic"),
+        arithmetic="Auto-Submitted mail asks for nothing: recorded without an SLA clock, so no deadline.",
     ),
     dict(
         n=8, slug="bounce-of-auto-reply", policy="activestate",
@@ -723,8 +753,9 @@ SCENARIOS: list[dict] = [
         hop="by mail.globex.example (Postfix) id {id}; {date}",
         message_id="<20261207173051.4R2mL02XyZ7Qq@mail.globex.example>",
         expect=dict(tier="free", tier_reason="unknown-sender", severity_asked=None,
-                    severity="minor", clamped=False, deadline=None, queue="free", reply="bounce"),
-        arithmetic="Free tier (unknown sender): no deadline.",
+                    severity="minor", clamped=False, deadline=None, queue="free", reply="bounce",
+                    no_clock="automatic"),
+        arithmetic="A delivery report is automatic mail: no SLA clock, no deadline.",
     ),
     dict(
         n=9, slug="mailing-list", policy="activestate",
@@ -755,7 +786,7 @@ SCENARIOS: list[dict] = [
     ),
     dict(
         n=10, slug="scalr-p0-weekend", policy="scalr",
-        description="Scalr Business technical contact reports a P0 on a Saturday night: 2 hours elapsed (24x7), across midnight.",
+        description="Scalr Business technical contact emails a P0 on a Saturday night. Scalr's requests are opened in its web portal, so the email is recorded and queued (blocker) without an SLA clock; the reply points to the portal and states the P0 response time (2 hours, 24x7) as applying to portal tickets.",
         received=T(2026, 12, 5, 22, 50, ET), org=HOOLI,
         from_="Frank Ibarra <frank@hooli.example>", to=["Scalr Support <support@scalr.com>"], cc=[],
         subject="[P0] Runs stuck in pending, production blocked",
@@ -763,9 +794,9 @@ SCENARIOS: list[dict] = [
         verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"),
         body=BODY_10,
         expect=dict(tier="business", tier_reason="designated-contact", severity_asked="p0",
-                    severity="p0", clamped=False, deadline=T(2026, 12, 6, 0, 50, ET),
-                    queue="blocker", reply="sent", target=("h", 2)),
-        arithmetic="Sat 2026-12-05 22:50 EST + 2 h elapsed (24x7, no DST change) = Sun 2026-12-06 00:50 EST.",
+                    severity="p0", clamped=False, deadline=None,
+                    queue="blocker", reply="sent", no_clock="email-not-covered"),
+        arithmetic="Email intake is not covered by Scalr's policy ([email_intake] covered = false): no deadline.",
     ),
     dict(
         n=11, slug="alectrona-urgent", policy="alectrona",
@@ -776,7 +807,7 @@ SCENARIOS: list[dict] = [
         envelope="erin@initech.example", recipients=["support@alectrona.com"],
         verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"),
         body=BODY_11,
-        expect=dict(tier="standard", tier_reason="designated-contact", severity_asked="urgent",
+        expect=dict(tier="standard", tier_reason="organisation-member", severity_asked="urgent",
                     severity="urgent", clamped=False, deadline=T(2026, 11, 24, 9, 30, ET),
                     queue="urgent", reply="sent", target=("bh", 1)),
         arithmetic="Mon 2026-11-23 17:00 EST is inside 09:00-17:30; 30 min used until close; remaining 30 min from Tue 2026-11-24 09:00 -> Tue 2026-11-24 09:30 EST.",
@@ -843,7 +874,7 @@ SCENARIOS: list[dict] = [
     ),
     dict(
         n=16, slug="scalr-free-p1", policy="scalr",
-        description="Unknown sender to Scalr asking [P1]: Free tier covers only P4, so it is clamped to P4, best effort (no deadline); queue community.",
+        description="Unknown sender to Scalr asking [P1]: Free tier covers only P4, so it is clamped to P4; the reply points to the portal and quotes the Free tier's aim (same business day, not guaranteed); no deadline; queue community.",
         received=T(2026, 12, 10, 14, 30, ET),
         org=dict(domain="tinkerlab.example", helo="mx1.tinkerlab.example", ip="192.0.2.31",
                  mta="mx1.tinkerlab.example (Postfix)"),
@@ -853,8 +884,9 @@ SCENARIOS: list[dict] = [
         verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"),
         body=BODY_16,
         expect=dict(tier="free", tier_reason="unknown-sender", severity_asked="p1",
-                    severity="p4", clamped=True, deadline=None, queue="community", reply="sent"),
-        arithmetic="Free/P4 target is 'best effort': no deadline.",
+                    severity="p4", clamped=True, deadline=None, queue="community", reply="sent",
+                    no_clock="email-not-covered"),
+        arithmetic="Email intake is not covered by Scalr's policy, and Free/P4 is 'best effort': no deadline.",
     ),
     dict(
         n=17, slug="enterprise-severe-thanksgiving", policy="activestate",
@@ -933,6 +965,34 @@ SCENARIOS: list[dict] = [
         expect=dict(tier="free", tier_reason="sender-not-verified", severity_asked=None,
                     severity="minor", clamped=False, deadline=None, queue="free", reply="sent"),
         arithmetic="Free tier (sender not verified): no deadline.",
+    ),
+    dict(
+        n=22, slug="alectrona-colleague", policy="alectrona",
+        description="A member of Alectrona customer Initech who is not on any contact list: Alectrona's policy lets any Customer submit a case (entitlement organisation-members), so Standard applies; the priority asked is recorded as requested, for Alectrona to confirm.",
+        received=T(2026, 12, 9, 10, 15, ET), org=INITECH,
+        from_="Ivan Petrov <ivan@initech.example>", to=["support@alectrona.com"], cc=[],
+        subject="Patch reports show devices as missing updates",
+        envelope="ivan@initech.example", recipients=["support@alectrona.com"],
+        verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"),
+        body=BODY_22,
+        expect=dict(tier="standard", tier_reason="organisation-member", severity_asked="high",
+                    severity="high", clamped=False, deadline=T(2026, 12, 9, 12, 15, ET),
+                    queue="urgent", reply="sent", target=("bh", 2)),
+        arithmetic="Wed 2026-12-09 10:15 EST inside 09:00-17:30; +2 business hours = Wed 2026-12-09 12:15 EST.",
+    ),
+    dict(
+        n=23, slug="enterprise-support-address", policy="activestate",
+        description="Designated Enterprise contact writes to enterprise-support@activestate.com (Exhibit B's Enterprise address) with Severity Level 2: 4 business hours; the reply comes from enterprise-support@ and names the faster Enterprise channels.",
+        received=T(2026, 12, 14, 9, 5, PT), org=ACME,
+        from_="Alice Nguyen <alice@acme.example>", to=["ActiveState Enterprise Support <enterprise-support@activestate.com>"], cc=[],
+        subject="Severity Level 2: nightly builds of acme/runtime fail to resolve",
+        envelope="alice@acme.example", recipients=["enterprise-support@activestate.com"],
+        verdicts=dict(spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"),
+        body=BODY_23,
+        expect=dict(tier="enterprise", tier_reason="designated-contact", severity_asked="severe",
+                    severity="severe", clamped=False, deadline=T(2026, 12, 14, 13, 5, PT),
+                    queue="enterprise-urgent", reply="sent", target=("bh", 4)),
+        arithmetic="Mon 2026-12-14 09:05 PST inside 08:00-17:00; +4 business hours = Mon 2026-12-14 13:05 PST.",
     ),
 ]
 
@@ -1354,6 +1414,8 @@ def scenario_toml(s: dict, name: str, sid: str) -> str:
     if e["deadline"] is not None:
         lines.append(f"# deadline {fmt_local(e['deadline'])}")
         lines.append(f"deadline = {toml_str(rfc3339(e['deadline']))}")
+    if e.get("no_clock"):
+        lines.append(f"no_clock = {toml_str(e['no_clock'])}")
     lines.append(f"queue = {toml_str(e['queue'])}")
     lines.append(f"reply = {toml_str(e['reply'])}")
     lines.append("recorded = true")
@@ -1379,20 +1441,24 @@ TOML_HEAD = """\
 # Fields: eml / event are file names in this folder; address is the support address the message
 # was delivered to (envelope); ses_message_id is mail.messageId (also the S3 object key after the
 # receipt rule's prefix "inbound/"); received is receipt.timestamp in the policy's zone.
-# Expected: tier, tier_reason (designated-contact | not-designated-contact | unknown-sender |
-# sender-not-verified), severity_asked (omitted when the message names none), severity (assigned),
-# clamped, deadline (first response; omitted when the tier has no commitment), queue, reply
-# ("sent" or the suppression code), recorded (every message becomes a case record).
+# Expected: tier, tier_reason (designated-contact | organisation-member | not-designated-contact |
+# unknown-sender | sender-not-verified | support-term-ended), severity_asked (omitted when the
+# message names none), severity (assigned), clamped, deadline (first response; omitted when the
+# case has no commitment), no_clock (why a case runs no SLA clock: automatic |
+# email-not-covered | outside-sla; omitted when it runs one), queue, reply ("sent" or the
+# suppression code), recorded (every message becomes a case record).
 #
 # Calendars (sla-semantics.md): activestate Mon-Fri 08:00-17:00 America/Los_Angeles; alectrona
 # Mon-Fri 09:00-17:30 America/New_York; scalr business days Mon-Fri 09:00-17:00 America/New_York
-# (P0-P2 elapsed 24x7); all close on US federal holidays (observed dates).
+# (P0-P2 elapsed 24x7; emailed new requests run no clock: Scalr opens tickets in its portal); all
+# close on US federal holidays (observed dates).
 # Federal holidays in range: Thu 2026-11-26 (Thanksgiving), Fri 2026-12-25 (Christmas),
 # Fri 2027-01-01 (New Year's Day), Mon 2027-01-18 (MLK Day).
 #
 # Directory (directory.toml): acme (activestate, enterprise; designated alice, bob; carol member),
-# globex (activestate, team; designated dave), initech (alectrona, standard; designated erin),
-# hooli (scalr, business; designated frank). Everyone else is unknown.
+# globex (activestate, team; designated dave), initech (alectrona, standard; members erin and ivan:
+# Alectrona entitles any member), hooli (scalr, business; designated frank). Everyone else is
+# unknown.
 """
 
 

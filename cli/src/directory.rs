@@ -19,6 +19,7 @@ use slamail_core::directory::{
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
+use slamail_core::support_term::SupportTerm;
 
 /// Why a directory command failed; mirrors the CLI's input/runtime split (exit codes 2 and 1).
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +139,22 @@ pub enum OrgCommand {
         /// Removes every domain.
         #[arg(long, conflicts_with = "domains")]
         clear_domains: bool,
+        /// First day of the support term (YYYY-MM-DD); give with --term-end.
+        #[arg(long, requires = "term_end")]
+        term_start: Option<String>,
+        /// Last day of the support term (YYYY-MM-DD), inclusive; after it the organisation's
+        /// people get the policy's default tier (support-term-ended).
+        #[arg(long, requires = "term_start")]
+        term_end: Option<String>,
+        /// Removes the support term (support is then not limited by dates).
+        #[arg(long, conflicts_with_all = ["term_start", "term_end"])]
+        clear_term: bool,
+        /// Replaces the products (repeatable), e.g. "ActivePython 2.7" for the security scope.
+        #[arg(long = "product")]
+        products: Vec<String>,
+        /// Removes every product.
+        #[arg(long, conflicts_with = "products")]
+        clear_products: bool,
     },
     /// An organisation with its members and contact slots.
     Show {
@@ -258,6 +275,7 @@ fn org_json(o: &Organisation, policies: &PolicySet) -> serde_json::Value {
     json!({
         "id": o.id, "name": o.name, "policy": o.policy, "tier": o.tier,
         "extra_contacts": o.extra_contacts, "domains": o.domains,
+        "support_term": o.support_term, "products": o.products,
         "contacts": { "used": o.designated_count, "limit": org_limit(policies, o).ok() },
     })
 }
@@ -334,8 +352,29 @@ pub async fn org_command(
             extra_contacts,
             domains,
             clear_domains,
+            term_start,
+            term_end,
+            clear_term,
+            products,
+            clear_products,
         } => {
+            let support_term = match (term_start, term_end, clear_term) {
+                (_, _, true) => Some(None),
+                (Some(start), Some(end), false) => Some(Some(
+                    SupportTerm::parse(&start, &end)
+                        .map_err(|e| DirectoryCliError::Input(e.to_string()))?,
+                )),
+                _ => None,
+            };
             let changes = OrgChanges {
+                support_term,
+                products: if clear_products {
+                    Some(Vec::new())
+                } else if products.is_empty() {
+                    None
+                } else {
+                    Some(products)
+                },
                 name,
                 policy,
                 tier,
@@ -373,7 +412,7 @@ pub async fn org_command(
                 return Ok(to_json(&v));
             }
             let mut out = format!(
-                "{} — {}\n  policy {}, tier {}, extra contacts {}, designated {}\n  domains: {}\n",
+                "{} — {}\n  policy {}, tier {}, extra contacts {}, designated {}\n  domains: {}\n  support term: {}\n  products: {}\n",
                 o.id,
                 o.name,
                 o.policy,
@@ -384,6 +423,13 @@ pub async fn org_command(
                     "-".to_string()
                 } else {
                     o.domains.join(", ")
+                },
+                o.support_term
+                    .map_or_else(|| "- (not limited)".to_string(), |t| t.to_string()),
+                if o.products.is_empty() {
+                    "-".to_string()
+                } else {
+                    o.products.join(", ")
                 }
             );
             let _ = writeln!(out, "members ({}):", members.len());
@@ -582,6 +628,11 @@ pub struct ImportOrg {
     pub extra_contacts: u32,
     #[serde(default)]
     pub domains: Vec<String>,
+    /// The support term; absent leaves the organisation's as it is.
+    #[serde(default)]
+    pub support_term: Option<SupportTerm>,
+    /// The products; absent leaves the organisation's as they are.
+    pub products: Option<Vec<String>>,
     #[serde(default)]
     pub members: Vec<ImportMember>,
 }
@@ -749,6 +800,11 @@ async fn import_org(
         tier: (existing.tier != wanted_tier).then(|| wanted_tier.to_string()),
         extra_contacts: (existing.extra_contacts != o.extra_contacts).then_some(o.extra_contacts),
         domains: (existing.domains != wanted_domains).then_some(wanted_domains),
+        support_term: o
+            .support_term
+            .filter(|t| existing.support_term != Some(*t))
+            .map(Some),
+        products: o.products.clone().filter(|p| &existing.products != p),
     };
     if changes.is_empty() {
         // Unchanged, but an earlier run may have been interrupted while copying the

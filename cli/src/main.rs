@@ -105,16 +105,28 @@ async fn main() -> ExitCode {
             .map_err(CliError::from),
     };
     match result {
-        Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
-        }
+        Ok(out) => print_out(&out),
         Err(CliError::Input(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }
         Err(CliError::Runtime(msg)) => {
             eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes the output; a reader that stops early (`slamail … | head`) closes the pipe, which is
+/// not an error of ours: `println!` would panic there.
+fn print_out(out: &str) -> ExitCode {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
             ExitCode::from(1)
         }
     }

@@ -205,32 +205,7 @@ fn policy_text(p: &Policy) -> String {
         );
     }
     let _ = writeln!(out, "\nFirst response (update) targets:");
-    let width = p
-        .tiers
-        .iter()
-        .map(|t| t.id.as_str().len())
-        .max()
-        .unwrap_or(4)
-        + 2;
-    let _ = write!(out, "  {:<10}", "");
-    for t in &p.tiers {
-        let _ = write!(out, "{:<w$}", t.id.as_str(), w = width.max(26));
-    }
-    let _ = writeln!(out);
-    for s in &p.severities {
-        let _ = write!(out, "  {:<10}", s.id.as_str());
-        for t in &p.tiers {
-            let cell = match p.targets(&t.id, &s.id) {
-                None => "-".to_string(),
-                Some(c) => match &c.update {
-                    Some(u) => format!("{} ({})", c.first_response.words(), u.words()),
-                    None => c.first_response.words(),
-                },
-            };
-            let _ = write!(out, "{:<w$}", cell, w = width.max(26));
-        }
-        let _ = writeln!(out);
-    }
+    let _ = write!(out, "{}", target_table(p));
     let _ = writeln!(out, "\nCalendars:");
     for (id, cal) in &p.calendars {
         let _ = writeln!(out, "  {id}: {}", support_hours(cal));
@@ -253,24 +228,125 @@ fn policy_text(p: &Policy) -> String {
         );
     }
     if !p.security_bands.is_empty() {
+        let scope = &p.security_scope;
         let _ = writeln!(
             out,
-            "\nSecurity fixes (calendar months from public disclosure):"
+            "\nSecurity fixes (calendar months from public disclosure{}):",
+            if scope.guideline {
+                "; guidelines, not commitments"
+            } else {
+                ""
+            }
         );
-        for b in &p.security_bands {
-            let m = |v: Option<u32>| v.map_or("no target".to_string(), |m| format!("{m} months"));
+        if scope.is_limited() {
             let _ = writeln!(
                 out,
-                "  {:<9} CVSS {:.1}-{:.1}: warn {}, breach {}",
+                "  scope: products {}; messages naming {}",
+                if scope.products.is_empty() {
+                    "-".to_string()
+                } else {
+                    scope.products.join(", ")
+                },
+                if scope.keywords.is_empty() {
+                    "-".to_string()
+                } else {
+                    scope.keywords.join(", ")
+                }
+            );
+        }
+        if let Some(d) = &scope.disclosure {
+            let _ = writeln!(out, "  disclosure date: {d}");
+        }
+        for b in &p.security_bands {
+            let _ = writeln!(
+                out,
+                "  {:<9} CVSS {:.1}-{:.1}: {}",
                 b.label,
                 b.min_tenths as f64 / 10.0,
                 b.max_tenths as f64 / 10.0,
-                m(b.warn_months),
-                m(b.breach_months)
+                band_words(b, scope.guideline)
             );
         }
     }
+    if !p.request_kinds.is_empty() {
+        let _ = writeln!(out, "\nRequests outside the SLA (no clock):");
+        for k in &p.request_kinds {
+            let _ = writeln!(
+                out,
+                "  {} -> {}: {}",
+                k.label,
+                k.queue,
+                k.keywords.join(", ")
+            );
+        }
+    }
+    if !p.email_intake.covered {
+        let _ = writeln!(
+            out,
+            "\nEmail intake: not covered; new requests are opened via channel {}",
+            p.email_intake.channel.as_deref().unwrap_or("-")
+        );
+    }
     out.trim_end().to_string()
+}
+
+/// The target table with each column as wide as its widest cell plus two spaces, so that no two
+/// cells run together ("…response time2 business days").
+fn target_table(p: &Policy) -> String {
+    let cell = |t: &slamail_core::policy::Tier, s: &slamail_core::policy::Severity| match p
+        .targets(&t.id, &s.id)
+    {
+        None => "-".to_string(),
+        Some(c) => match &c.update {
+            Some(u) => format!("{} ({})", c.first_response.words(), u.words()),
+            None => c.first_response.words(),
+        },
+    };
+    let first = p
+        .severities
+        .iter()
+        .map(|s| s.id.as_str().chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let widths: Vec<usize> = p
+        .tiers
+        .iter()
+        .map(|t| {
+            p.severities
+                .iter()
+                .map(|s| cell(t, s).chars().count())
+                .chain(std::iter::once(t.id.as_str().chars().count()))
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .collect();
+    let mut out = String::new();
+    let mut row = |head: &str, cells: Vec<String>| {
+        let mut line = format!("  {head:<first$}");
+        for (c, w) in cells.iter().zip(&widths) {
+            let _ = write!(line, "{c:<w$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    };
+    row("", p.tiers.iter().map(|t| t.id.to_string()).collect());
+    for s in &p.severities {
+        row(s.id.as_str(), p.tiers.iter().map(|t| cell(t, s)).collect());
+    }
+    out
+}
+
+/// A band's times: "3-6 months" when the vendor wrote a range, and never "breach" for a guideline.
+fn band_words(b: &slamail_core::policy::SecurityBand, guideline: bool) -> String {
+    let m = |v: u32| format!("{v} month{}", if v == 1 { "" } else { "s" });
+    match (b.warn_months, b.breach_months, guideline) {
+        (_, None, _) => "no target resolution time".to_string(),
+        (Some(w), Some(br), true) if w < br => format!("target {w}-{br} months (guideline)"),
+        (_, Some(br), true) => format!("target {} (guideline)", m(br)),
+        (Some(w), Some(br), false) => format!("warn {}, breach {}", m(w), m(br)),
+        (None, Some(br), false) => format!("breach {}", m(br)),
+    }
 }
 
 pub fn run_deadline(a: DeadlineArgs) -> Result<String, CliError> {
@@ -424,20 +500,105 @@ pub fn run_security(a: SecurityArgs) -> Result<String, CliError> {
             p.id, a.cvss
         ))
     })?;
+    let scope = &p.security_scope;
     if a.json {
-        return Ok(to_json(&json!({
+        let mut v = json!({
             "policy": p.id, "cvss": a.cvss, "band": s.band, "disclosed": s.disclosed,
-            "warn": s.warn, "breach": s.breach,
-        })));
+            "guideline": scope.guideline,
+            "disclosure_definition": scope.disclosure,
+            "scope": { "products": scope.products, "keywords": scope.keywords },
+        });
+        // A guideline has a target window, never a breach.
+        if scope.guideline {
+            v["target_earliest"] = json!(s.warn.or(s.breach));
+            v["target_latest"] = json!(s.breach);
+        } else {
+            v["warn"] = json!(s.warn);
+            v["breach"] = json!(s.breach);
+        }
+        return Ok(to_json(&v));
     }
     let d = |v: Option<NaiveDate>| v.map_or("no target".to_string(), |d| d.to_string());
-    Ok(format!(
-        "{} CVSS {:.1}: {} band; disclosed {}; fix expected by {}; breached after {}",
-        p.id,
-        a.cvss,
-        s.band_label,
-        s.disclosed,
-        d(s.warn),
-        d(s.breach)
-    ))
+    let mut out = if scope.guideline {
+        let target = match (s.warn, s.breach) {
+            (_, None) => "no target resolution time".to_string(),
+            (Some(w), Some(b)) if w < b => format!("target time to resolve {w} to {b}"),
+            (_, Some(b)) => format!("target time to resolve {b}"),
+        };
+        format!(
+            "{} CVSS {:.1}: {} band; disclosed {}; {} (a guideline, not a commitment)",
+            p.id, a.cvss, s.band_label, s.disclosed, target
+        )
+    } else {
+        format!(
+            "{} CVSS {:.1}: {} band; disclosed {}; fix expected by {}; breached after {}",
+            p.id,
+            a.cvss,
+            s.band_label,
+            s.disclosed,
+            d(s.warn),
+            d(s.breach)
+        )
+    };
+    if !scope.products.is_empty() {
+        let _ = write!(out, "\napplies to: {}", scope.products.join(", "));
+    }
+    if let Some(def) = &scope.disclosure {
+        let _ = write!(out, "\ndisclosure date: {def}");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11, point 12: every column of `slamail policy show` is separated from the next,
+    /// however long its cells ("…response time2 business days" ran together).
+    #[test]
+    fn target_table_columns_never_touch() {
+        for id in policy::builtin_ids() {
+            let p = policy::builtin(id).unwrap();
+            let table = target_table(&p);
+            assert!(!table.contains("time2"), "{id}:\n{table}");
+            let header = table.lines().next().unwrap();
+            let starts: Vec<usize> = p
+                .tiers
+                .iter()
+                .map(|t| header.find(t.id.as_str()).unwrap())
+                .collect();
+            for line in table.lines().skip(1) {
+                for &start in starts.iter().skip(1) {
+                    let before = &line[..start.min(line.len())];
+                    assert!(
+                        before.ends_with("  ") || line.len() <= start,
+                        "{id}: {line:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn guideline_bands_are_never_breached() {
+        let p = policy::builtin("activestate").unwrap();
+        let high = p.security_band(7.5).unwrap();
+        assert_eq!(band_words(high, true), "target 3-6 months (guideline)");
+        let shown = policy_text(&p);
+        assert!(!shown.contains("breach"), "{shown}");
+        assert!(shown.contains("Mitre Corporation"), "{shown}");
+        let out = run_security(SecurityArgs {
+            policy: "activestate".into(),
+            cvss: 7.5,
+            disclosed: "2026-11-30".into(),
+            json: false,
+        })
+        .unwrap();
+        assert!(!out.contains("breach"), "{out}");
+        assert!(
+            out.contains("target time to resolve 2027-02-28 to 2027-05-30"),
+            "{out}"
+        );
+        assert!(out.contains("\"Date of Public Disclosure\" means the date the Mitre Corporation completes the vulnerability analysis"), "{out}");
+    }
 }

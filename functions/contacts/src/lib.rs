@@ -19,6 +19,7 @@ use slamail_core::directory::{
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
+use slamail_core::support_term::SupportTerm;
 
 /// The operators' group when `OPERATORS_GROUP` is not set.
 pub const DEFAULT_OPERATORS_GROUP: &str = "slamail-operators";
@@ -327,6 +328,19 @@ struct UpdateOrgBody {
     tier: Option<String>,
     extra_contacts: Option<u32>,
     domains: Option<Vec<String>>,
+    /// `{"start": "2026-01-01", "end": "2026-12-31"}` sets the support term; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    support_term: Option<Option<SupportTerm>>,
+    products: Option<Vec<String>>,
+}
+
+/// A field that may be absent (keep), `null` (remove) or a value (set).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Deserialize)]
@@ -423,6 +437,8 @@ impl Api<'_> {
             "tier": o.tier,
             "extra_contacts": o.extra_contacts,
             "domains": o.domains,
+            "support_term": o.support_term,
+            "products": o.products,
             "contacts": { "used": o.designated_count, "limit": limit },
         })
     }
@@ -469,6 +485,8 @@ impl Api<'_> {
             tier: b.tier,
             extra_contacts: b.extra_contacts,
             domains: b.domains,
+            support_term: b.support_term,
+            products: b.products,
         };
         if changes.is_empty() {
             return Err(ApiError::bad_request("nothing to change"));

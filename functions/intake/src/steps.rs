@@ -169,8 +169,10 @@ where
                     .await
             }
             Some(case_id) => {
-                self.resume(job, owned, case_id, policy, &loaded, &decision, progress)
-                    .await
+                self.resume(
+                    job, owned, case_id, policy, &loaded, &decision, &support, progress,
+                )
+                .await
             }
         }
     }
@@ -348,7 +350,7 @@ where
         );
         let mut rendered = None;
         if decision.reply.is_allowed() {
-            match self.render(policy, &case.case_id, &loaded.email, decision) {
+            match self.render(policy, &case.case_id, &loaded.email, decision, at.support) {
                 Ok(r) => rendered = Some(r),
                 Err(error) => {
                     warn!(%error, "auto-reply not rendered");
@@ -411,6 +413,7 @@ where
         policy: &Policy,
         loaded: &Loaded,
         decision: &Decision,
+        support: &EmailAddress,
         progress: &mut Progress,
     ) -> Result<Processed, IntakeError> {
         let mut case = self.stored_case(job, case_id).await?;
@@ -423,7 +426,7 @@ where
                 .map_err(self.port(job))?;
         let (outcome, text) = if resumed {
             progress.sending = true;
-            match self.render(policy, case_id, &loaded.email, decision) {
+            match self.render(policy, case_id, &loaded.email, decision, support) {
                 Ok(rendered) => self.send(job, rendered, progress).await?,
                 Err(error) => (ReplyOutcome::Failed { error }, None),
             }
@@ -536,9 +539,10 @@ where
         case_id: &CaseId,
         email: &InboundEmail,
         decision: &Decision,
+        support: &EmailAddress,
     ) -> Result<Rendered, String> {
         let at = self.clock.now();
-        let input = decision
+        let mut input = decision
             .reply_input(policy, case_id, email, at, &self.config.message_id_domain)
             .ok_or_else(|| {
                 format!(
@@ -546,6 +550,8 @@ where
                     decision.sender, decision.tier.tier, decision.severity.assigned, policy.id
                 )
             })?;
+        // Mail to enterprise-support@ is answered from enterprise-support@.
+        input.support_address = Some(support);
         let rendered = render_reply(&input).map_err(|e| e.to_string())?;
         Ok(Rendered {
             from: rendered.from,

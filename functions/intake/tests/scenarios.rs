@@ -57,6 +57,8 @@ struct Member {
     #[serde(default)]
     verified: bool,
     designated: Option<bool>,
+    #[serde(default)]
+    role: Option<String>,
 }
 
 fn samples() -> PathBuf {
@@ -98,6 +100,10 @@ fn intake() -> FakeIntake {
                     policy: PolicyId::parse(&org.policy).expect("policy id"),
                     tier: TierId::parse(&org.tier).expect("tier id"),
                     designated: m.verified && m.designated == Some(true),
+                    third_party: m.role.as_deref() == Some("third-party"),
+                    by_domain: false,
+                    support_term: None,
+                    products: Vec::new(),
                 },
             );
         }

@@ -35,6 +35,10 @@ fn per_message(policies: &PolicySet, raw: &[u8], received: DateTime<Utc>) -> usi
                 policy: PolicyId::parse("activestate").expect("policy"),
                 tier: TierId::parse("enterprise").expect("tier"),
                 designated: true,
+                third_party: false,
+                by_domain: false,
+                support_term: None,
+                products: vec![],
             }]
         })
         .unwrap_or_default();

@@ -102,6 +102,16 @@ pub struct CaseRecord {
     pub severity_asked_from: Option<String>,
     pub severity: String,
     pub severity_clamped: Option<String>,
+    /// The severity is the sender's request, which the vendor confirms (Alectrona determines
+    /// "the Priority Status of that Incident").
+    #[serde(default)]
+    pub severity_requested: bool,
+    /// A request kind the policy places outside the SLA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_kind: Option<String>,
+    /// Why the case runs no SLA clock (`automatic`, `outside-sla`, `email-not-covered`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_clock: Option<String>,
     pub received: String,
     pub clock_start: Option<String>,
     /// RFC 3339 in the policy's zone; `None` when the tier promises no response time.
@@ -176,7 +186,7 @@ impl CaseRecord {
             organisation_name: membership.map(|m| m.org_name.clone()),
             tier: decision.tier.tier.to_string(),
             tier_reason: decision.tier.reason.as_str().to_string(),
-            tier_reason_words: decision.tier.reason.words().to_string(),
+            tier_reason_words: decision.tier.reason.words_in(&policy.wording),
             authenticated: decision.authenticity.is_verified(),
             authenticity: decision.authenticity.clone(),
             severity_asked: decision.severity.asked.to_string(),
@@ -186,6 +196,9 @@ impl CaseRecord {
                 .map(|d| d.matched.clone()),
             severity: decision.severity.assigned.to_string(),
             severity_clamped: decision.severity.reason.clone(),
+            severity_requested: decision.severity_requested,
+            request_kind: decision.request_kind.clone(),
+            no_clock: decision.no_clock.as_ref().map(|c| c.code().to_string()),
             received: local(received.received),
             clock_start: deadline.clock_start.map(local),
             due: deadline.due.map(local),

@@ -13,6 +13,7 @@
 //! - [`triage`] — authenticity, loop protection, tier, severity, route.
 //! - [`reply`] — the auto-reply as a raw MIME message.
 //! - [`intake`] — the intake's ports, claim lease and the pure parts of its steps.
+//! - [`support_term`] — the dates an organisation's support is paid for.
 
 pub mod calendar;
 pub mod case;
@@ -23,4 +24,5 @@ pub mod intake;
 pub mod message;
 pub mod policy;
 pub mod reply;
+pub mod support_term;
 pub mod triage;

@@ -14,6 +14,10 @@ use slamail_core::directory::{Actor, AuditAction, DirectoryError, Role};
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::tier::assign_tier;
+
+fn day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+}
 use slamail_core::triage::{Authenticity, TierReason};
 use slamail_tables::{TEMPLATE_YAML, create_tables_from_yaml};
 use slamail_tests::{MotoServer, unique_name};
@@ -470,7 +474,7 @@ async fn the_sample_directory_imports_idempotently_and_the_highest_tier_wins() {
         .await
         .unwrap();
     assert_eq!(grace.len(), 2);
-    let t = assign_tier(activestate, &grace, &verified);
+    let t = assign_tier(activestate, &grace, &verified, day());
     assert_eq!(t.tier.as_str(), "enterprise");
     assert_eq!(t.reason, TierReason::DesignatedContact);
     assert_eq!(t.org.unwrap().org.as_str(), "acme");
@@ -482,7 +486,7 @@ async fn the_sample_directory_imports_idempotently_and_the_highest_tier_wins() {
     assert_eq!(carol.len(), 1);
     assert!(!carol[0].designated);
     assert_eq!(carol[0].org_name, "Acme Corporation");
-    let t = assign_tier(activestate, &carol, &verified);
+    let t = assign_tier(activestate, &carol, &verified, day());
     assert_eq!(t.reason, TierReason::NotDesignatedContact);
 
     for (who, tier) in [
@@ -579,6 +583,11 @@ async fn operator_commands() {
             extra_contacts: None,
             domains: vec![],
             clear_domains: false,
+            term_start: None,
+            term_end: None,
+            clear_term: false,
+            products: vec![],
+            clear_products: false,
         },
     )
     .await

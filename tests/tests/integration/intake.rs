@@ -25,8 +25,11 @@ struct Scenario {
     severity: String,
     clamped: bool,
     deadline: Option<String>,
+    #[serde(default)]
+    no_clock: Option<String>,
     queue: String,
     reply: String,
+    address: String,
 }
 
 fn samples() -> PathBuf {
@@ -245,6 +248,11 @@ async fn every_sample_scenario() {
             s.deadline.as_deref().unwrap_or("none"),
         );
         check("queue", &stored.queue, &s.queue);
+        check(
+            "no SLA clock",
+            stored.no_clock.as_deref().unwrap_or("none"),
+            s.no_clock.as_deref().unwrap_or("none"),
+        );
         let sent = env.sent_for(case.case_id.as_str());
         match (&stored.reply, s.reply.as_str()) {
             (ReplyOutcome::Sent { .. }, "sent") => {
@@ -260,6 +268,16 @@ async fn every_sample_scenario() {
                         .unwrap_or_default()
                         .to_lowercase()
                         .contains(&requester)
+                        .to_string(),
+                    "true",
+                );
+                // The reply comes from the support address written to (issue 11).
+                check(
+                    "reply From",
+                    &header(raw, "From")
+                        .unwrap_or_default()
+                        .to_lowercase()
+                        .contains(&format!("<{}>", s.address))
                         .to_string(),
                     "true",
                 );
@@ -283,6 +301,12 @@ async fn every_sample_scenario() {
                     "true",
                 );
                 match &stored.due {
+                    // No SLA clock: nothing is promised for this email.
+                    None if stored.no_clock.is_some() => check(
+                        "body promises nothing",
+                        &(!flat.contains("will respond within")).to_string(),
+                        "true",
+                    ),
                     Some(_) => check(
                         "body states the target",
                         &flat

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use slamail_core::directory::{AuditAction, AuditEntry, Member, Organisation, Role};
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId, TierId};
+use slamail_core::support_term::SupportTerm;
 use slamail_core::triage::Membership;
 
 use super::error::DirectoryStoreError;
@@ -49,6 +50,12 @@ pub(super) fn n(v: impl ToString) -> AttributeValue {
 
 pub(super) fn list(v: &[String]) -> AttributeValue {
     AttributeValue::L(v.iter().map(|x| s(x)).collect())
+}
+
+/// A support term as the item stores it (a map of two dates), for update expressions.
+pub(super) fn term_value(term: &SupportTerm) -> Result<AttributeValue, DirectoryStoreError> {
+    serde_dynamo::to_attribute_value(term)
+        .map_err(|e| DirectoryStoreError::Storage(format!("support term: {e}")))
 }
 
 pub(super) fn rfc3339(t: DateTime<Utc>) -> String {
@@ -91,6 +98,10 @@ pub(super) struct OrgItem {
     domains: Vec<String>,
     #[serde(default)]
     designated_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    support_term: Option<SupportTerm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    products: Vec<String>,
     #[serde(default)]
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,6 +122,8 @@ impl OrgItem {
             extra_contacts: o.extra_contacts,
             domains: o.domains.clone(),
             designated_count: o.designated_count,
+            support_term: o.support_term,
+            products: o.products.clone(),
             version: 0,
             created_at: Some(rfc3339(now)),
             updated_at: Some(rfc3339(now)),
@@ -126,6 +139,8 @@ impl OrgItem {
             extra_contacts: self.extra_contacts,
             domains: self.domains.clone(),
             designated_count: self.designated_count,
+            support_term: self.support_term,
+            products: self.products.clone(),
         }
     }
 }
@@ -141,6 +156,11 @@ pub(super) struct MemberItem {
     org_name: String,
     policy: PolicyId,
     tier: TierId,
+    /// Copies of the organisation's support term and products, for the intake's lookup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    support_term: Option<SupportTerm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    products: Vec<String>,
     #[serde(default)]
     pub org_version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +186,8 @@ impl MemberItem {
             org_name: org.name.clone(),
             policy: org.policy.clone(),
             tier: org.tier.clone(),
+            support_term: org.support_term,
+            products: org.products.clone(),
             org_version,
             name: m.name.clone(),
             role: m.role,
@@ -195,6 +217,10 @@ impl MemberItem {
             policy: self.policy.clone(),
             tier: self.tier.clone(),
             designated: self.designated,
+            third_party: self.role == Role::ThirdParty,
+            by_domain: false,
+            support_term: self.support_term,
+            products: self.products.clone(),
         }
     }
 
@@ -204,6 +230,8 @@ impl MemberItem {
             && self.org_name == org.name
             && self.policy == org.policy
             && self.tier == org.tier
+            && self.support_term == org.support_term
+            && self.products == org.products
     }
 
     pub fn email(&self) -> &EmailAddress {
@@ -280,8 +308,11 @@ mod tests {
             extra_contacts: 1,
             domains: vec!["acme.example".into()],
             designated_count: 0,
+            support_term: None,
+            products: vec![],
         };
         let item = to_item(&OrgItem::new(&org, Utc::now())).unwrap();
+        assert!(!item.contains_key("support_term") && !item.contains_key("products"));
         assert!(matches!(item.get("domains"), Some(AttributeValue::L(_))));
         assert_eq!(from_item::<OrgItem>(&item).unwrap().org(), org);
         let m = Member {
@@ -300,6 +331,18 @@ mod tests {
         let back: MemberItem = from_item(&item).unwrap();
         assert_eq!(back.member(), m);
         assert_eq!(back.membership().tier.as_str(), "team");
+        assert!(back.membership().third_party);
+        // The term and products are copied onto members for the intake's one-query lookup.
+        let mut termed = org.clone();
+        termed.support_term = Some(SupportTerm::parse("2026-01-01", "2026-12-31").unwrap());
+        termed.products = vec!["ActivePython 2.7".into()];
+        let org_item = to_item(&OrgItem::new(&termed, Utc::now())).unwrap();
+        assert_eq!(from_item::<OrgItem>(&org_item).unwrap().org(), termed);
+        let termed_item = to_item(&MemberItem::new(&m, &termed, 4, Utc::now())).unwrap();
+        let termed_back: MemberItem = from_item(&termed_item).unwrap();
+        assert_eq!(termed_back.membership().support_term, termed.support_term);
+        assert_eq!(termed_back.membership().products, termed.products);
+        assert!(termed_back.copies_current(&termed, 4) && !termed_back.copies_current(&org, 4));
         assert!(back.copies_current(&org, 3) && !back.copies_current(&org, 4));
         let mut broken = item.clone();
         broken.insert("role".into(), s("owner"));

@@ -1,6 +1,6 @@
 //! Creating and changing organisations, and keeping the members' copies of them current.
 
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use chrono::Utc;
 use slamail_core::directory::{
     Action, Actor, AuditAction, DirectoryError, NewOrg, OrgChanges, Organisation, Standing,
@@ -11,7 +11,9 @@ use slamail_core::policy::PolicySet;
 
 use super::Directory;
 use super::error::{DirectoryStoreError, build_err, storage};
-use super::items::{ORG_SK, OrgItem, key, list, member_sk, n, org_pk, rfc3339, s, to_item};
+use super::items::{
+    ORG_SK, OrgItem, key, list, member_sk, n, org_pk, rfc3339, s, term_value, to_item,
+};
 use super::txn::{Step, to_json};
 
 /// The organisation item's version as read: absent on items written before versions existed.
@@ -75,14 +77,19 @@ impl Directory {
                 let now = Utc::now();
                 // The version in the condition makes the audit's "before" exact and orders
                 // overlapping updates; the count keeps a racing designation from slipping in.
+                let term = term_update(&after)?;
                 let update = Update::builder()
                     .table_name(&self.table)
                     .set_key(Some(key(org_pk(id), ORG_SK.into())))
-                    .update_expression(
+                    .update_expression(format!(
                         "SET #name = :name, #policy = :policy, #tier = :tier, \
                          #extra = :extra, #domains = :domains, #updated = :now, \
-                         #version = :next",
-                    )
+                         #version = :next, #products = :products{}",
+                        term.expression
+                    ))
+                    .expression_attribute_names("#products", "products")
+                    .expression_attribute_names("#term", "support_term")
+                    .expression_attribute_values(":products", list(&after.products))
                     .condition_expression(format!(
                         "attribute_exists(pk) AND #count <= :limit AND {VERSION_AS_READ}"
                     ))
@@ -102,9 +109,13 @@ impl Directory {
                     .expression_attribute_values(":now", s(&rfc3339(now)))
                     .expression_attribute_values(":limit", n(plan.limit))
                     .expression_attribute_values(":version", n(item.version))
-                    .expression_attribute_values(":next", n(item.version + 1))
-                    .build()
-                    .map_err(build_err)?;
+                    .expression_attribute_values(":next", n(item.version + 1));
+                let update = match term.value.clone() {
+                    Some(v) => update.expression_attribute_values(":term", v),
+                    None => update,
+                }
+                .build()
+                .map_err(build_err)?;
                 let audit = self.audit_put(
                     actor,
                     AuditAction::UpdateOrg,
@@ -126,6 +137,7 @@ impl Directory {
     /// is conditioned on not being from a newer version, so when two updates overlap the older
     /// propagation never overwrites the newer one's copies.
     async fn propagate(&self, org: &Organisation, version: u64) -> Result<(), DirectoryStoreError> {
+        let term = term_update(org)?;
         for m in self.member_items(&org.id).await? {
             if m.copies_current(org, version) {
                 continue;
@@ -135,10 +147,14 @@ impl Directory {
                 .update_item()
                 .table_name(&self.table)
                 .set_key(Some(key(org_pk(&org.id), member_sk(m.email()))))
-                .update_expression(
+                .update_expression(format!(
                     "SET org_name = :name, #policy = :policy, #tier = :tier, \
-                     org_version = :version",
-                )
+                     org_version = :version, #products = :products{}",
+                    term.expression
+                ))
+                .expression_attribute_names("#products", "products")
+                .expression_attribute_names("#term", "support_term")
+                .expression_attribute_values(":products", list(&org.products))
                 .condition_expression(
                     "attribute_exists(pk) AND \
                      (attribute_not_exists(org_version) OR org_version <= :version)",
@@ -148,9 +164,13 @@ impl Directory {
                 .expression_attribute_values(":name", s(&org.name))
                 .expression_attribute_values(":policy", s(org.policy.as_str()))
                 .expression_attribute_values(":tier", s(org.tier.as_str()))
-                .expression_attribute_values(":version", n(version))
-                .send()
-                .await;
+                .expression_attribute_values(":version", n(version));
+            let result = match term.value.clone() {
+                Some(v) => result.expression_attribute_values(":term", v),
+                None => result,
+            }
+            .send()
+            .await;
             match result {
                 Ok(_) => {}
                 // Removed meanwhile, or a newer update's copy is already there.
@@ -162,4 +182,24 @@ impl Directory {
         }
         Ok(())
     }
+}
+
+/// The part of an update expression that sets or removes the support term: `#term` is set when
+/// the organisation has one and removed when it has none (an absent attribute, never a null).
+struct TermUpdate {
+    expression: &'static str,
+    value: Option<AttributeValue>,
+}
+
+fn term_update(org: &Organisation) -> Result<TermUpdate, DirectoryStoreError> {
+    Ok(match &org.support_term {
+        Some(t) => TermUpdate {
+            expression: ", #term = :term",
+            value: Some(term_value(t)?),
+        },
+        None => TermUpdate {
+            expression: " REMOVE #term",
+            value: None,
+        },
+    })
 }

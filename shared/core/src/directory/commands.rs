@@ -10,6 +10,7 @@ use super::rules::{
 use super::validation::{validate_domains, validate_name, validate_person_name};
 use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use crate::policy::PolicySet;
+use crate::support_term::SupportTerm;
 
 /// A new organisation, as operators describe it.
 #[derive(Debug, Clone)]
@@ -31,6 +32,9 @@ pub struct OrgChanges {
     pub tier: Option<String>,
     pub extra_contacts: Option<u32>,
     pub domains: Option<Vec<String>>,
+    /// `Some(None)` removes the term.
+    pub support_term: Option<Option<SupportTerm>>,
+    pub products: Option<Vec<String>>,
 }
 
 impl OrgChanges {
@@ -40,6 +44,8 @@ impl OrgChanges {
             && self.tier.is_none()
             && self.extra_contacts.is_none()
             && self.domains.is_none()
+            && self.support_term.is_none()
+            && self.products.is_none()
     }
 }
 
@@ -92,7 +98,29 @@ pub fn plan_new_org(policies: &PolicySet, new: NewOrg) -> Result<Organisation, D
         tier,
         extra_contacts: new.extra_contacts,
         designated_count: 0,
+        support_term: None,
+        products: Vec::new(),
     })
+}
+
+/// Product names as operators type them: trimmed, non-empty, bounded, no duplicates.
+fn validate_products(products: &[String]) -> Result<Vec<String>, DirectoryError> {
+    let mut out: Vec<String> = Vec::new();
+    for p in products {
+        let p = p.trim();
+        if p.is_empty() || p.chars().count() > 100 || p.chars().any(char::is_control) {
+            return Err(DirectoryError::Invalid(format!(
+                "product {p:?} must be 1 to 100 printable characters"
+            )));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(p)) {
+            out.push(p.to_string());
+        }
+    }
+    if out.len() > 50 {
+        return Err(DirectoryError::Invalid("at most 50 products".to_string()));
+    }
+    Ok(out)
 }
 
 /// An organisation update, planned: the record after it and the contact limit it leaves.
@@ -109,6 +137,8 @@ impl OrgUpdate {
         self.after.name != before.name
             || self.after.policy != before.policy
             || self.after.tier != before.tier
+            || self.after.support_term != before.support_term
+            || self.after.products != before.products
     }
 }
 
@@ -126,6 +156,12 @@ pub fn plan_org_update(
     }
     if let Some(domains) = &changes.domains {
         after.domains = validate_domains(domains)?;
+    }
+    if let Some(term) = changes.support_term {
+        after.support_term = term;
+    }
+    if let Some(products) = &changes.products {
+        after.products = validate_products(products)?;
     }
     if let Some(extra) = changes.extra_contacts {
         after.extra_contacts = extra;

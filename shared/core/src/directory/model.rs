@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
+use crate::support_term::SupportTerm;
 
 /// A member's role in their organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,6 +59,13 @@ pub struct Organisation {
     pub domains: Vec<String>,
     /// How many members are designated right now; the storage keeps it exact transactionally.
     pub designated_count: u32,
+    /// The dates support is paid for; `None`: no term is recorded (support is not limited).
+    #[serde(default)]
+    pub support_term: Option<SupportTerm>,
+    /// The products the organisation has, as the policy's security scope names them
+    /// ("ActivePython 2.7"); set by operators.
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// One person in one organisation.

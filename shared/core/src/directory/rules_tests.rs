@@ -30,6 +30,8 @@ fn org(policy: &str, tier: &str, extra: u32, designated: u32) -> Organisation {
         extra_contacts: extra,
         domains: vec!["acme.example".into()],
         designated_count: designated,
+        support_term: None,
+        products: vec![],
     }
 }
 

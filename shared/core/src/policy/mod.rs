@@ -13,18 +13,22 @@
 //! [`error`] and `load` (reading and validating a file, one section at a time).
 
 pub mod builtin;
+pub mod channel;
 pub mod clamp;
+pub mod entitlement;
 pub mod error;
 mod load;
 pub mod metric;
 pub mod names;
+pub mod request_kind;
 pub mod routing;
 pub mod security;
 pub mod set;
 pub(crate) mod severity_names;
 pub mod target;
+pub mod wording;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -33,15 +37,19 @@ use crate::ids::{CalendarId, CasePrefix, EmailAddress, PolicyId, QueueId, Severi
 use severity_names::Names as SeverityNames;
 
 pub use builtin::{builtin, builtin_ids};
+pub use channel::{Channel, ChannelContact, EmailIntake, Escalation};
 pub use clamp::Clamped;
+pub use entitlement::Entitlement;
 pub use error::PolicyError;
 pub use load::{load_file, load_named, load_str};
 pub use metric::Metric;
 pub use names::normalise_name;
+pub use request_kind::RequestKind;
 pub use routing::Route;
-pub use security::SecurityBand;
+pub use security::{SecurityBand, SecurityScope};
 pub use set::PolicySet;
 pub use target::{NoCommitment, Target, TargetParseError};
+pub use wording::{Template, Wording};
 
 /// One vendor's support policy, validated.
 #[derive(Debug, Clone)]
@@ -72,8 +80,21 @@ pub struct Policy {
     /// The queue of the catch-all (last) routing rule.
     fallback_queue: QueueId,
     pub security_bands: Vec<SecurityBand>,
-    /// Where people without email support should go (e.g. a community forum).
-    pub channels: BTreeMap<String, String>,
+    /// Which messages the security bands apply to, and how the vendor words them.
+    pub security_scope: SecurityScope,
+    /// The support channels tiers name, by id; every channel a tier lists (but `email`) is here.
+    pub channels: BTreeMap<String, Channel>,
+    /// Who gets an organisation's tier.
+    pub entitlement: Entitlement,
+    /// The vendor's words for what a reply names.
+    pub wording: Wording,
+    /// Whether an emailed new request is covered by the response times.
+    pub email_intake: EmailIntake,
+    /// Requests outside the SLA, checked in order.
+    pub request_kinds: Vec<RequestKind>,
+    /// Calendars whose hours the vendor does not publish (an assumption used for counting only):
+    /// a reply never quotes them.
+    pub unpublished_calendars: BTreeSet<CalendarId>,
     /// `severities`' names as severity detection matches them, derived once at load because
     /// every inbound message needs them.
     severity_names: SeverityNames,
@@ -90,6 +111,8 @@ pub struct Tier {
     pub email_support: bool,
     /// Support channels, e.g. `email`, `phone`, `forum`.
     pub channels: Vec<String>,
+    /// Faster channels its reply names for its most severe requests.
+    pub escalation: Option<Escalation>,
     /// Severities this tier has a commitment for; others are clamped (see [`Policy::clamp`]).
     pub covers: Vec<SeverityId>,
 }
@@ -108,6 +131,9 @@ pub struct Targets {
     pub first_response: Target,
     /// `None` when the policy states no update target; the first-response target then applies.
     pub update: Option<Target>,
+    /// For a best-effort target: the aim the vendor states without guaranteeing it, quoted in
+    /// the reply ("Scalr support will endeavour to respond within the same business day …").
+    pub aim: Option<String>,
 }
 impl Policy {
     pub fn tier(&self, id: &TierId) -> Option<&Tier> {
@@ -170,6 +196,19 @@ impl Policy {
     pub fn support_calendar(&self) -> &BusinessCalendar {
         // Validation guarantees the default calendar exists.
         &self.calendars[&self.default_calendar]
+    }
+
+    /// A calendar whose hours a reply may quote: one the vendor publishes.
+    pub fn published_calendar(&self, id: &CalendarId) -> Option<&BusinessCalendar> {
+        if self.unpublished_calendars.contains(id) {
+            return None;
+        }
+        self.calendar(id)
+    }
+
+    /// A channel a tier names, as a reply names it.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.get(id)
     }
 
     /// Whether an address is one of this policy's own (support or reply-from) addresses.

@@ -30,3 +30,33 @@ impl Policy {
             .find(|b| (b.min_tenths..=b.max_tenths).contains(&tenths))
     }
 }
+
+/// Which messages the security bands apply to, and how the vendor words them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SecurityScope {
+    /// The products the commitments cover, as the directory names an organisation's products.
+    /// Empty with no keywords: every message is in scope.
+    pub products: Vec<String>,
+    /// Lower-case phrases that put a message in scope ("activepython 2.7").
+    pub keywords: Vec<String>,
+    /// The vendor calls its times guidelines: they are targets, never "breached".
+    pub guideline: bool,
+    /// How the vendor defines the date the months count from.
+    pub disclosure: Option<String>,
+}
+
+impl SecurityScope {
+    /// Whether the scope limits anything.
+    pub fn is_limited(&self) -> bool {
+        !self.products.is_empty() || !self.keywords.is_empty()
+    }
+
+    /// Whether one of an organisation's products is one the commitments cover.
+    pub fn covers_product(&self, products: &[String]) -> bool {
+        products.iter().any(|p| {
+            self.products
+                .iter()
+                .any(|s| super::normalise_name(s) == super::normalise_name(p))
+        })
+    }
+}

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use crate::deadline::Deadline;
 use crate::ids::{CaseId, EmailAddress};
 use crate::message::InboundEmail;
-use crate::policy::{Policy, Severity, Tier};
+use crate::policy::{Policy, RequestKind, Severity, Tier};
 use crate::triage::TierReason;
+use crate::triage::clock::NoClock;
 use crate::triage::decide::Decision;
 
 /// What the auto-reply needs to know about a case.
@@ -17,6 +18,9 @@ pub struct ReplyInput<'a> {
     pub case_id: &'a CaseId,
     /// The authenticated From address; never an envelope address.
     pub to: &'a EmailAddress,
+    /// The support address the customer wrote to: the reply comes from it when it shares the
+    /// policy's reply domain (mail to enterprise-support@ is answered from enterprise-support@).
+    pub support_address: Option<&'a EmailAddress>,
     pub to_name: Option<&'a str>,
     pub original_subject: Option<&'a str>,
     /// The customer's Message-ID, without angle brackets.
@@ -28,6 +32,10 @@ pub struct ReplyInput<'a> {
     pub severity: &'a Severity,
     /// From [`Policy::clamp`], when the tier does not cover what was asked.
     pub clamped_reason: Option<&'a str>,
+    /// The severity is the sender's request, for the vendor to confirm.
+    pub severity_requested: bool,
+    /// Why the case runs no SLA clock, if it does not.
+    pub no_clock: Option<&'a NoClock>,
     pub deadline: &'a Deadline,
     /// The Date header.
     pub now: DateTime<Utc>,
@@ -50,6 +58,7 @@ impl Decision {
             policy,
             case_id,
             to: self.sender.as_ref()?,
+            support_address: None,
             to_name: self.sender_name.as_deref(),
             original_subject: email.subject.as_deref(),
             original_message_id: email.message_id.as_deref(),
@@ -58,9 +67,33 @@ impl Decision {
             tier_reason: self.tier.reason,
             severity: policy.severity(&self.severity.assigned)?,
             clamped_reason: self.severity.reason.as_deref(),
+            severity_requested: self.severity_requested,
+            no_clock: self.no_clock.as_ref(),
             deadline: &self.deadline,
             now,
             message_id_domain,
         })
+    }
+}
+
+impl ReplyInput<'_> {
+    /// The request kind outside the SLA this case is, if any.
+    pub fn request_kind(&self) -> Option<&RequestKind> {
+        match self.no_clock {
+            Some(NoClock::OutsideSla(id)) => self.policy.request_kinds.iter().find(|k| &k.id == id),
+            _ => None,
+        }
+    }
+
+    /// The address the reply is sent from: the support address written to when it is in the
+    /// policy's reply domain (the deployment's sending domain), else the policy's reply address.
+    pub fn from(&self) -> &EmailAddress {
+        let policy = self.policy;
+        match self.support_address {
+            Some(a) if a.domain() == policy.reply_from.domain() && policy.addresses.contains(a) => {
+                a
+            }
+            _ => &policy.reply_from,
+        }
     }
 }

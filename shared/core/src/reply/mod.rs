@@ -68,7 +68,8 @@ pub enum ReplyError {
 /// Renders the auto-reply for a case.
 pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
     let policy = input.policy;
-    for address in [input.to, &policy.reply_from] {
+    let from = input.from();
+    for address in [input.to, from] {
         if !address.as_str().is_ascii() {
             return Err(ReplyError::NonAsciiAddress(address.to_string()));
         }
@@ -85,10 +86,7 @@ pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
     let mut h = HeaderWriter::default();
     h.field(
         "From",
-        mailbox(
-            &sanitise(&policy.reply_name, MAX_NAME_CHARS),
-            &policy.reply_from,
-        ),
+        mailbox(&sanitise(&policy.reply_name, MAX_NAME_CHARS), from),
     );
     h.field("To", mailbox(&to_name, input.to));
     h.field("Subject", unstructured(&subject));
@@ -129,7 +127,7 @@ pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
     quoted_printable_into(&text, &mut raw);
     Ok(RenderedReply {
         to: input.to.clone(),
-        from: policy.reply_from.clone(),
+        from: from.clone(),
         subject,
         text,
         raw: raw.into_bytes(),

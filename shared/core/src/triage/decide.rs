@@ -7,14 +7,16 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::auth::{authenticate, topmost_ses_authentication_results};
+use super::clock::{NoClock, no_clock};
 use super::loops::{ReplyDecision, reply_decision};
+use super::phrases::find_phrase;
 use super::severity::{DetectedSeverity, detect_cvss, detect_severity};
 use super::tier::{TierAssignment, assign_tier};
 use super::{Authenticity, Membership, Verdict, Verdicts};
 use crate::deadline::{self, Deadline, DeadlineError};
 use crate::ids::{EmailAddress, QueueId};
 use crate::message::InboundEmail;
-use crate::policy::{Clamped, Metric, Policy, PolicySet};
+use crate::policy::{Clamped, Metric, NoCommitment, Policy, PolicySet, RequestKind, Target};
 
 /// Everything decided about one message.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +30,13 @@ pub struct Decision {
     pub severity_detected: Option<DetectedSeverity>,
     /// The asked (or default) severity, and what the tier turned it into.
     pub severity: Clamped,
+    /// The severity is the sender's request, for the vendor to confirm (the policy's wording
+    /// says so): the case records it as requested.
+    pub severity_requested: bool,
+    /// A request kind the policy places outside the SLA, by id.
+    pub request_kind: Option<String>,
+    /// Why the case runs no SLA clock, when it does not.
+    pub no_clock: Option<NoClock>,
     pub deadline: Deadline,
     pub queue: QueueId,
     pub reply: ReplyDecision,
@@ -70,7 +79,10 @@ pub fn decide(
         verdicts,
         topmost_ses_authentication_results(email),
     );
-    let tier = assign_tier(policy, memberships, &authenticity);
+    let day = received
+        .with_timezone(&policy.support_calendar().zone())
+        .date_naive();
+    let tier = assign_tier(policy, memberships, &authenticity, day);
     let severity_detected = detect_severity(policy, email.subject.as_deref(), &email.body_excerpt);
     let asked = severity_detected
         .as_ref()
@@ -84,33 +96,81 @@ pub fn decide(
             reason: None,
         },
     };
-    let deadline = deadline::compute(
-        policy,
-        &tier.tier,
-        &severity.assigned,
-        Metric::FirstResponse,
-        received,
-    )?;
-    let queue = policy.route(&tier.tier, &severity.assigned).clone();
     let own = |a: &EmailAddress| policies.is_own_address(a);
     let reply = reply_decision(email, verdicts, &authenticity, &own);
+    let kind = request_kind(policy, email);
+    let no_clock = no_clock(policy, &reply, kind);
+    let deadline = match &no_clock {
+        None => deadline::compute(
+            policy,
+            &tier.tier,
+            &severity.assigned,
+            Metric::FirstResponse,
+            received,
+        )?,
+        Some(why) => {
+            let none = Target::None {
+                wording: NoCommitment::NotApplicable,
+            };
+            let mut d = deadline::apply(policy, &none, received)?;
+            d.target_words = why.words(policy);
+            d
+        }
+    };
+    let queue = match kind {
+        Some(k) => k.queue.clone(),
+        None => policy.route(&tier.tier, &severity.assigned).clone(),
+    };
     let security = detect_cvss(email.subject.as_deref().unwrap_or(""))
         .or_else(|| detect_cvss(&email.body_excerpt))
         .map(|cvss| SecurityMatch {
             cvss,
-            band: policy.security_band(cvss).map(|b| b.id.clone()),
+            band: security_in_scope(policy, email, &tier)
+                .then(|| policy.security_band(cvss).map(|b| b.id.clone()))
+                .flatten(),
         });
+    let severity_requested = policy.wording.requested.is_some() && severity_detected.is_some();
     Ok(Decision {
         sender_name: email.from.as_ref().and_then(|m| m.name.clone()),
         sender,
         authenticity,
         tier,
+        severity_requested,
         severity_detected,
         severity,
+        request_kind: kind.map(|k| k.id.clone()),
+        no_clock,
         deadline,
         queue,
         reply,
         quarantined: verdicts.virus == Verdict::Fail,
         security,
     })
+}
+
+/// The first request kind outside the SLA whose phrases the message uses.
+fn request_kind<'p>(policy: &'p Policy, email: &InboundEmail) -> Option<&'p RequestKind> {
+    policy
+        .request_kinds
+        .iter()
+        .find(|k| find_phrase(&k.keywords, email.subject.as_deref(), &email.body_excerpt).is_some())
+}
+
+/// Whether the policy's security-fix commitments apply to this message: always when the policy
+/// does not limit them; otherwise when the sender's organisation has a product they cover, or the
+/// message names one of the policy's product phrases.
+fn security_in_scope(policy: &Policy, email: &InboundEmail, tier: &TierAssignment) -> bool {
+    let scope = &policy.security_scope;
+    if !scope.is_limited() {
+        return true;
+    }
+    tier.org
+        .as_ref()
+        .is_some_and(|m| scope.covers_product(&m.products))
+        || find_phrase(
+            &scope.keywords,
+            email.subject.as_deref(),
+            &email.body_excerpt,
+        )
+        .is_some()
 }

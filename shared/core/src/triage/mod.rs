@@ -6,17 +6,25 @@
 //! - [`loops`] — whether an auto-reply is allowed at all (auto-submitted, lists, bounces, our own mail…).
 //! - [`severity`] — the severity asked for in the subject or the first lines of the body; CVSS scores.
 //! - [`decide`] — all of the above for one message, as one pure function.
-//! - [`tier`] — the tier: the organisation's for an authenticated designated contact, else the default.
+//! - [`tier`] — the tier: the organisation's for an authenticated entitled sender in its support
+//!   term, else the default.
+//! - [`clock`] — whether the case runs an SLA clock (not for automatic mail, requests outside the
+//!   SLA, or email a portal-only policy does not cover).
+//! - [`phrases`] — a policy's phrases (request kinds, security scope) found in a message.
 
 pub mod auth;
+pub mod clock;
 pub mod decide;
 pub mod loops;
+pub mod phrases;
 pub mod severity;
 pub mod tier;
 
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{OrgId, PolicyId, TierId};
+use crate::policy::Wording;
+use crate::support_term::SupportTerm;
 
 /// One SES verdict. Anything SES may add later, or a value we do not know, is not a pass.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -128,6 +136,18 @@ pub struct Membership {
     pub tier: TierId,
     /// Whether the sender is an active designated contact of the organisation.
     pub designated: bool,
+    /// Listed as a third party (a consultant, a reseller): never entitled as a member.
+    #[serde(default)]
+    pub third_party: bool,
+    /// Not a listed member: the sender's address is in one of the organisation's domains.
+    #[serde(default)]
+    pub by_domain: bool,
+    /// The organisation's support term, when it has one; outside it nobody gets its tier.
+    #[serde(default)]
+    pub support_term: Option<SupportTerm>,
+    /// The organisation's products, as the directory lists them (security-fix scope).
+    #[serde(default)]
+    pub products: Vec<String>,
 }
 
 /// Why a case got its tier.
@@ -142,17 +162,34 @@ pub enum TierReason {
     UnknownSender,
     /// A designated contact's address, but the message is not proven to come from them.
     SenderNotVerified,
+    /// An authenticated member of a customer organisation (or an address in its domains), under
+    /// a policy whose entitlement is `organisation-members`: the organisation's tier.
+    OrganisationMember,
+    /// The organisation's support term does not cover the day the message arrived.
+    SupportTermEnded,
 }
 
 impl TierReason {
-    /// The sentence an auto-reply and a support engineer read.
-    pub fn words(self) -> &'static str {
+    /// The sentence a support engineer reads, in the default words.
+    pub fn words(self) -> String {
+        self.words_in(&Wording::default())
+    }
+
+    /// The sentence an auto-reply says, in the policy's words for its contacts.
+    pub fn words_in(self, wording: &Wording) -> String {
+        let contact = &wording.contact;
         match self {
-            Self::DesignatedContact => "you are a designated contact of your organisation",
-            Self::NotDesignatedContact => "you are not a designated contact of your organisation",
-            Self::UnknownSender => "your address is not registered as a designated contact",
+            Self::DesignatedContact => format!("you are a {contact} of your organisation"),
+            Self::NotDesignatedContact => format!("you are not a {contact} of your organisation"),
+            Self::UnknownSender => format!("your address is not registered as a {contact}"),
             Self::SenderNotVerified => {
-                "we could not verify that this message comes from your address"
+                "we could not verify that this message comes from your address".to_string()
+            }
+            Self::OrganisationMember => {
+                "your address belongs to a customer organisation".to_string()
+            }
+            Self::SupportTermEnded => {
+                "your organisation's support term does not cover this date".to_string()
             }
         }
     }
@@ -163,6 +200,8 @@ impl TierReason {
             Self::NotDesignatedContact => "not-designated-contact",
             Self::UnknownSender => "unknown-sender",
             Self::SenderNotVerified => "sender-not-verified",
+            Self::OrganisationMember => "organisation-member",
+            Self::SupportTermEnded => "support-term-ended",
         }
     }
 }

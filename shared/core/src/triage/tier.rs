@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use super::{Authenticity, Membership, TierReason};
 use crate::ids::TierId;
-use crate::policy::Policy;
+use chrono::NaiveDate;
+
+use crate::policy::{Entitlement, Policy};
 
 /// The tier of a case and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -16,30 +18,43 @@ pub struct TierAssignment {
     pub org: Option<Membership>,
 }
 
-/// The tier of a sender under `policy`.
+/// The tier of a sender under `policy`, for a message received on `day` (a date in the policy's
+/// support zone, for support terms).
 ///
 /// `memberships` is everything the directory knows about the sender (all organisations, any
 /// policy); only memberships under this policy whose tier the policy knows count — a tier the
-/// policy does not define is never trusted. An authenticated designated contact gets the
-/// organisation's tier (of several, the highest; on a tie, the first organisation by id).
-/// Everyone else gets the default tier, with the reason: a designated address whose message is
-/// not verified, a member who is not a designated contact, or an unknown sender.
+/// policy does not define is never trusted. Who is entitled to an organisation's tier is the
+/// policy's [`Entitlement`]: its designated contacts, or any of its members and addresses in its
+/// domains (never a third party). An authenticated, entitled sender whose organisation's support
+/// term covers `day` gets the organisation's tier (of several, the highest; on a tie, the first
+/// organisation by id). Everyone else gets the default tier, with the reason: an entitled address
+/// whose message is not verified, an organisation outside its support term, a member who is not
+/// entitled, or an unknown sender.
 pub fn assign_tier(
     policy: &Policy,
     memberships: &[Membership],
     authenticity: &Authenticity,
+    day: NaiveDate,
 ) -> TierAssignment {
     let rank = |m: &Membership| policy.tiers.iter().position(|t| t.id == m.tier);
+    let mode = policy.entitlement;
     let relevant: Vec<(usize, &Membership)> = memberships
         .iter()
         .filter(|m| m.policy == policy.id)
+        // An address merely in a domain is nobody in particular unless any member is entitled.
+        .filter(|m| !m.by_domain || mode == Entitlement::OrganisationMembers)
         .filter_map(|m| rank(m).map(|r| (r, m)))
         .collect();
+    let entitled = |m: &Membership| match mode {
+        Entitlement::DesignatedContacts => m.designated,
+        Entitlement::OrganisationMembers => m.designated || !m.third_party,
+    };
+    let in_term = |m: &Membership| m.support_term.is_none_or(|t| t.covers(day));
     // Highest tier first, then organisation id, so the choice never depends on directory order.
-    let best = |designated: bool| {
+    let best = |keep: &dyn Fn(&Membership) -> bool| {
         relevant
             .iter()
-            .filter(|(_, m)| m.designated == designated)
+            .filter(|(_, m)| keep(m))
             .min_by(|(ra, a), (rb, b)| rb.cmp(ra).then_with(|| a.org.cmp(&b.org)))
             .map(|(_, m)| (*m).clone())
     };
@@ -48,19 +63,31 @@ pub fn assign_tier(
         reason,
         org,
     };
-    if let Some(m) = best(true) {
+    if let Some(m) = best(&|m| entitled(m) && in_term(m)) {
         if authenticity.is_verified() {
+            // Under organisation-members the vendor has no contact list: being a member is the
+            // reason, whatever the directory marks.
+            let reason = match mode {
+                Entitlement::DesignatedContacts => TierReason::DesignatedContact,
+                Entitlement::OrganisationMembers => TierReason::OrganisationMember,
+            };
             return TierAssignment {
                 tier: m.tier.clone(),
-                reason: TierReason::DesignatedContact,
+                reason,
                 org: Some(m),
             };
         }
-        // Anyone can put a designated contact's address in From; until the message is proven, it
-        // must not tie the case (or later follow-ups) to that organisation.
+        // Anyone can put an entitled address in From; until the message is proven, it must not
+        // tie the case (or later follow-ups) to that organisation.
         return default(TierReason::SenderNotVerified, None);
     }
-    match best(false) {
+    if let Some(m) = best(&entitled) {
+        if !authenticity.is_verified() {
+            return default(TierReason::SenderNotVerified, None);
+        }
+        return default(TierReason::SupportTermEnded, Some(m));
+    }
+    match best(&|_| true) {
         Some(m) => default(TierReason::NotDesignatedContact, Some(m)),
         None => default(TierReason::UnknownSender, None),
     }
@@ -71,6 +98,7 @@ mod tests {
     use super::*;
     use crate::ids::{OrgId, PolicyId};
     use crate::policy::builtin;
+    use crate::support_term::SupportTerm;
 
     fn member(org: &str, policy: &str, tier: &str, designated: bool) -> Membership {
         Membership {
@@ -79,7 +107,15 @@ mod tests {
             policy: PolicyId::parse(policy).unwrap(),
             tier: TierId::parse(tier).unwrap(),
             designated,
+            third_party: false,
+            by_domain: false,
+            support_term: None,
+            products: vec![],
         }
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
     }
 
     fn verified() -> Authenticity {
@@ -99,7 +135,7 @@ mod tests {
     fn designated_and_verified_gets_the_org_tier() {
         let p = builtin("activestate").unwrap();
         let m = member("acme", "activestate", "enterprise", true);
-        let a = assign_tier(&p, std::slice::from_ref(&m), &verified());
+        let a = assign_tier(&p, std::slice::from_ref(&m), &verified(), day());
         assert_eq!(a.tier.as_str(), "enterprise");
         assert_eq!(a.reason, TierReason::DesignatedContact);
         assert_eq!(a.org, Some(m));
@@ -109,7 +145,7 @@ mod tests {
     fn designated_but_unverified_gets_the_default_tier() {
         let p = builtin("activestate").unwrap();
         let m = member("acme", "activestate", "enterprise", true);
-        let a = assign_tier(&p, &[m], &unverified());
+        let a = assign_tier(&p, &[m], &unverified(), day());
         assert_eq!(a.tier.as_str(), "free");
         assert_eq!(a.reason, TierReason::SenderNotVerified);
         assert_eq!(a.org, None);
@@ -119,7 +155,7 @@ mod tests {
         };
         let m = member("acme", "activestate", "team", true);
         assert_eq!(
-            assign_tier(&p, &[m], &gray).reason,
+            assign_tier(&p, &[m], &gray, day()).reason,
             TierReason::SenderNotVerified
         );
     }
@@ -129,7 +165,7 @@ mod tests {
         let p = builtin("activestate").unwrap();
         let m = member("acme", "activestate", "enterprise", false);
         for auth in [verified(), unverified()] {
-            let a = assign_tier(&p, std::slice::from_ref(&m), &auth);
+            let a = assign_tier(&p, std::slice::from_ref(&m), &auth, day());
             assert_eq!(a.tier.as_str(), "free");
             assert_eq!(a.reason, TierReason::NotDesignatedContact);
             assert_eq!(a.org.as_ref(), Some(&m));
@@ -139,7 +175,7 @@ mod tests {
     #[test]
     fn unknown_sender_gets_the_default_tier() {
         let p = builtin("alectrona").unwrap();
-        let a = assign_tier(&p, &[], &verified());
+        let a = assign_tier(&p, &[], &verified(), day());
         assert_eq!(a.tier.as_str(), "none");
         assert_eq!(a.reason, TierReason::UnknownSender);
         assert_eq!(a.org, None);
@@ -154,14 +190,18 @@ mod tests {
             member("alpha", "activestate", "enterprise", true),
             member("beta", "activestate", "free", true),
         ];
-        let a = assign_tier(&p, &ms, &verified());
+        let a = assign_tier(&p, &ms, &verified(), day());
         assert_eq!(a.tier.as_str(), "enterprise");
         assert_eq!(a.org.unwrap().org.as_str(), "alpha");
         // Membership order does not matter.
         let mut rev = ms.clone();
         rev.reverse();
         assert_eq!(
-            assign_tier(&p, &rev, &verified()).org.unwrap().org.as_str(),
+            assign_tier(&p, &rev, &verified(), day())
+                .org
+                .unwrap()
+                .org
+                .as_str(),
             "alpha"
         );
         // A designated contact of a team org who is a plain member of an enterprise org gets team.
@@ -169,7 +209,7 @@ mod tests {
             member("big", "activestate", "enterprise", false),
             member("small", "activestate", "team", true),
         ];
-        let a = assign_tier(&p, &mixed, &verified());
+        let a = assign_tier(&p, &mixed, &verified(), day());
         assert_eq!(a.tier.as_str(), "team");
         assert_eq!(a.reason, TierReason::DesignatedContact);
         // Plain member of several: the org recorded is the highest-tier one.
@@ -177,7 +217,7 @@ mod tests {
             member("b", "activestate", "team", false),
             member("a", "activestate", "enterprise", false),
         ];
-        let a = assign_tier(&p, &plain, &verified());
+        let a = assign_tier(&p, &plain, &verified(), day());
         assert_eq!(a.reason, TierReason::NotDesignatedContact);
         assert_eq!(a.org.unwrap().org.as_str(), "a");
     }
@@ -186,17 +226,90 @@ mod tests {
     fn other_policies_and_unknown_tiers_are_ignored() {
         let p = builtin("scalr").unwrap();
         let other = member("acme", "activestate", "enterprise", true);
-        let a = assign_tier(&p, &[other], &verified());
+        let a = assign_tier(&p, &[other], &verified(), day());
         assert_eq!(a.tier.as_str(), "free");
         assert_eq!(a.reason, TierReason::UnknownSender);
         // A tier Scalr does not define is not trusted, not even as a plain membership.
         let bogus = member("acme", "scalr", "enterprise", true);
-        let a = assign_tier(&p, std::slice::from_ref(&bogus), &verified());
+        let a = assign_tier(&p, std::slice::from_ref(&bogus), &verified(), day());
         assert_eq!(a.reason, TierReason::UnknownSender);
         assert_eq!(a.tier.as_str(), "free");
         let good = member("zzz", "scalr", "business", true);
-        let a = assign_tier(&p, &[bogus, good], &verified());
+        let a = assign_tier(&p, &[bogus, good], &verified(), day());
         assert_eq!(a.tier.as_str(), "business");
         assert_eq!(a.org.unwrap().org.as_str(), "zzz");
+    }
+
+    /// Issue 11, point 4: Alectrona's "Any Customer" — an authenticated member (or an address in
+    /// the organisation's domains) gets the tier; a third party does not; nothing unverified does.
+    #[test]
+    fn organisation_members_mode_entitles_members_and_domains() {
+        let p = builtin("alectrona").unwrap();
+        let plain = member("initech", "alectrona", "standard", false);
+        let a = assign_tier(&p, std::slice::from_ref(&plain), &verified(), day());
+        assert_eq!(a.tier.as_str(), "standard");
+        assert_eq!(a.reason, TierReason::OrganisationMember);
+        let designated = member("initech", "alectrona", "standard", true);
+        let a = assign_tier(&p, &[designated], &verified(), day());
+        assert_eq!(a.reason, TierReason::OrganisationMember);
+        let domain = Membership {
+            by_domain: true,
+            ..member("initech", "alectrona", "standard", false)
+        };
+        let a = assign_tier(&p, std::slice::from_ref(&domain), &verified(), day());
+        assert_eq!(a.tier.as_str(), "standard");
+        let a = assign_tier(&p, std::slice::from_ref(&domain), &unverified(), day());
+        assert_eq!(a.tier.as_str(), "none");
+        assert_eq!(a.reason, TierReason::SenderNotVerified);
+        let third = Membership {
+            third_party: true,
+            ..member("initech", "alectrona", "standard", false)
+        };
+        let a = assign_tier(&p, &[third], &verified(), day());
+        assert_eq!(a.tier.as_str(), "none");
+        assert_eq!(a.reason, TierReason::NotDesignatedContact);
+        // Under designated-contacts an address merely in a domain is nobody.
+        let p = builtin("activestate").unwrap();
+        let domain = Membership {
+            by_domain: true,
+            ..member("acme", "activestate", "enterprise", false)
+        };
+        let a = assign_tier(&p, &[domain], &verified(), day());
+        assert_eq!(a.reason, TierReason::UnknownSender);
+        // ... and a plain member still gets Free.
+        let a = assign_tier(
+            &p,
+            &[member("acme", "activestate", "enterprise", false)],
+            &verified(),
+            day(),
+        );
+        assert_eq!(a.tier.as_str(), "free");
+    }
+
+    /// Issue 11, point 10: outside its support term an organisation's people get the default
+    /// tier, with the reason; inside it (both ends included) they get its tier.
+    #[test]
+    fn support_term_bounds_the_tier() {
+        let p = builtin("activestate").unwrap();
+        let term = SupportTerm::parse("2026-01-01", "2026-11-30").unwrap();
+        let m = Membership {
+            support_term: Some(term),
+            ..member("acme", "activestate", "enterprise", true)
+        };
+        let on = |d: u32, mo: u32| NaiveDate::from_ymd_opt(2026, mo, d).unwrap();
+        let a = assign_tier(&p, std::slice::from_ref(&m), &verified(), on(30, 11));
+        assert_eq!(a.tier.as_str(), "enterprise");
+        let a = assign_tier(&p, std::slice::from_ref(&m), &verified(), on(1, 12));
+        assert_eq!(a.tier.as_str(), "free");
+        assert_eq!(a.reason, TierReason::SupportTermEnded);
+        assert_eq!(a.reason.as_str(), "support-term-ended");
+        assert_eq!(a.org.as_ref().unwrap().org.as_str(), "acme");
+        // An unverified message never learns about the organisation's term.
+        let a = assign_tier(&p, std::slice::from_ref(&m), &unverified(), on(1, 12));
+        assert_eq!(a.reason, TierReason::SenderNotVerified);
+        // Another organisation in its term still counts.
+        let other = member("zeta", "activestate", "team", true);
+        let a = assign_tier(&p, &[m, other], &verified(), on(1, 12));
+        assert_eq!(a.tier.as_str(), "team");
     }
 }

@@ -39,6 +39,16 @@ pub(super) fn calendars(
     Ok((calendars, default_calendar))
 }
 
+/// The calendars marked `published = false`: counting aids, never quoted to customers.
+pub(super) fn unpublished(
+    raw: &BTreeMap<String, Spanned<RawCalendar>>,
+) -> std::collections::BTreeSet<CalendarId> {
+    raw.iter()
+        .filter(|(_, c)| c.get_ref().published == Some(false))
+        .filter_map(|(name, _)| CalendarId::parse(name).ok())
+        .collect()
+}
+
 fn calendar(
     cx: &Ctx<'_>,
     cal_name: &str,

@@ -6,7 +6,8 @@
 //!
 //! [`load_str`] reads the file as written ([`raw`]) and then validates it one section at a time,
 //! in the order the sections depend on each other: the policy's own addresses, [`calendars`],
-//! [`severities`], [`tiers`], [`targets`], [`routes`] and [`security_bands`].
+//! [`severities`], [`tiers`], [`targets`], [`routes`], [`security_bands`] and [`wording`] (the
+//! vendor's words, channels, email intake, request kinds and security scope).
 
 mod calendars;
 mod context;
@@ -16,6 +17,7 @@ mod security_bands;
 mod severities;
 mod targets;
 mod tiers;
+mod wording;
 
 use std::path::Path;
 
@@ -72,7 +74,9 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
         calendars::calendars(&cx, &raw.calendars, &raw.default_calendar)?;
     let severities = severities::severities(&cx, &raw.severities)?;
     let default_severity = severities::severity_ref(&cx, &severities, &raw.default_severity)?;
-    let (tiers, tier_calendars) = tiers::tiers(&cx, &raw.tiers, &severities, &calendars)?;
+    let (mut tiers, tier_calendars) = tiers::tiers(&cx, &raw.tiers, &severities, &calendars)?;
+    let channels = wording::channels(&cx, &raw.channels)?;
+    wording::tier_channels(&cx, &raw.tiers, &mut tiers, &channels, &severities)?;
     let default_tier = tiers::tier_ref(&cx, &tiers, &raw.default_tier)?;
     let targets = targets::targets(
         &cx,
@@ -88,6 +92,12 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
     let (routes, fallback_queue) = routes::routes(&cx, &raw.routes, &tiers, &severities)?;
     let security_bands =
         security_bands::security_bands(&cx, &raw.security_bands, &default_calendar)?;
+    let security_scope = wording::security(&cx, raw.security.as_ref(), !security_bands.is_empty())?;
+    let entitlement = wording::entitlement(&cx, &raw)?;
+    let policy_wording = wording::wording(&cx, raw.wording.as_ref())?;
+    let email_intake = wording::email_intake(&cx, raw.email_intake.as_ref(), &channels)?;
+    let request_kinds = wording::request_kinds(&cx, &raw.request_kinds)?;
+    let unpublished_calendars = calendars::unpublished(&raw.calendars);
 
     Ok(Policy {
         id,
@@ -108,7 +118,13 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
         routes,
         fallback_queue,
         security_bands,
-        channels: raw.channels,
+        security_scope,
+        channels,
+        entitlement,
+        wording: policy_wording,
+        email_intake,
+        request_kinds,
+        unpublished_calendars,
     })
 }
 

@@ -19,8 +19,14 @@ pub(super) struct RawPolicy {
     pub(super) default_tier: Spanned<String>,
     pub(super) default_severity: Spanned<String>,
     pub(super) default_calendar: Spanned<String>,
+    pub(super) entitlement: Option<Spanned<String>>,
     #[serde(default)]
-    pub(super) channels: BTreeMap<String, String>,
+    pub(super) channels: BTreeMap<String, Spanned<RawChannel>>,
+    pub(super) wording: Option<Spanned<RawWording>>,
+    pub(super) email_intake: Option<Spanned<RawEmailIntake>>,
+    #[serde(default)]
+    pub(super) request_kinds: Vec<Spanned<RawRequestKind>>,
+    pub(super) security: Option<Spanned<RawSecurity>>,
     pub(super) calendars: BTreeMap<String, Spanned<RawCalendar>>,
     pub(super) severities: Spanned<Vec<Spanned<RawSeverity>>>,
     pub(super) tiers: Spanned<Vec<Spanned<RawTier>>>,
@@ -40,6 +46,9 @@ pub(super) struct RawCalendar {
     pub(super) hours: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub(super) closures: Vec<Spanned<RawClosure>>,
+    /// Whether these are the vendor's published hours (quoted in replies) or an assumption
+    /// used only for counting.
+    pub(super) published: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +83,72 @@ pub(super) struct RawTier {
     #[serde(default)]
     pub(super) covers: Vec<Spanned<String>>,
     pub(super) calendar: Option<Spanned<String>>,
+    pub(super) escalation: Option<Spanned<RawEscalation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEscalation {
+    pub(super) severities: Vec<Spanned<String>>,
+    pub(super) channels: Vec<Spanned<String>>,
+}
+
+/// A channel: a table naming it and how to reach it, or (the older form) just its URL.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawChannel {
+    Url(String),
+    Table(RawChannelTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChannelTable {
+    pub(super) name: String,
+    pub(super) url: Option<String>,
+    pub(super) address: Option<String>,
+    pub(super) phone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWording {
+    pub(super) severity: Option<String>,
+    pub(super) contact: Option<String>,
+    pub(super) contacts: Option<String>,
+    pub(super) promise: Option<Spanned<String>>,
+    pub(super) administrator: Option<String>,
+    pub(super) requested: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEmailIntake {
+    pub(super) covered: bool,
+    pub(super) channel: Option<Spanned<String>>,
+    pub(super) text: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRequestKind {
+    pub(super) id: Spanned<String>,
+    pub(super) label: String,
+    pub(super) keywords: Spanned<Vec<String>>,
+    pub(super) queue: Spanned<String>,
+    pub(super) reply: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSecurity {
+    #[serde(default)]
+    pub(super) products: Vec<String>,
+    #[serde(default)]
+    pub(super) keywords: Vec<String>,
+    #[serde(default)]
+    pub(super) guideline: bool,
+    pub(super) disclosure: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +159,7 @@ pub(super) struct RawTarget {
     pub(super) first_response: Spanned<String>,
     pub(super) update: Option<Spanned<String>>,
     pub(super) calendar: Option<Spanned<String>>,
+    pub(super) aim: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -79,11 +79,27 @@ pub(super) fn targets(
                 ));
             }
         }
+        let aim = match &t_ref.aim {
+            Some(aim) if first_response.is_commitment() => {
+                return Err(cx.err(
+                    aim,
+                    "aim is for a target that promises nothing (\"best effort\"); this target is a commitment",
+                ));
+            }
+            Some(aim) if aim.get_ref().trim().is_empty() => {
+                return Err(cx.err(
+                    aim,
+                    "aim is empty: write the vendor's sentence or leave it out",
+                ));
+            }
+            aim => aim.as_ref().map(|a| a.get_ref().trim().to_string()),
+        };
         targets.insert(
             (tid, sid),
             Targets {
                 first_response,
                 update,
+                aim,
             },
         );
     }

@@ -61,6 +61,7 @@ pub(super) fn tiers(
             designated_contacts: contacts as u32,
             email_support: t_ref.email_support,
             channels: t_ref.channels.clone(),
+            escalation: None,
             covers,
         });
     }

@@ -205,3 +205,105 @@ fn hours_keys_name_single_days_and_groups() {
         );
     }
 }
+
+/// Issue 11, point 5: a tier's channel that a reply could not name is refused at load, with the
+/// line of the tier.
+#[test]
+fn every_tier_channel_must_be_defined() {
+    let text = BASE.replace(
+        "label = \"Free\"\ndesignated_contacts = 0\nemail_support = true",
+        "label = \"Free\"\ndesignated_contacts = 0\nemail_support = true\nchannels = [\"ticket\"]",
+    );
+    let e = load_err(&text);
+    let tier_line = text.lines().position(|l| l == "[[tiers]]").unwrap() + 1;
+    assert_eq!(e.line, Some(tier_line), "{e}");
+    assert!(
+        e.reason
+            .contains("tier free lists channel \"ticket\", which [channels] does not define"),
+        "{e}"
+    );
+    let ok = format!(
+        "{text}\n[channels.ticket]\nname = \"through the portal\"\nurl = \"https://t.example\"\n"
+    );
+    let p = load_str(&ok, "test.toml").unwrap();
+    assert_eq!(
+        p.channel("ticket").unwrap().to_string(),
+        "through the portal at https://t.example"
+    );
+    let both = format!(
+        "{text}\n[channels.ticket]\nname = \"x\"\nurl = \"https://t.example\"\nphone = \"1\"\n"
+    );
+    assert!(
+        load_err(&both)
+            .reason
+            .contains("exactly one of url, address or phone")
+    );
+}
+
+#[test]
+fn wording_templates_are_checked() {
+    let text = format!("{BASE}\n[wording]\npromise = \"We answer within {{taget}}.\"\n");
+    let e = load_err(&text);
+    let line = text.lines().position(|l| l.contains("taget")).unwrap() + 1;
+    assert_eq!(e.line, Some(line), "{e}");
+    assert!(e.reason.contains("uses {taget}"), "{e}");
+    let e = load_err(&format!(
+        "{BASE}\n[wording]\npromise = \"We answer soon.\"\n"
+    ));
+    assert!(e.reason.contains("use {target}"), "{e}");
+    let p = load_str(
+        &format!("{BASE}\n[wording]\nseverity = \"Priority\"\ncontact = \"technical contact\"\n"),
+        "test.toml",
+    )
+    .unwrap();
+    assert_eq!(p.wording.contacts, "technical contacts");
+    let e = load_err(&BASE.replace(
+        "default_calendar = \"biz\"",
+        "default_calendar = \"biz\"\nentitlement = \"everyone\"",
+    ));
+    assert!(
+        e.reason
+            .contains("\"designated-contacts\" or \"organisation-members\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn email_intake_and_aims_are_checked() {
+    let e = load_err(&format!("{BASE}\n[email_intake]\ncovered = false\n"));
+    assert!(e.reason.contains("needs channel"), "{e}");
+    let e = load_err(&format!(
+        "{BASE}\n[email_intake]\ncovered = false\nchannel = \"portal\"\ntext = \"Use {{channel}}.\"\n"
+    ));
+    assert!(
+        e.reason.contains("\"portal\" is not defined in [channels]"),
+        "{e}"
+    );
+    let e = load_err(&BASE.replace(
+        "first_response = \"2 business hours\"",
+        "first_response = \"2 business hours\"\naim = \"soon\"",
+    ));
+    assert!(
+        e.reason
+            .contains("aim is for a target that promises nothing"),
+        "{e}"
+    );
+    let e = load_err(&format!(
+        "{BASE}\n[[request_kinds]]\nid = \"x\"\nlabel = \"X\"\nkeywords = [\"sow\"]\nqueue = \"am\"\nreply = \"No.\"\n"
+    ));
+    assert!(e.reason.contains("too short"), "{e}");
+    let e = load_err(&format!("{BASE}\n[security]\nguideline = true\n"));
+    assert!(e.reason.contains("none is defined"), "{e}");
+}
+
+#[test]
+fn builtin_channels_all_resolve() {
+    for id in crate::policy::builtin_ids() {
+        let p = builtin(id).unwrap();
+        for t in &p.tiers {
+            for c in t.channels.iter().filter(|c| c.as_str() != "email") {
+                assert!(p.channel(c).is_some(), "{id}: {}: {c}", t.id);
+            }
+        }
+    }
+}

@@ -10,8 +10,10 @@ use crate::deadline::Deadline;
 use crate::ids::{CalendarId, CaseId, SeverityId, TierId};
 use crate::policy::{NoCommitment, Policy, Target, builtin};
 use crate::triage::TierReason;
+use crate::triage::clock::NoClock;
 
 mod headers;
+mod vendors;
 mod wording;
 
 struct Case {
@@ -22,6 +24,9 @@ struct Case {
     reason: TierReason,
     severity: SeverityId,
     clamped: Option<String>,
+    requested: bool,
+    no_clock: Option<NoClock>,
+    support_address: Option<EmailAddress>,
     deadline: Deadline,
     subject: Option<String>,
     name: Option<String>,
@@ -68,6 +73,9 @@ fn case(policy: &str, tier: &str, reason: TierReason, severity: &str) -> Case {
         reason,
         severity: SeverityId::parse(severity).unwrap(),
         clamped: None,
+        requested: false,
+        no_clock: None,
+        support_address: None,
         deadline,
         subject: Some("Builds fail on Windows".into()),
         name: Some("Jane Doe".into()),
@@ -85,6 +93,7 @@ fn try_render(c: &Case) -> Result<RenderedReply, ReplyError> {
         policy: &c.policy,
         case_id: &c.case_id,
         to: &c.to,
+        support_address: c.support_address.as_ref(),
         to_name: c.name.as_deref(),
         original_subject: c.subject.as_deref(),
         original_message_id: c.message_id.as_deref(),
@@ -93,6 +102,8 @@ fn try_render(c: &Case) -> Result<RenderedReply, ReplyError> {
         tier_reason: c.reason,
         severity: c.policy.severity(&c.severity).unwrap(),
         clamped_reason: c.clamped.as_deref(),
+        severity_requested: c.requested,
+        no_clock: c.no_clock.as_ref(),
         deadline: &c.deadline,
         now: now(),
         message_id_domain: "mail.slamail.example",

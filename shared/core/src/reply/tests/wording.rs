@@ -66,8 +66,9 @@ fn activestate_free_goes_to_the_forum() {
         t.contains("Email is not a supported channel for the Free tier."),
         "{t}"
     );
+    // Issue 11: the channel is named in ActiveState's words, with its link.
     assert!(
-        t.contains("Please use the forum at https://community.activestate.com."),
+        t.contains("You can reach us through the ActiveState community forum at https://community.activestate.com."),
         "{t}"
     );
     assert!(!t.contains("We will respond within"), "{t}");
@@ -96,11 +97,34 @@ fn unverified_sender() {
 
 #[test]
 fn not_designated_member() {
+    let c = case(
+        "activestate",
+        "free",
+        TierReason::NotDesignatedContact,
+        "minor",
+    );
+    let r = render(&c);
+    assert_wire_clean(&r);
+    let t = &r.text;
+    assert!(
+        t.contains(
+            "Support tier: Free, because you are not a designated contact of your organisation."
+        ),
+        "{t}"
+    );
+    // Issue 11, point 11: where to look, in ActiveState's words, naming nobody.
+    assert!(t.contains("You can identify your organisation's Administrator by logging in to the ActiveState Platform and reviewing the member list under Organizations > Members."), "{t}");
+    // Under organisation-members (Alectrona) only a third party is a member without the tier.
     let c = case("alectrona", "none", TierReason::NotDesignatedContact, "low");
     let r = render(&c);
     assert_wire_clean(&r);
     let t = &r.text;
-    assert!(t.contains("Support tier: No support agreement, because you are not a designated contact of your organisation."), "{t}");
+    assert!(
+        t.contains(
+            "Support tier: No support agreement, because your address is listed as a third party"
+        ),
+        "{t}"
+    );
     assert!(t.contains("administrator can tell you who they are"), "{t}");
     // Alectrona's default tier keeps email support.
     assert!(!t.contains("Email is not a supported channel"), "{t}");
@@ -121,12 +145,17 @@ fn scalr_best_effort() {
     assert_eq!(r.subject, "[SCALR-2026-000123] Your support request");
     let t = &r.text;
     assert!(
-        t.contains("We will handle your request on a best-effort basis. Your request has no guaranteed response time."),
+        !t.contains("We will handle your request on a best-effort basis."),
         "{t}"
     );
-    assert!(t.contains("Severity: P4 (Trivial)"), "{t}");
+    assert!(t.contains("Priority: P4 (Trivial)"), "{t}");
+    // Issue 11, point 5: the Free tier's channel has its link, and "best efforts" is an aim.
     assert!(
-        t.contains("Support channels for the Free tier: ticket."),
+        t.contains("You can reach us by opening a support ticket via Scalr's web-based support portal at https://scalr.io."),
+        "{t}"
+    );
+    assert!(
+        t.contains("Scalr support will endeavour to respond within the same business day but cannot guarantee this."),
         "{t}"
     );
     assert!(t.ends_with("-- \nScalr Support\n"), "{t}");

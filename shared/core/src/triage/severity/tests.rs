@@ -1,17 +1,120 @@
 //! Severity detection against the built-in policies: every shape, every name, the negatives, and
-//! hostile input.
+//! hostile input. The shape tests use the built-in policies with the aliases a vendor may add in
+//! its own file ("Sev 2", "Urgent", "P1" …); the built-in files keep only the seeds' names.
 
 use super::*;
-use crate::policy::builtin;
+use crate::policy::{Policy, builtin, load_str};
+
+/// The built-in policy plus the aliases customers commonly write, as a vendor's own file would add
+/// them: the shapes are the detector's, the names the vendor's.
+fn with_vendor_aliases(policy: &str) -> Policy {
+    let (text, extra): (&str, &[(&str, &str)]) = match policy {
+        "activestate" => (
+            include_str!("../../../policies/activestate.toml"),
+            &[
+                (
+                    "\"Level 1\",",
+                    "\"Severity 1\", \"Sev 1\", \"Sev1\", \"S1\", \"Urgent\",",
+                ),
+                (
+                    "\"Level 2\",",
+                    "\"Severity 2\", \"Sev 2\", \"Sev2\", \"S2\", \"High\", \"Major\",",
+                ),
+                (
+                    "\"Level 3\",",
+                    "\"Severity 3\", \"Sev 3\", \"Sev3\", \"S3\", \"Low\", \"Normal\", \"General Inquiry\",",
+                ),
+            ],
+        ),
+        "alectrona" => (
+            include_str!("../../../policies/alectrona.toml"),
+            &[
+                (
+                    "\"Urgent (Emergency)\",",
+                    "\"Critical\", \"P1\", \"Priority 1\",",
+                ),
+                ("[\"High Priority\"", "[\"P2\", \"Priority 2\", \"Major\","),
+                (
+                    "[\"Medium Priority\"",
+                    "[\"P3\", \"Priority 3\", \"Normal\", \"Moderate\",",
+                ),
+                ("[\"Low Priority\"", "[\"P4\", \"Priority 4\", \"Minor\","),
+            ],
+        ),
+        "scalr" => (
+            include_str!("../../../policies/scalr.toml"),
+            &[("\"Blocker\"]", "\"Sev 0\", ")],
+        ),
+        _ => panic!("no such built-in policy {policy}"),
+    };
+    let mut text = text.to_string();
+    for (anchor, added) in extra {
+        assert!(text.contains(anchor), "{policy}: {anchor}");
+        // An anchor that opens the list ("[\"High Priority\"") keeps its bracket first.
+        let replacement = match anchor.strip_prefix('[') {
+            Some(rest) => format!("{added} {rest}"),
+            None => format!("{added} {anchor}"),
+        };
+        text = text.replacen(anchor, &replacement, 1);
+    }
+    load_str(&text, &format!("{policy}-with-aliases.toml")).unwrap()
+}
 
 fn subject(policy: &str, text: &str) -> Option<String> {
-    let p = builtin(policy).unwrap();
+    let p = with_vendor_aliases(policy);
     detect_severity(&p, Some(text), "").map(|d| d.severity.to_string())
 }
 
 fn body(policy: &str, text: &str) -> Option<String> {
-    let p = builtin(policy).unwrap();
+    let p = with_vendor_aliases(policy);
     detect_severity(&p, None, text).map(|d| d.severity.to_string())
+}
+
+/// Issue 11, point 3: the built-in policies know only the names the seeds use, so an "URGENT:"
+/// subject from an ActiveState Enterprise contact is not a 2-business-hour Critical.
+#[test]
+fn builtin_policies_know_only_the_seeds_names() {
+    let detect = |policy: &str, text: &str| {
+        detect_severity(&builtin(policy).unwrap(), Some(text), "").map(|d| d.severity.to_string())
+    };
+    for text in [
+        "URGENT: site down",
+        "[Sev 2] slow",
+        "High - cannot build",
+        "Major - x",
+        "[S1] down",
+    ] {
+        assert_eq!(detect("activestate", text), None, "{text:?}");
+    }
+    assert_eq!(
+        detect("activestate", "Level 1: all builds fail").as_deref(),
+        Some("critical")
+    );
+    assert_eq!(
+        detect("activestate", "[Severe Impact] builds").as_deref(),
+        Some("severe")
+    );
+    for text in [
+        "[P1] outage",
+        "Critical: outage",
+        "Priority: Moderate",
+        "P4 - question",
+    ] {
+        assert_eq!(detect("alectrona", text), None, "{text:?}");
+    }
+    assert_eq!(
+        detect("alectrona", "Urgent (Emergency): outage").as_deref(),
+        Some("urgent")
+    );
+    assert_eq!(
+        detect("alectrona", "[High Priority] slow").as_deref(),
+        Some("high")
+    );
+    assert_eq!(detect("scalr", "Sev 0 - prod down"), None);
+    assert_eq!(
+        detect("scalr", "Priority 0 - prod down").as_deref(),
+        Some("p0")
+    );
 }
 
 #[test]
@@ -176,7 +279,7 @@ fn body_only_explicit_forms_in_first_lines() {
 
 #[test]
 fn subject_beats_body_and_reports_the_match() {
-    let p = builtin("activestate").unwrap();
+    let p = with_vendor_aliases("activestate");
     let d = detect_severity(&p, Some("[Sev 2] slow builds"), "Severity: Critical").unwrap();
     assert_eq!(d.severity.as_str(), "severe");
     assert_eq!(d.matched, "[Sev 2]");
