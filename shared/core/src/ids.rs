@@ -41,6 +41,12 @@ fn push_lowercase(out: &mut String, s: &str) {
     }
 }
 
+/// A domain in the one form every comparison uses: trimmed, without a trailing dot, lower-case.
+pub fn canonical_domain(domain: &str) -> Option<String> {
+    let d = domain.trim().trim_end_matches('.');
+    (!d.is_empty()).then(|| d.to_lowercase())
+}
+
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, IdError> {
         let trimmed = raw
@@ -321,6 +327,28 @@ mod tests {
         assert_eq!(a.local_part(), "jane.doe");
         assert_eq!(a.domain(), "example.com");
         assert_eq!(a, EmailAddress::parse("jane.doe@example.com.").unwrap());
+    }
+
+    /// One canonical form for internationalised domains (lower-case punycode), so the directory,
+    /// the policies and DMARC/DKIM alignment all compare the same string.
+    #[test]
+    fn internationalised_domains_are_stored_as_punycode() {
+        let unicode = EmailAddress::parse("Jane@Bücher.Example").unwrap();
+        let puny = EmailAddress::parse("jane@XN--BCHER-KVA.example").unwrap();
+        assert_eq!(unicode, puny);
+        assert_eq!(unicode.as_str(), "jane@xn--bcher-kva.example");
+        assert_eq!(unicode.domain(), "xn--bcher-kva.example");
+        assert_eq!(
+            EmailAddress::parse("support@例え.テスト").unwrap().domain(),
+            "xn--r8jz45g.xn--zckzah"
+        );
+        // The local part is not a domain: it is only lower-cased.
+        assert_eq!(
+            EmailAddress::parse("Jörg@example.com").unwrap().as_str(),
+            "jörg@example.com"
+        );
+        assert_eq!(canonical_domain("BÜCHER.example.").as_deref(), Some("xn--bcher-kva.example"));
+        assert_eq!(canonical_domain("Example.COM").as_deref(), Some("example.com"));
     }
 
     #[test]
