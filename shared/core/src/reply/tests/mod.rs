@@ -11,6 +11,7 @@ use crate::ids::{CalendarId, CaseId, SeverityId, TierId};
 use crate::policy::{NoCommitment, Policy, Target, builtin};
 use crate::triage::TierReason;
 
+mod echo;
 mod headers;
 mod wording;
 
