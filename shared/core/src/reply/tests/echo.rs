@@ -77,7 +77,10 @@ fn an_unverified_sender_gets_no_echo_of_name_or_subject() {
         .filter(|l| !l.starts_with("In-Reply-To:") && !l.starts_with("References:"))
         .collect();
     assert!(!without_threading.contains("spam.example"), "{seen}");
-    assert_eq!(header(&r, "References").as_deref(), Some("<lure-1@spam.example>"));
+    assert_eq!(
+        header(&r, "References").as_deref(),
+        Some("<lure-1@spam.example>")
+    );
     assert_eq!(r.subject, "[AS-2026-000007] Your support request");
     assert_wire_clean(&r);
 }
