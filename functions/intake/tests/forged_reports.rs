@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use slamail_core::case::{CaseRecord, RawLocation, ReplyOutcome};
+use slamail_core::case::{CaseRecord, Direction, RawLocation, ReplyOutcome};
 use slamail_core::policy::PolicySet;
 use slamail_intake::fakes::FakeIntake;
 use slamail_intake::{IntakeConfig, Outcome, Processed};
@@ -148,5 +148,44 @@ async fn a_report_citing_our_reply_takes_no_subject_and_holds_only_the_failed_re
     assert!(
         next_message_is_answered(&intake, "c-2").await,
         "the customer was put on hold"
+    );
+}
+
+#[tokio::test]
+async fn a_genuine_report_of_our_reply_joins_as_a_report_and_holds_its_recipient() {
+    let intake = intake();
+    let case = customer_case(&intake, "c-1").await;
+    let requester = case.requester.clone().expect("requester");
+
+    let genuine = report(&our_reply_id(&case), &requester);
+    let p = deliver_report(&intake, &genuine, "r-1").await;
+    assert!(
+        matches!(&p.outcome, Outcome::Appended { case_id, .. } if *case_id == case.case_id),
+        "{:?}",
+        p.outcome
+    );
+    let messages = intake.cases.messages(&case.case_id);
+    let attached = &messages[1];
+    assert_eq!(attached.direction, Direction::DeliveryReport);
+    assert_eq!(attached.subject, None);
+    assert!(
+        attached
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("delivery report")),
+        "{attached:?}"
+    );
+    assert_eq!(
+        intake
+            .cases
+            .stored_case(&case.case_id)
+            .map(|c| c.message_count),
+        Some(2)
+    );
+    let next = customer_case(&intake, "c-2").await;
+    assert!(
+        matches!(&next.reply, ReplyOutcome::Suppressed { code, .. } if code == "undeliverable"),
+        "{:?}",
+        next.reply
     );
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use mail_parser::{Address, HeaderName, HeaderValue, Message, MessageParser, MessagePart};
 
-use super::bounce::original_message_id;
+use super::bounce::{failed_recipients, original_message_id};
 use super::excerpt::body_excerpt;
 use super::headers::unfold_lossy;
 use super::rfc2047::clean_text;
@@ -51,6 +51,7 @@ pub(super) struct Extracted {
     date: Option<DateTime<Utc>>,
     body_excerpt: String,
     bounce_original_message_id: Option<String>,
+    bounce_failed_recipients: Vec<EmailAddress>,
     has_delivery_status_part: bool,
     attachment_count: usize,
 }
@@ -129,6 +130,11 @@ impl Extracted {
             } else {
                 None
             },
+            bounce_failed_recipients: if is_report || has_delivery_status_part {
+                failed_recipients(msg)
+            } else {
+                Vec::new()
+            },
             has_delivery_status_part,
             attachment_count: msg.attachments.len(),
         }
@@ -146,6 +152,7 @@ impl Extracted {
         email.date = self.date;
         email.body_excerpt = self.body_excerpt;
         email.bounce_original_message_id = self.bounce_original_message_id;
+        email.bounce_failed_recipients = self.bounce_failed_recipients;
         email.has_delivery_status_part = self.has_delivery_status_part;
         email.attachment_count = self.attachment_count;
     }

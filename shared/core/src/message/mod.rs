@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use crate::ids::EmailAddress;
 
-use bounce::original_message_id_in_raw;
+use bounce::{add_failed, original_message_id_in_raw, x_failed_recipients};
 use headers::{into_string_lossy, scan_header_block};
 use line_breaks::{bare_cr_dominates, bare_cr_to_crlf};
 use mime::{Extracted, mime_parser};
@@ -102,6 +102,10 @@ pub struct InboundEmail {
     pub return_path: Option<String>,
     /// For a delivery report: the `Message-ID` of the message that bounced.
     pub bounce_original_message_id: Option<String>,
+    /// For a delivery report: the recipients it says failed (`Action: failed` in its
+    /// `message/delivery-status` part, or `X-Failed-Recipients`), capped at [`MAX_RECIPIENTS`].
+    /// A claim by whoever wrote the report, like everything else in it.
+    pub bounce_failed_recipients: Vec<EmailAddress>,
     /// Whether some part is a `message/delivery-status` report.
     pub has_delivery_status_part: bool,
     pub attachment_count: usize,
@@ -166,6 +170,10 @@ impl InboundEmail {
         {
             // Broken boundaries leave the parts unsplit; the original's headers are still there.
             email.bounce_original_message_id = original_message_id_in_raw(bytes);
+        }
+        if let Some(v) = email.header("x-failed-recipients") {
+            let listed: Vec<EmailAddress> = x_failed_recipients(v).collect();
+            add_failed(&mut email.bounce_failed_recipients, listed);
         }
         if email.headers.is_empty() && email.parse_problem.is_none() {
             email.parse_problem = Some("the message has no header block".to_string());
