@@ -108,6 +108,10 @@ pub struct InboundEmail {
     pub bounce_failed_recipients: Vec<EmailAddress>,
     /// Whether some part is a `message/delivery-status` report.
     pub has_delivery_status_part: bool,
+    /// The type of the first machine report part anywhere in the message
+    /// (`message/feedback-report`, `message/disposition-notification`, `message/delivery-status`
+    /// and their `global-` forms), e.g. inside a forwarded or wrapped report.
+    pub report_part: Option<String>,
     pub attachment_count: usize,
 }
 
@@ -212,6 +216,21 @@ impl InboundEmail {
             && params
                 .iter()
                 .any(|(k, v)| k == "report-type" && v.eq_ignore_ascii_case("delivery-status"))
+    }
+
+    /// For a top-level `multipart/report` of any kind (delivery status, abuse feedback (ARF),
+    /// read receipts, TLS reports…): its `report-type`, or `"unspecified"`.
+    pub fn report_type(&self) -> Option<String> {
+        let (mime, params) = split_content_type(self.content_type.as_deref()?);
+        if mime != "multipart/report" {
+            return None;
+        }
+        let kind = params
+            .into_iter()
+            .find(|(k, _)| k == "report-type")
+            .map(|(_, v)| v.to_ascii_lowercase())
+            .filter(|v| !v.is_empty());
+        Some(kind.unwrap_or_else(|| "unspecified".to_string()))
     }
 
     /// `Return-Path: <>`: the null envelope sender that only bounces and reports use.
