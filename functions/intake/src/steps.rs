@@ -259,8 +259,9 @@ where
         Ok(decision)
     }
 
-    /// Step 5a: a bounce of one of our messages joins that message's case (and, when the bounced
-    /// message was our auto-reply, holds further replies to its requester).
+    /// Step 5a: a delivery report citing one of our replies joins that reply's case as a report
+    /// (and, when it names the reply's recipient as failed, holds further replies to them). A
+    /// report citing any other Message-ID opens its own case like any message.
     async fn attach(
         &self,
         job: &Job,
@@ -285,23 +286,27 @@ where
         let Some(case) = self.cases.case(&case_id).await.map_err(self.port(job))? else {
             return Ok(None);
         };
+        let Some(link) = rules::delivery_report_link(&case, original, email) else {
+            // It cites a Message-ID that is not one of ours: it opens its own case instead.
+            info!(%case_id, "a report citing a message that is not ours: not attached");
+            return Ok(None);
+        };
         let now = self.clock.now();
-        let requester = rules::replies_held_by_bounce(&case, original)
-            .and_then(|a| EmailAddress::parse(a).ok());
         let until = now + TimeDelta::days(i64::from(self.config.undeliverable_days));
         let note = rules::bounce_note(why, &case);
+        let report = rules::delivery_report_message(message, &note);
         self.cases
             .attach(&Attachment {
                 fence,
                 case_id: &case_id,
-                message,
-                hold: requester.as_ref().map(|a| (a, until)),
+                message: &report,
+                hold: link.hold.as_ref().map(|a| (a, until)),
                 note: &note,
                 now,
             })
             .await
             .map_err(self.port(job))?;
-        if requester.is_some() {
+        if link.hold.is_some() {
             warn!(%case_id, "an auto-reply bounced: replies to its requester are held");
         }
         info!(%case_id, "bounce attached to its case");

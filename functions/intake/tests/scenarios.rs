@@ -370,13 +370,16 @@ async fn reply_caps_and_bounces_hold_replies_with_their_reasons() {
         created(&p2).reply
     );
 
-    // The reply to the first bounces: it joins that case, and the next message is held.
+    // The reply to the first bounces: it joins that case, and the next message is held. The
+    // report cites that reply and names its recipient as the address that failed.
+    let requester = created(&p1).requester.clone().expect("requester");
     let bounce = std::fs::read_to_string(samples().join("08-bounce-of-auto-reply.eml"))
         .expect("bounce")
         .replace(
             "0100019af0b2c6d4-7e3a1f58-2c94-4d0b-b6a3-91e5f0c2d7a8-000000",
             ses_message_id,
-        );
+        )
+        .replace("heidi@globex.example", &requester);
     let eb = with_id(
         &read_json(&samples().join("08-bounce-of-auto-reply.event.json")),
         "b-1",

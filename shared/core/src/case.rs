@@ -52,6 +52,9 @@ pub enum ReplyOutcome {
 pub enum Direction {
     Inbound,
     Outbound,
+    /// A delivery report about one of our outbound messages: a mail system's claim, not words
+    /// of the customer's.
+    DeliveryReport,
 }
 
 /// A message of a case, inbound or outbound.

@@ -20,8 +20,10 @@ pub enum IdError {
     CaseId(String),
 }
 
-/// An email address, normalised: trimmed, without angle brackets, lower-cased in both the local
-/// part and the domain.
+/// An email address, normalised: trimmed, without angle brackets, the local part lower-cased and
+/// the domain in its canonical form ([`canonical_domain`]: lower-case ASCII, punycode for
+/// internationalised labels), so that every comparison — DMARC/DKIM alignment, the directory,
+/// the policies' addresses — sees one spelling of a domain.
 ///
 /// Lower-casing the local part is a deliberate product choice: RFC 5321 lets a receiving server
 /// treat local parts case-sensitively, but no mainstream provider does, and a designated contact
@@ -39,6 +41,28 @@ fn push_lowercase(out: &mut String, s: &str) {
     } else {
         out.push_str(&s.to_lowercase());
     }
+}
+
+/// A domain in the one form every comparison uses: trimmed, without a trailing dot, lower-case
+/// ASCII, internationalised labels in punycode (`bücher.example` → `xn--bcher-kva.example`).
+///
+/// SES writes the punycode form in `Authentication-Results` (`header.from`, `header.d`), while a
+/// From header may carry either form; the directory and the policies hold whatever an operator
+/// typed. Comparing one form everywhere is what lets a genuine internationalised sender verify.
+/// `None` when the domain is empty or not a valid internationalised domain name (UTS #46).
+pub fn canonical_domain(domain: &str) -> Option<String> {
+    let d = domain.trim().trim_end_matches('.');
+    if d.is_empty() {
+        return None;
+    }
+    if d.is_ascii() {
+        // ASCII needs no mapping; punycode labels are kept as written, only lower-cased.
+        return Some(d.to_ascii_lowercase());
+    }
+    idna::domain_to_ascii_cow(d.as_bytes(), idna::AsciiDenyList::URL)
+        .ok()
+        .map(std::borrow::Cow::into_owned)
+        .filter(|a| !a.is_empty())
 }
 
 impl EmailAddress {
@@ -89,10 +113,12 @@ impl EmailAddress {
         }) {
             return Err(err("the domain is not a valid host name"));
         }
+        let domain = canonical_domain(domain)
+            .ok_or_else(|| err("the domain is not a valid internationalised domain name"))?;
         let mut address = String::with_capacity(local.len() + 1 + domain.len());
         push_lowercase(&mut address, local);
         address.push('@');
-        push_lowercase(&mut address, domain);
+        address.push_str(&domain);
         Ok(Self(address))
     }
 
@@ -321,6 +347,42 @@ mod tests {
         assert_eq!(a.local_part(), "jane.doe");
         assert_eq!(a.domain(), "example.com");
         assert_eq!(a, EmailAddress::parse("jane.doe@example.com.").unwrap());
+    }
+
+    /// One canonical form for internationalised domains (lower-case punycode), so the directory,
+    /// the policies and DMARC/DKIM alignment all compare the same string.
+    #[test]
+    fn internationalised_domains_are_stored_as_punycode() {
+        let unicode = EmailAddress::parse("Jane@Bücher.Example").unwrap();
+        let puny = EmailAddress::parse("jane@XN--BCHER-KVA.example").unwrap();
+        assert_eq!(unicode, puny);
+        assert_eq!(unicode.as_str(), "jane@xn--bcher-kva.example");
+        assert_eq!(unicode.domain(), "xn--bcher-kva.example");
+        assert_eq!(
+            EmailAddress::parse("support@例え.テスト").unwrap().domain(),
+            "xn--r8jz45g.xn--zckzah"
+        );
+        // The local part is not a domain: it is only lower-cased.
+        assert_eq!(
+            EmailAddress::parse("Jörg@example.com").unwrap().as_str(),
+            "jörg@example.com"
+        );
+        assert_eq!(
+            canonical_domain("BÜCHER.example.").as_deref(),
+            Some("xn--bcher-kva.example")
+        );
+        assert_eq!(
+            canonical_domain("Example.COM").as_deref(),
+            Some("example.com")
+        );
+        // The directory's organisation domains take the same form, whichever one was typed.
+        let domains = crate::directory::validate_domains(&["Bücher.example".into()]).unwrap();
+        assert_eq!(domains, ["xn--bcher-kva.example"]);
+        assert!(crate::directory::rules::in_domains(&puny, &domains));
+        assert!(crate::directory::rules::in_domains(
+            &EmailAddress::parse("a@mail.bücher.example").unwrap(),
+            &domains
+        ));
     }
 
     #[test]

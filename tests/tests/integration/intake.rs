@@ -479,12 +479,16 @@ async fn a_bounced_reply_joins_its_case_and_holds_further_replies() {
         panic!("no reply: {:?}", case.reply)
     };
 
-    // The sample bounce, pointed at the reply SES actually sent.
+    // The sample bounce, pointed at the reply SES actually sent and naming its recipient.
     let bounce = std::fs::read_to_string(samples().join("08-bounce-of-auto-reply.eml"))
         .expect("bounce sample")
         .replace(
             "0100019af0b2c6d4-7e3a1f58-2c94-4d0b-b6a3-91e5f0c2d7a8-000000",
             ses_message_id,
+        )
+        .replace(
+            "heidi@globex.example",
+            case.requester.as_deref().expect("requester"),
         );
     let bounce_event = with_fresh_id(
         &read_json(&samples().join("08-bounce-of-auto-reply.event.json")),

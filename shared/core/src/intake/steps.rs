@@ -93,21 +93,57 @@ pub fn unanswered_send(error: &str) -> ReplyOutcome {
 
 /// The note on a bounce attached to its case.
 pub fn bounce_note(why: &str, case: &CaseRecord) -> String {
-    format!("bounce ({why}) of a message of case {}", case.case_id)
+    format!(
+        "delivery report ({why}) about our reply on case {}",
+        case.case_id
+    )
 }
 
-/// Whose replies a bounce of `bounced_message_id` holds: the case's requester, when the bounced
-/// message is one of our auto-replies on that case (bounces cost SES reputation).
-pub fn replies_held_by_bounce<'a>(
-    case: &'a CaseRecord,
-    bounced_message_id: &str,
-) -> Option<&'a str> {
+/// What a delivery report citing `cited` may do to `case`, the case that Message-ID is indexed
+/// under. `None`: it may not join the case at all.
+///
+/// A report is anyone's to write. Only one citing one of *our outbound* Message-IDs on the case
+/// joins it: the customer's own Message-ID is known to everyone they copied, so a report citing
+/// it proves nothing about us. It then holds replies only to an address the report says failed,
+/// and only if that is our reply's recipient. What a forger can still do, and why it is harmless,
+/// is in the README ("What never gets an auto-reply").
+pub fn delivery_report_link(
+    case: &CaseRecord,
+    cited: &str,
+    email: &InboundEmail,
+) -> Option<ReportLink> {
     let ours = matches!(&case.reply, ReplyOutcome::Sent { message_ids, .. }
-        if message_ids.iter().any(|m| m.eq_ignore_ascii_case(bounced_message_id)));
-    if ours {
-        case.requester.as_deref()
-    } else {
-        None
+        if message_ids.iter().any(|m| m.eq_ignore_ascii_case(cited)));
+    if !ours {
+        return None;
+    }
+    let recipient = case
+        .requester
+        .as_deref()
+        .and_then(|r| EmailAddress::parse(r).ok());
+    let hold = recipient.filter(|r| email.bounce_failed_recipients.contains(r));
+    Some(ReportLink { hold })
+}
+
+/// A delivery report allowed to join a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLink {
+    /// The address to hold further replies to: our reply's recipient, named as failed.
+    pub hold: Option<EmailAddress>,
+}
+
+/// The report as a message of the case it joins: a delivery report, not a customer message, and
+/// without its subject (the report's author chose it; the note says what it is).
+pub fn delivery_report_message(inbound: &MessageItem, note: &str) -> MessageItem {
+    let note = match &inbound.note {
+        Some(problem) => format!("{note}; {problem}"),
+        None => note.to_string(),
+    };
+    MessageItem {
+        direction: Direction::DeliveryReport,
+        subject: None,
+        note: Some(note),
+        ..inbound.clone()
     }
 }
 

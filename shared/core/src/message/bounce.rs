@@ -1,11 +1,92 @@
-//! Which message a bounce is about: the Message-ID of the original, from a `message/rfc822` or
-//! `text/rfc822-headers` part, or — when broken boundaries leave the parts unsplit — from the raw
-//! bytes after such a part's header.
+//! What a bounce is about: the Message-ID of the original, from a `message/rfc822` or
+//! `text/rfc822-headers` part (or — when broken boundaries leave the parts unsplit — from the raw
+//! bytes after such a part's header), and the recipients it says could not be reached.
+//!
+//! Both are claims by whoever wrote the report, which may be anyone: the intake decides what they
+//! are allowed to prove (`intake::steps::delivery_report_link`).
 
 use mail_parser::{HeaderName, Message, PartType};
 
+use super::MAX_RECIPIENTS;
 use super::headers::scan_header_block;
 use super::mime::{ids, part_mime};
+use crate::ids::EmailAddress;
+
+/// The recipients a delivery report says failed: every per-recipient block of a
+/// `message/delivery-status` part with `Action: failed` (RFC 3464), by its `Final-Recipient` and
+/// `Original-Recipient`. Capped.
+pub(super) fn failed_recipients(msg: &Message<'_>) -> Vec<EmailAddress> {
+    let mut out: Vec<EmailAddress> = Vec::new();
+    for part in &msg.parts {
+        if !matches!(
+            part_mime(part).as_str(),
+            "message/delivery-status" | "message/global-delivery-status"
+        ) {
+            continue;
+        }
+        let bytes: &[u8] = match &part.body {
+            PartType::Text(t) => t.as_bytes(),
+            PartType::Binary(b) | PartType::InlineBinary(b) => b,
+            _ => continue,
+        };
+        add_failed(&mut out, failed_in_delivery_status(bytes));
+    }
+    out
+}
+
+/// Adds addresses not yet listed, within [`MAX_RECIPIENTS`].
+pub(super) fn add_failed(
+    list: &mut Vec<EmailAddress>,
+    more: impl IntoIterator<Item = EmailAddress>,
+) {
+    for a in more {
+        if list.len() >= MAX_RECIPIENTS {
+            return;
+        }
+        if !list.contains(&a) {
+            list.push(a);
+        }
+    }
+}
+
+/// The addresses of an `X-Failed-Recipients` header (Exim's bounces).
+pub(super) fn x_failed_recipients(value: &str) -> impl Iterator<Item = EmailAddress> + '_ {
+    value.split(',').filter_map(|a| EmailAddress::parse(a).ok())
+}
+
+/// The failed recipients of one `message/delivery-status` body: a per-message block, then one
+/// block of fields per recipient, separated by empty lines.
+fn failed_in_delivery_status(bytes: &[u8]) -> Vec<EmailAddress> {
+    let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
+    let mut failed = Vec::new();
+    for block in text.split("\n\n").filter(|b| !b.trim().is_empty()) {
+        let (fields, _) = scan_header_block(block.trim_start_matches('\n').as_bytes());
+        let value = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| String::from_utf8_lossy(&f.value).into_owned())
+        };
+        let is_failed = value("action").is_some_and(|a| {
+            a.split_whitespace()
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("failed"))
+        });
+        if !is_failed {
+            continue;
+        }
+        for name in ["final-recipient", "original-recipient"] {
+            // `rfc822; jane@example.com`: the address type, then the address.
+            let address = value(name)
+                .map(|v| v.split_once(';').map_or(v.clone(), |(_, a)| a.to_string()))
+                .and_then(|a| EmailAddress::parse(&a).ok());
+            if let Some(a) = address.filter(|a| !failed.contains(a)) {
+                failed.push(a);
+            }
+        }
+    }
+    failed
+}
 
 /// The Message-ID of the bounced message: from a `message/rfc822` part, or from the header block
 /// of a `text/rfc822-headers` part.

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use mail_parser::{Address, HeaderName, HeaderValue, Message, MessageParser, MessagePart};
 
-use super::bounce::original_message_id;
+use super::bounce::{failed_recipients, original_message_id};
 use super::excerpt::body_excerpt;
 use super::headers::unfold_lossy;
 use super::rfc2047::clean_text;
@@ -38,6 +38,16 @@ pub(super) fn mime_parser() -> &'static MessageParser {
     &PARSER
 }
 
+/// The parts only mail systems write: reports about delivery, abuse and reading (RFC 3464, 5965,
+/// 8098, 6533).
+const REPORT_PARTS: [&str; 5] = [
+    "message/delivery-status",
+    "message/global-delivery-status",
+    "message/feedback-report",
+    "message/disposition-notification",
+    "message/global-disposition-notification",
+];
+
 /// What mail-parser gave us, owned so it can leave the `catch_unwind`.
 pub(super) struct Extracted {
     message_id: Option<String>,
@@ -51,7 +61,9 @@ pub(super) struct Extracted {
     date: Option<DateTime<Utc>>,
     body_excerpt: String,
     bounce_original_message_id: Option<String>,
+    bounce_failed_recipients: Vec<EmailAddress>,
     has_delivery_status_part: bool,
+    report_part: Option<String>,
     attachment_count: usize,
 }
 
@@ -87,6 +99,11 @@ impl Extracted {
             .parts
             .iter()
             .any(|p| part_is(p, "message", "delivery-status"));
+        let report_part = msg
+            .parts
+            .iter()
+            .map(part_mime)
+            .find(|m| REPORT_PARTS.contains(&m.as_str()));
         let is_report = root
             .iter()
             .find(|h| h.name == HeaderName::ContentType)
@@ -129,7 +146,13 @@ impl Extracted {
             } else {
                 None
             },
+            bounce_failed_recipients: if is_report || has_delivery_status_part {
+                failed_recipients(msg)
+            } else {
+                Vec::new()
+            },
             has_delivery_status_part,
+            report_part,
             attachment_count: msg.attachments.len(),
         }
     }
@@ -146,7 +169,9 @@ impl Extracted {
         email.date = self.date;
         email.body_excerpt = self.body_excerpt;
         email.bounce_original_message_id = self.bounce_original_message_id;
+        email.bounce_failed_recipients = self.bounce_failed_recipients;
         email.has_delivery_status_part = self.has_delivery_status_part;
+        email.report_part = self.report_part;
         email.attachment_count = self.attachment_count;
     }
 }

@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use crate::ids::EmailAddress;
 
-use bounce::original_message_id_in_raw;
+use bounce::{add_failed, original_message_id_in_raw, x_failed_recipients};
 use headers::{into_string_lossy, scan_header_block};
 use line_breaks::{bare_cr_dominates, bare_cr_to_crlf};
 use mime::{Extracted, mime_parser};
@@ -102,8 +102,16 @@ pub struct InboundEmail {
     pub return_path: Option<String>,
     /// For a delivery report: the `Message-ID` of the message that bounced.
     pub bounce_original_message_id: Option<String>,
+    /// For a delivery report: the recipients it says failed (`Action: failed` in its
+    /// `message/delivery-status` part, or `X-Failed-Recipients`), capped at [`MAX_RECIPIENTS`].
+    /// A claim by whoever wrote the report, like everything else in it.
+    pub bounce_failed_recipients: Vec<EmailAddress>,
     /// Whether some part is a `message/delivery-status` report.
     pub has_delivery_status_part: bool,
+    /// The type of the first machine report part anywhere in the message
+    /// (`message/feedback-report`, `message/disposition-notification`, `message/delivery-status`
+    /// and their `global-` forms), e.g. inside a forwarded or wrapped report.
+    pub report_part: Option<String>,
     pub attachment_count: usize,
 }
 
@@ -167,6 +175,10 @@ impl InboundEmail {
             // Broken boundaries leave the parts unsplit; the original's headers are still there.
             email.bounce_original_message_id = original_message_id_in_raw(bytes);
         }
+        if let Some(v) = email.header("x-failed-recipients") {
+            let listed: Vec<EmailAddress> = x_failed_recipients(v).collect();
+            add_failed(&mut email.bounce_failed_recipients, listed);
+        }
         if email.headers.is_empty() && email.parse_problem.is_none() {
             email.parse_problem = Some("the message has no header block".to_string());
         }
@@ -204,6 +216,21 @@ impl InboundEmail {
             && params
                 .iter()
                 .any(|(k, v)| k == "report-type" && v.eq_ignore_ascii_case("delivery-status"))
+    }
+
+    /// For a top-level `multipart/report` of any kind (delivery status, abuse feedback (ARF),
+    /// read receipts, TLS reports…): its `report-type`, or `"unspecified"`.
+    pub fn report_type(&self) -> Option<String> {
+        let (mime, params) = split_content_type(self.content_type.as_deref()?);
+        if mime != "multipart/report" {
+            return None;
+        }
+        let kind = params
+            .into_iter()
+            .find(|(k, _)| k == "report-type")
+            .map(|(_, v)| v.to_ascii_lowercase())
+            .filter(|v| !v.is_empty());
+        Some(kind.unwrap_or_else(|| "unspecified".to_string()))
     }
 
     /// `Return-Path: <>`: the null envelope sender that only bounces and reports use.

@@ -139,3 +139,48 @@ fn bad_dates_are_none() {
         assert!(e.date.is_none(), "{d}");
     }
 }
+
+#[test]
+fn delivery_reports_name_their_failed_recipients() {
+    let dsn = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../samplemail/08-bounce-of-auto-reply.eml"
+    ))
+    .expect("sample 08");
+    let e = InboundEmail::parse(&dsn);
+    let failed: Vec<&str> = e
+        .bounce_failed_recipients
+        .iter()
+        .map(EmailAddress::as_str)
+        .collect();
+    assert_eq!(failed, ["heidi@globex.example"]);
+
+    // Delayed is not failed; several recipients; X-Failed-Recipients (Exim).
+    let e = InboundEmail::parse(
+        b"X-Failed-Recipients: x@exim.example, bad address\r\n\
+          Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n\
+          --b\r\nContent-Type: text/plain\r\n\r\nsorry\r\n\
+          --b\r\nContent-Type: message/delivery-status\r\n\r\n\
+          Reporting-MTA: dns; mx.example\r\n\r\n\
+          Final-Recipient: rfc822; late@example.com\r\nAction: delayed\r\nStatus: 4.4.1\r\n\r\n\
+          Final-Recipient: RFC822;<Gone@Example.com>\r\nOriginal-Recipient: rfc822;alias@example.com\r\n\
+          Action: failed (permanent)\r\nStatus: 5.1.1\r\n\r\n\
+          --b--\r\n",
+    );
+    let failed: Vec<&str> = e
+        .bounce_failed_recipients
+        .iter()
+        .map(EmailAddress::as_str)
+        .collect();
+    assert_eq!(
+        failed,
+        ["gone@example.com", "alias@example.com", "x@exim.example"]
+    );
+    assert!(
+        InboundEmail::parse(
+            b"From: a@b.example\r\n\r\nAction: failed\r\nFinal-Recipient: rfc822; x@y.example\r\n"
+        )
+        .bounce_failed_recipients
+        .is_empty()
+    );
+}

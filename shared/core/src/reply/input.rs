@@ -21,7 +21,9 @@ pub struct ReplyInput<'a> {
     /// The support address the customer wrote to: the reply comes from it when it shares the
     /// policy's reply domain (mail to enterprise-support@ is answered from enterprise-support@).
     pub support_address: Option<&'a EmailAddress>,
+    /// The sender's display name; `None` unless the sender is verified.
     pub to_name: Option<&'a str>,
+    /// The inbound subject; `None` unless the sender is verified.
     pub original_subject: Option<&'a str>,
     /// The customer's Message-ID, without angle brackets.
     pub original_message_id: Option<&'a str>,
@@ -54,15 +56,19 @@ impl Decision {
         now: DateTime<Utc>,
         message_id_domain: &'a str,
     ) -> Option<ReplyInput<'a>> {
+        // An unverified From may name anyone: echoing its display name or subject would let a
+        // stranger make us send their text, DKIM-signed by the vendor, to a third party. Only the
+        // customer's Message-ID stays, so a genuine sender's client still threads the reply.
+        let proven = self.authenticity.is_verified();
         Some(ReplyInput {
             policy,
             case_id,
             to: self.sender.as_ref()?,
             support_address: None,
-            to_name: self.sender_name.as_deref(),
-            original_subject: email.subject.as_deref(),
+            to_name: self.sender_name.as_deref().filter(|_| proven),
+            original_subject: email.subject.as_deref().filter(|_| proven),
             original_message_id: email.message_id.as_deref(),
-            original_references: &email.references,
+            original_references: if proven { &email.references } else { &[] },
             tier: policy.tier(&self.tier.tier)?,
             tier_reason: self.tier.reason,
             severity: policy.severity(&self.severity.assigned)?,

@@ -12,6 +12,7 @@ use crate::policy::{NoCommitment, Policy, Target, builtin};
 use crate::triage::TierReason;
 use crate::triage::clock::NoClock;
 
+mod echo;
 mod headers;
 mod vendors;
 mod wording;

@@ -2,6 +2,7 @@
 //! properties, and the domains of the DKIM signatures that passed. Only the topmost header is
 //! SES's own; anything lower may be forged by the sender.
 
+use crate::ids::canonical_domain;
 use crate::message::{InboundEmail, strip_comments};
 use crate::triage::Verdict;
 
@@ -52,11 +53,12 @@ pub(super) fn result_verdict(result: &str) -> Verdict {
     }
 }
 
+/// A domain from a result in the form [`EmailAddress`](crate::ids::EmailAddress) keeps, so that
+/// alignment compares like with like. A domain that has no canonical form (not a valid IDN) is
+/// kept lower-cased: it then matches no address, which is the safe answer.
 pub(super) fn normalise_domain(d: &str) -> String {
-    d.trim()
-        .trim_end_matches('.')
-        .trim_matches('"')
-        .to_ascii_lowercase()
+    let d = d.trim().trim_matches('"');
+    canonical_domain(d).unwrap_or_else(|| d.to_lowercase())
 }
 
 fn authserv_id(auth_results: &str) -> String {

@@ -271,3 +271,59 @@ fn hostile_results_do_not_panic() {
         );
     }
 }
+
+/// SES writes the punycode form of an internationalised From domain in `header.from` and in
+/// DKIM's `header.d`; the From header carries the Unicode form. Both name the same domain.
+#[test]
+fn internationalised_domains_compare_in_one_form() {
+    let unicode = addr("jane@bücher.example");
+    let dmarc = "amazonses.com; spf=pass envelope-from=jane@xn--bcher-kva.example; \
+                 dkim=pass header.i=@xn--bcher-kva.example; dmarc=pass header.from=xn--bcher-kva.example;";
+    let a = authenticate(
+        Some(&unicode),
+        &verdicts(Verdict::Pass, Verdict::Pass, Verdict::Pass),
+        Some(dmarc),
+    );
+    assert!(a.is_verified(), "{a:?}");
+
+    let no_dmarc = "amazonses.com; spf=pass envelope-from=jane@xn--bcher-kva.example; \
+                    dkim=pass header.d=xn--bcher-kva.example; dmarc=none header.from=xn--bcher-kva.example;";
+    let a = authenticate(
+        Some(&unicode),
+        &verdicts(Verdict::Pass, Verdict::Pass, Verdict::Gray),
+        Some(no_dmarc),
+    );
+    assert!(a.is_verified(), "{a:?}");
+
+    // And the other way round: a Unicode `header.from` proves the punycode From.
+    let a = authenticate(
+        Some(&addr("jane@xn--bcher-kva.example")),
+        &verdicts(Verdict::Pass, Verdict::Pass, Verdict::Pass),
+        Some("amazonses.com; dmarc=pass header.from=BÜCHER.example;"),
+    );
+    assert!(a.is_verified(), "{a:?}");
+
+    // A different domain is still a different domain.
+    let a = authenticate(
+        Some(&unicode),
+        &verdicts(Verdict::Pass, Verdict::Pass, Verdict::Pass),
+        Some("amazonses.com; dmarc=pass header.from=xn--bcher-kva.example.evil;"),
+    );
+    assert!(!a.is_verified(), "{a:?}");
+}
+
+#[test]
+fn an_internationalised_from_header_is_verified_end_to_end() {
+    let e = email(
+        "Authentication-Results: amazonses.com; spf=pass; dkim=pass header.i=@xn--mnchen-3ya.example; \
+         dmarc=pass header.from=xn--mnchen-3ya.example;\r\nFrom: Jörg <joerg@MÜNCHEN.example>",
+    );
+    let from = e.sender_address().expect("an IDN From is usable");
+    assert_eq!(from.as_str(), "joerg@xn--mnchen-3ya.example");
+    let a = authenticate(
+        Some(from),
+        &verdicts(Verdict::Pass, Verdict::Pass, Verdict::Pass),
+        topmost_ses_authentication_results(&e),
+    );
+    assert!(a.is_verified(), "{a:?}");
+}

@@ -5,12 +5,16 @@
 //! never means a lost message: the case is recorded either way.
 //!
 //! [`reason`] names why a reply is suppressed; [`bounce`] recognises delivery reports;
-//! [`senders`] recognises mailboxes that belong to machines; [`rate`] caps replies per sender.
+//! [`machine`] recognises other reports and vendors' own auto-reply headers; [`subjects`]
+//! recognises the subjects only machines write; [`senders`] recognises mailboxes that belong to
+//! machines (no-reply, the mail system, list managers); [`rate`] caps replies per sender.
 
 pub mod bounce;
+pub mod machine;
 pub mod rate;
 pub mod reason;
 pub mod senders;
+pub mod subjects;
 
 #[cfg(test)]
 mod tests;
@@ -22,8 +26,10 @@ use crate::ids::EmailAddress;
 use crate::message::InboundEmail;
 
 pub use bounce::is_bounce;
+pub use machine::{report_kind, vendor_machine_header};
 pub use rate::{RateLimits, rate_limit};
 pub use reason::{BouncedReply, RateLimitHit, RateWindow, SuppressReason};
+pub use subjects::{SubjectKind, machine_subject};
 
 use senders::is_no_reply_local_part;
 
@@ -127,6 +133,12 @@ fn suppress_reason(
     {
         return Some(SuppressReason::AutoReplyHeader(name.clone()));
     }
+    if let Some(header) = vendor_machine_header(email) {
+        return Some(SuppressReason::AutoReplyHeader(header));
+    }
+    if let Some(kind) = report_kind(email) {
+        return Some(SuppressReason::Report(kind));
+    }
     if email.has_header(LOOP_HEADER) {
         return Some(SuppressReason::LoopHeader);
     }
@@ -137,6 +149,12 @@ fn suppress_reason(
     }
     if let Some(a) = from.filter(|a| is_no_reply_local_part(a.local_part())) {
         return Some(SuppressReason::NoReplySender(a.to_string()));
+    }
+    if let Some((kind, phrase)) = email.subject.as_deref().and_then(machine_subject) {
+        return Some(SuppressReason::MachineSubject {
+            kind: kind.words().to_string(),
+            phrase: phrase.to_string(),
+        });
     }
     if email.sender_address().is_none() {
         return Some(SuppressReason::NoSenderAddress);

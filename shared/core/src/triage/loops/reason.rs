@@ -20,6 +20,13 @@ pub enum SuppressReason {
     AutoReplyHeader(String),
     /// What made it a bounce.
     Bounce(String),
+    /// A report other than a bounce (abuse feedback, read receipt…): its kind.
+    Report(String),
+    /// A subject that only machines write: what kind of machine mail, and the phrase.
+    MachineSubject {
+        kind: String,
+        phrase: String,
+    },
     OwnMail,
     LoopHeader,
     /// The sender's address.
@@ -83,6 +90,12 @@ impl SuppressReason {
                 format!("the message is itself an automatic reply or machine-generated ({h})")
             }
             Self::Bounce(why) => format!("the message is a delivery failure report: {why}"),
+            Self::Report(kind) => {
+                format!("the message is a report written by a mail system ({kind})")
+            }
+            Self::MachineSubject { kind, phrase } => {
+                format!("the subject starts with \"{phrase}\": the message is {kind}")
+            }
             Self::OwnMail => "the message comes from one of our own addresses".to_string(),
             Self::LoopHeader => format!(
                 "the message carries our own {LOOP_HEADER} header: replying would start a loop"
@@ -126,6 +139,8 @@ impl SuppressReason {
             Self::AutoResponseSuppress => "auto-response-suppress",
             Self::AutoReplyHeader(_) => "auto-reply-header",
             Self::Bounce(_) => "bounce",
+            Self::Report(_) => "report",
+            Self::MachineSubject { .. } => "machine-subject",
             Self::OwnMail => "own-mail",
             Self::LoopHeader => "loop-header",
             Self::NoReplySender(_) => "no-reply-sender",
@@ -153,6 +168,11 @@ mod tests {
             SuppressReason::AutoResponseSuppress,
             SuppressReason::AutoReplyHeader("x-loop".into()),
             SuppressReason::Bounce("x".into()),
+            SuppressReason::Report("multipart/report; report-type=feedback-report".into()),
+            SuppressReason::MachineSubject {
+                kind: "an automatic reply".into(),
+                phrase: "automatic reply".into(),
+            },
             SuppressReason::OwnMail,
             SuppressReason::LoopHeader,
             SuppressReason::NoReplySender("noreply@x.example".into()),

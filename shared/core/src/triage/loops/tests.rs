@@ -162,12 +162,12 @@ fn bounces() {
         code("Content-Type: multipart/report; report-type=\"Delivery-Status\"; boundary=x\r\n"),
         Some("bounce")
     );
-    assert_eq!(
-        code(
-            "Content-Type: multipart/report; report-type=disposition-notification; boundary=x\r\n"
-        ),
-        None
-    );
+    // A read receipt is not a bounce (it never joins a case as one), but since issue 8 item 7
+    // no report of any kind is answered: it is suppressed as a report.
+    let mdn =
+        "Content-Type: multipart/report; report-type=disposition-notification; boundary=x\r\n";
+    assert!(is_bounce(&email(mdn)).is_none());
+    assert_eq!(code(mdn), Some("report"));
     for from in ["MAILER-DAEMON@mx.example", "postmaster@mx.example"] {
         let e = InboundEmail::parse(format!("From: {from}\r\n\r\nx").as_bytes());
         assert!(is_bounce(&e).is_some(), "{from}");
@@ -261,4 +261,64 @@ fn failed_authentication() {
         ReplyDecision::Suppressed(SuppressReason::UnverifiedFailedAuth)
     );
     assert!(reply_decision(&e, &Verdicts::all_pass(), &missing, &not_own).is_allowed());
+}
+
+#[test]
+fn machine_mail_without_the_standard_headers() {
+    for ct in [
+        "multipart/report; report-type=feedback-report; boundary=x",
+        "multipart/report; report-type=tlsrpt; boundary=x",
+        "multipart/report; boundary=x",
+    ] {
+        assert_eq!(
+            code(&format!("Content-Type: {ct}\r\n")),
+            Some("report"),
+            "{ct}"
+        );
+    }
+    assert_eq!(
+        code("X-Apple-Action: VACATION\r\n"),
+        Some("auto-reply-header")
+    );
+    assert_eq!(code("X-Apple-Action: other\r\n"), None);
+    assert_eq!(
+        code("X-MS-Exchange-Inbox-Rules-Loop: jane@customer.example\r\n"),
+        Some("auto-reply-header")
+    );
+    let subject = |s: &str| {
+        let e = InboundEmail::parse(
+            format!("From: jane@customer.example\r\nSubject: {s}\r\n\r\nx").as_bytes(),
+        );
+        match reply_decision(&e, &Verdicts::all_pass(), &verified(), &not_own) {
+            ReplyDecision::Allowed => None,
+            ReplyDecision::Suppressed(r) => Some(r.code()),
+        }
+    };
+    assert_eq!(subject("Automatic reply: help"), Some("machine-subject"));
+    assert_eq!(
+        subject("=?utf-8?b?6Ieq5YuV5b+c562UOiBoZWxw?="),
+        Some("machine-subject")
+    );
+    assert_eq!(subject("Re: Automatic reply: help"), None);
+    for local in [
+        "dev-admin",
+        "dev-owner",
+        "dev-bounces",
+        "dev-bounces+jane=customer.example",
+    ] {
+        let e = InboundEmail::parse(format!("From: {local}@lists.example\r\n\r\nx").as_bytes());
+        assert!(
+            !reply_decision(&e, &Verdicts::all_pass(), &verified(), &not_own).is_allowed(),
+            "{local}"
+        );
+    }
+    // A report part wrapped in a forward is still a report.
+    let wrapped = InboundEmail::parse(
+        b"From: jane@customer.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+          --b\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\n\r\n--b--\r\n",
+    );
+    assert_eq!(
+        reply_decision(&wrapped, &Verdicts::all_pass(), &verified(), &not_own),
+        ReplyDecision::Suppressed(SuppressReason::Report("message/feedback-report".into()))
+    );
 }
