@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use slamail_aws::directory::Directory;
-use slamail_contacts::Settings;
+use slamail_contacts::ContactsConfig;
 use slamail_core::policy::PolicySet;
 
 pub use server::{ConsoleContext, LocalConsole, start};
@@ -121,13 +121,20 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
             s.listen
         )));
     }
-    let policies = policies(s.policies.as_deref())?;
-    let mut settings = Settings::default();
-    if let Some(g) = s.operators_group.filter(|g| !g.trim().is_empty()) {
-        settings.operators_group = g;
-    }
+    // The flags stand in for the contacts function's variables, read by its own config type.
+    let config = ContactsConfig::from_env(|name| match name {
+        "DIRECTORY_TABLE" => Some(s.table.clone()),
+        "POLICY_FILES" => s.policies.clone(),
+        "OPERATORS_GROUP" => s.operators_group.clone(),
+        _ => None,
+    })
+    .map_err(|e| ConsoleCliError::Input(e.to_string()))?;
+    let policies = config
+        .policies()
+        .map_err(|e| ConsoleCliError::Input(e.to_string()))?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), s.table);
+    let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), config.directory_table);
+    let settings = config.settings;
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await
         .map_err(|e| ConsoleCliError::Runtime(format!("cannot listen on {}: {e}", s.listen)))?;

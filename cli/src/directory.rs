@@ -62,6 +62,10 @@ pub struct Target {
     /// `operator:<actor>`.
     #[arg(long, global = true)]
     pub actor: Option<String>,
+    /// The policies in force (built-in ids or paths, comma-separated), as the Lambdas read
+    /// them; default: every built-in policy.
+    #[arg(long, env = "POLICY_FILES", global = true)]
+    pub policies: Option<String>,
 }
 
 impl Target {
@@ -74,6 +78,12 @@ impl Target {
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_string());
         Actor::Operator(name)
+    }
+
+    /// The same policy list the Lambdas load, so limits and tiers agree with the deployment.
+    fn policies(&self) -> Result<PolicySet, DirectoryCliError> {
+        PolicySet::from_list(self.policies.as_deref())
+            .map_err(|e| DirectoryCliError::Input(e.to_string()))
     }
 
     async fn open(&self) -> Result<Directory, DirectoryCliError> {
@@ -263,10 +273,6 @@ pub fn blocking<T>(
         .block_on(fut)
 }
 
-fn policies() -> Result<PolicySet, DirectoryCliError> {
-    PolicySet::builtin().map_err(|e| DirectoryCliError::Runtime(e.to_string()))
-}
-
 fn to_json(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
@@ -301,7 +307,7 @@ fn member_line(m: &Member) -> String {
 pub async fn run_org(args: OrgArgs) -> Result<String, DirectoryCliError> {
     let dir = args.target.open().await?;
     let actor = args.target.actor();
-    let ps = policies()?;
+    let ps = args.target.policies()?;
     org_command(&dir, &ps, &actor, args.command).await
 }
 
@@ -550,7 +556,7 @@ pub async fn member_command(
 
 pub async fn run_contact(args: ContactArgs) -> Result<String, DirectoryCliError> {
     let dir = args.target.open().await?;
-    let ps = policies()?;
+    let ps = args.target.policies()?;
     contact_command(&dir, &ps, &args.target.actor(), args.command).await
 }
 
@@ -598,7 +604,7 @@ pub async fn contact_command(
 
 pub async fn run_directory(args: DirectoryArgs) -> Result<String, DirectoryCliError> {
     let dir = args.target.open().await?;
-    let ps = policies()?;
+    let ps = args.target.policies()?;
     match args.command {
         DirectoryCommand::Import { file } => {
             let plan = read_import(&file)?;

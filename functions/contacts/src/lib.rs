@@ -21,25 +21,15 @@ use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
 use slamail_core::support_term::SupportTerm;
 
-/// The operators' group when `OPERATORS_GROUP` is not set.
-pub const DEFAULT_OPERATORS_GROUP: &str = "slamail-operators";
+mod config;
 
-/// Configuration read once at cold start.
-#[derive(Debug, Clone)]
+pub use config::{ConfigError, ContactsConfig, DEFAULT_OPERATORS_GROUP};
+
+/// How requests are handled (part of [`ContactsConfig`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// Members of this identity-provider group are vendor operators.
     pub operators_group: String,
-}
-
-impl Settings {
-    pub fn from_env() -> Self {
-        Self {
-            operators_group: std::env::var("OPERATORS_GROUP")
-                .ok()
-                .filter(|g| !g.trim().is_empty())
-                .unwrap_or_else(|| DEFAULT_OPERATORS_GROUP.to_string()),
-        }
-    }
 }
 
 impl Default for Settings {

@@ -3,8 +3,7 @@
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use slamail_aws::directory::Directory;
-use slamail_contacts::{Settings, handle};
-use slamail_core::policy::PolicySet;
+use slamail_contacts::{ContactsConfig, handle};
 use tracing::Instrument;
 
 #[tokio::main]
@@ -12,12 +11,11 @@ async fn main() -> Result<(), Error> {
     slamail_aws::telemetry::init_lambda();
 
     // Misconfiguration must stop the cold start, not surface as 500s on every request.
-    let table = std::env::var("DIRECTORY_TABLE")
-        .map_err(|_| "DIRECTORY_TABLE is not set: the directory table's name is required")?;
-    let settings = Settings::from_env();
-    let policies = PolicySet::from_list(std::env::var("POLICY_FILES").ok().as_deref())?;
+    let config = ContactsConfig::from_env(|name| std::env::var(name).ok())?;
+    let policies = config.policies()?;
+    let settings = config.settings;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), table);
+    let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), config.directory_table);
     tracing::info!(operators_group = %settings.operators_group, "contacts API ready");
 
     let (directory, policies, settings) = (&directory, &policies, &settings);

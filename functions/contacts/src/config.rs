@@ -1,0 +1,92 @@
+//! The contacts API's configuration: one typed value for the Lambda `main`, the CLI's local
+//! console and the tests, every default stated here once.
+
+use slamail_core::policy::{PolicyError, PolicySet};
+
+use crate::Settings;
+
+/// The identity-provider group whose members are vendor operators, when none is configured.
+pub const DEFAULT_OPERATORS_GROUP: &str = "slamail-operators";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactsConfig {
+    /// `DIRECTORY_TABLE`.
+    pub directory_table: String,
+    /// `POLICY_FILES`: comma-separated built-in ids or paths; `None` is every built-in policy.
+    pub policy_files: Option<String>,
+    /// `OPERATORS_GROUP` and the other request-handling settings.
+    pub settings: Settings,
+}
+
+/// A setting that cannot be used, named by its variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} must be set")]
+    Missing(&'static str),
+}
+
+impl ContactsConfig {
+    /// The configuration for this table, everything else at its default.
+    pub fn new(directory_table: impl Into<String>) -> Self {
+        Self {
+            directory_table: directory_table.into(),
+            policy_files: None,
+            settings: Settings::default(),
+        }
+    }
+
+    /// Reads the configuration from variables (`get` is `std::env::var` in the Lambda). Blank
+    /// values count as unset.
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let mut config =
+            Self::new(get("DIRECTORY_TABLE").ok_or(ConfigError::Missing("DIRECTORY_TABLE"))?);
+        config.policy_files = get("POLICY_FILES");
+        if let Some(group) = get("OPERATORS_GROUP") {
+            config.settings.operators_group = group.trim().to_string();
+        }
+        Ok(config)
+    }
+
+    /// The policies in force, loaded the way every function loads them.
+    pub fn policies(&self) -> Result<PolicySet, PolicyError> {
+        PolicySet::from_list(self.policy_files.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        let c = ContactsConfig::from_env(vars(&[
+            ("DIRECTORY_TABLE", "dir"),
+            ("OPERATORS_GROUP", " "),
+        ]))
+        .expect("valid");
+        assert_eq!(c, ContactsConfig::new("dir"));
+        assert_eq!(c.settings.operators_group, DEFAULT_OPERATORS_GROUP);
+        assert_eq!(
+            ContactsConfig::from_env(vars(&[])),
+            Err(ConfigError::Missing("DIRECTORY_TABLE"))
+        );
+        let c = ContactsConfig::from_env(vars(&[
+            ("DIRECTORY_TABLE", "dir"),
+            ("OPERATORS_GROUP", "ops"),
+            ("POLICY_FILES", "activestate"),
+        ]))
+        .expect("valid");
+        assert_eq!(c.settings.operators_group, "ops");
+        assert_eq!(c.policies().expect("loads").policies().len(), 1);
+    }
+}
