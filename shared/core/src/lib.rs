@@ -13,9 +13,13 @@
 //! - [`triage`] — authenticity, loop protection, tier, severity, route.
 //! - [`reply`] — the auto-reply as a raw MIME message.
 //! - [`intake`] — the intake's ports, claim lease and the pure parts of its steps.
+//! - [`conversation`] — which case a message belongs to, and who may speak in it.
+//! - [`clock`] — the SLA clock as an append-only ledger and its pure reading.
 
 pub mod calendar;
 pub mod case;
+pub mod clock;
+pub mod conversation;
 pub mod deadline;
 pub mod directory;
 pub mod ids;
