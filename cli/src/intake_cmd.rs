@@ -255,6 +255,22 @@ fn describe(p: &Processed) -> String {
         Outcome::Appended { case_id, note } => {
             format!("{} appended to {case_id}: {note}", p.ses_message_id)
         }
+        Outcome::Threaded {
+            case_id,
+            kind,
+            reopened,
+            clock,
+        } => format!(
+            "{} joined {case_id}: {}{}{}",
+            p.ses_message_id,
+            kind.words(),
+            if *reopened { ", reopened the case" } else { "" },
+            if clock.is_empty() {
+                String::new()
+            } else {
+                format!(" (clock: {})", clock.join(", "))
+            }
+        ),
         Outcome::Duplicate { case_id } => format!(
             "{}: already processed{}",
             p.ses_message_id,
