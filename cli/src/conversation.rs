@@ -132,18 +132,17 @@ fn due_words(case: &slamail_core::case::CaseRecord) -> String {
     case.due.clone().unwrap_or_else(|| "none".to_string())
 }
 
-/// Runs a conversation: every mail through `intake` (stored in its bucket under `prefix` with
-/// SES ids `<id_prefix>-<n>`), every action through `desk`.
+/// Runs a conversation: every mail through `intake` (stored in its raw-mail bucket as SES would,
+/// with SES ids `<id_prefix>-<n>`), every action through `desk`.
 pub async fn run(
     intake: &Intake,
     desk: &Desk,
     policy: &Policy,
     dir: &Path,
     script: &Script,
-    bucket: &str,
-    prefix: &str,
     id_prefix: &str,
 ) -> Result<Vec<StepResult>, String> {
+    let (bucket, prefix) = (&intake.config.raw_bucket, &intake.config.raw_prefix);
     let agent = EmailAddress::parse(&script.agent).map_err(|e| e.to_string())?;
     let mut vars = Vars::default();
     let mut results = Vec::new();

@@ -465,18 +465,10 @@ async fn conversation(intake: &Intake, dir: &Path, out: &mut String) -> Result<(
         policies: intake.policies.clone(),
         message_id_domain: intake.config.message_id_domain.clone(),
     };
-    let results = slamail_cli::conversation::run(
-        intake,
-        &desk,
-        &policy,
-        dir,
-        &script,
-        &intake.config.raw_bucket,
-        &intake.config.raw_prefix,
-        "demo-conversation",
-    )
-    .await
-    .map_err(CliError::Runtime)?;
+    let results =
+        slamail_cli::conversation::run(intake, &desk, &policy, dir, &script, "demo-conversation")
+            .await
+            .map_err(CliError::Runtime)?;
     let _ = writeln!(
         out,
         "\n{}\nA conversation ({}): mails through the intake, agents' actions through the desk\n",

@@ -68,6 +68,13 @@ pub struct Desk<S = Mailer> {
     pub message_id_domain: String,
 }
 
+/// A message to the requester: its words, why it is sent (in our Message-ID), and its kind.
+struct Outgoing<'a> {
+    text: &'a str,
+    purpose: &'a str,
+    kind: MessageKind,
+}
+
 /// What one append adds besides clock entries.
 #[derive(Default)]
 struct Extra {
@@ -246,11 +253,14 @@ impl<S: ReplySender + Sync> Desk<S> {
         policy: &Policy,
         conv: &Conversation,
         agent: &EmailAddress,
-        text: &str,
-        purpose: &str,
-        kind: MessageKind,
+        out: Outgoing<'_>,
         now: DateTime<Utc>,
     ) -> Result<MessageItem, DeskError> {
+        let Outgoing {
+            text,
+            purpose,
+            kind,
+        } = out;
         let case = &conv.case;
         let to = case
             .requester
@@ -348,9 +358,11 @@ impl<S: ReplySender + Sync> Desk<S> {
                 policy,
                 &conv,
                 agent,
-                &text,
-                "reply",
-                MessageKind::AgentReply,
+                Outgoing {
+                    text: &text,
+                    purpose: "reply",
+                    kind: MessageKind::AgentReply,
+                },
                 now,
             )
             .await?;
@@ -441,9 +453,11 @@ impl<S: ReplySender + Sync> Desk<S> {
                     policy,
                     &conv,
                     agent,
-                    &text,
-                    "notice",
-                    MessageKind::Notice,
+                    Outgoing {
+                        text: &text,
+                        purpose: "notice",
+                        kind: MessageKind::Notice,
+                    },
                     now,
                 )
                 .await?;

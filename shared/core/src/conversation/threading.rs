@@ -56,9 +56,7 @@ pub fn subject_tag(subject: &str, prefix: &CasePrefix) -> Option<CaseId> {
     let mut rest = subject;
     while let Some(open) = rest.find('[') {
         let after = &rest[open + 1..];
-        let Some(close) = after.find(']') else {
-            return None;
-        };
+        let close = after.find(']')?;
         let inner = after[..close].trim();
         if let Ok(id) = CaseId::parse(inner)
             && id
