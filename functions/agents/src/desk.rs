@@ -350,7 +350,11 @@ impl<S: ReplySender + Sync> Desk<S> {
     ) -> Result<Done, DeskError> {
         let text = bounded_text(text)?;
         let (policy, conv) = self.load(agent, case_id).await?;
-        if conv.case.status == "closed" {
+        // Checked before anything is mailed: a reply that cannot be recorded is not sent.
+        let view = clock::evaluate(&conv.ledger, policy).map_err(|e| {
+            DeskError::Invalid(format!("case {case_id} has no usable clock ledger: {e}"))
+        })?;
+        if view.status == clock::Status::Closed {
             return Err(TransitionError::Closed.into());
         }
         let message = self

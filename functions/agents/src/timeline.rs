@@ -126,10 +126,17 @@ pub fn render(policy: &Policy, shown: &Shown, now: DateTime<Utc>) -> String {
         }
         rows.push((at, 0, line));
     }
+    // The auto-reply answers the opening message: it is listed right after it, even when the
+    // message's receipt time is later than the send (mail replayed with its original times).
     if let ReplyOutcome::Sent { at, .. } = &case.reply
         && let Some(t) = parse(at)
     {
-        rows.push((t, 1, "auto-reply    sent to the requester".to_string()));
+        let opened = parse(&case.received).unwrap_or(t);
+        rows.push((
+            t.max(opened),
+            1,
+            "auto-reply    sent to the requester".to_string(),
+        ));
     }
     for e in &shown.ledger {
         let what = match &e.event {
