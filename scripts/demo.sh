@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: starts a local AWS emulator (moto server, installed into ./.venv if missing),
 # creates the tables from infra/template.yaml, imports the sample directory, runs every message
-# of samplemail/ through the real intake handler, and prints the cases and one auto-reply.
+# of samplemail/ through the real intake handler, and prints the cases and one auto-reply; then
+# runs the sample conversation (samplemail/conversation/) and prints its timeline and clock.
 # In a terminal it then serves the web console (development sign-in) against the same emulator
 # and prints its URL; SLAMAIL_NO_CONSOLE=1 skips that, SLAMAIL_CONSOLE_PORT changes the port.
 set -euo pipefail

@@ -255,6 +255,22 @@ fn describe(p: &Processed) -> String {
         Outcome::Appended { case_id, note } => {
             format!("{} appended to {case_id}: {note}", p.ses_message_id)
         }
+        Outcome::Threaded {
+            case_id,
+            kind,
+            reopened,
+            clock,
+        } => format!(
+            "{} joined {case_id}: {}{}{}",
+            p.ses_message_id,
+            kind.words(),
+            if *reopened { ", reopened the case" } else { "" },
+            if clock.is_empty() {
+                String::new()
+            } else {
+                format!(" (clock: {})", clock.join(", "))
+            }
+        ),
         Outcome::Duplicate { case_id } => format!(
             "{}: already processed{}",
             p.ses_message_id,
@@ -431,7 +447,79 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
     if let Some(raw) = shown_reply {
         let _ = writeln!(out, "\nOne auto-reply, as sent:\n{}\n{raw}", "-".repeat(72));
     }
+    conversation(&intake, &a.samples.join("conversation"), &mut out).await?;
     Ok(out.trim_end().to_string())
+}
+
+/// The sample conversation: every step's outcome, then the case's timeline and `explain`.
+async fn conversation(intake: &Intake, dir: &Path, out: &mut String) -> Result<(), CliError> {
+    let script = slamail_cli::conversation::read_script(dir).map_err(CliError::Input)?;
+    let policy = slamail_core::ids::PolicyId::parse(&script.policy)
+        .ok()
+        .and_then(|p| intake.policies.get(&p))
+        .cloned()
+        .ok_or_else(|| CliError::Input(format!("policy {} is not loaded", script.policy)))?;
+    let desk = slamail_agents::Desk {
+        cases: intake.cases.clone(),
+        mailer: intake.mailer.clone(),
+        policies: intake.policies.clone(),
+        message_id_domain: intake.config.message_id_domain.clone(),
+    };
+    let results =
+        slamail_cli::conversation::run(intake, &desk, &policy, dir, &script, "demo-conversation")
+            .await
+            .map_err(CliError::Runtime)?;
+    let _ = writeln!(
+        out,
+        "\n{}\nA conversation ({}): mails through the intake, agents' actions through the desk\n",
+        "=".repeat(72),
+        dir.display()
+    );
+    let _ = writeln!(
+        out,
+        "{:<66} {:<13} {:<8} next due from us",
+        "step", "outcome", "status"
+    );
+    let mut problems = Vec::new();
+    for r in &results {
+        let _ = writeln!(
+            out,
+            "{:<66} {:<13} {:<8} {}",
+            truncate(&r.name, 66),
+            r.got,
+            r.status,
+            r.due
+        );
+        problems.extend(r.mismatches());
+    }
+    if !problems.is_empty() {
+        let _ = writeln!(out, "\nNOT AS SCRIPTED:\n  {}", problems.join("\n  "));
+    }
+    let Some(case_id) = results.first().and_then(|r| r.case_id.clone()) else {
+        return Ok(());
+    };
+    let agent = slamail_core::ids::EmailAddress::parse(&script.agent)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let last = script
+        .step
+        .last()
+        .map(|s| s.at)
+        .unwrap_or_else(chrono::Utc::now);
+    let shown = desk
+        .show(&agent, &case_id)
+        .await
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let _ = writeln!(
+        out,
+        "\n$ slamail case show {case_id}\n{}",
+        slamail_agents::timeline::render(&policy, &shown, last)
+    );
+    let explain = desk
+        .explain(&agent, &case_id, last)
+        .await
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let _ = writeln!(out, "$ slamail case explain {case_id}\n{explain}");
+    Ok(())
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -2,4 +2,5 @@
 //! them. `main.rs` owns argument parsing at the top level and wires these in.
 
 pub mod console;
+pub mod conversation;
 pub mod directory;

@@ -1,6 +1,7 @@
 //! `slamail`: the operator CLI. Thin: parses arguments, calls the same core and adapters the
 //! Lambda functions use, prints text or `--json` for scripts.
 
+mod case_cmd;
 mod intake_cmd;
 mod policy_cmd;
 
@@ -72,6 +73,10 @@ enum Command {
     /// The local demo: sample mail in, cases and auto-replies out (needs AWS_ENDPOINT_URL;
     /// scripts/demo.sh starts the emulator and runs this).
     Demo(intake_cmd::DemoArgs),
+    /// A case, as an agent: show, explain, reply, note, priority, wait, close, reopen.
+    Case(case_cmd::CaseArgs),
+    /// A queue's open cases by the next instant due from us.
+    Queue(case_cmd::QueueArgs),
     /// The web console: serve it locally against the emulator (development sign-in), or
     /// build the deployable site.
     Console(slamail_cli::console::ConsoleArgs),
@@ -88,6 +93,8 @@ async fn main() -> ExitCode {
         Command::Security(args) => policy_cmd::run_security(args),
         Command::Process(args) => intake_cmd::run_process(args).await,
         Command::Demo(args) => intake_cmd::run_demo(args).await,
+        Command::Case(args) => case_cmd::run_case(args).await,
+        Command::Queue(args) => case_cmd::run_queue(args).await,
         Command::Org(args) => slamail_cli::directory::run_org(args)
             .await
             .map_err(CliError::from),

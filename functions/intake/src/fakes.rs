@@ -8,10 +8,12 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
+use slamail_core::clock::LedgerEntry;
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::ports::{
-    Attachment, Cases, Claim, Clock, Fence, Hold, InboundLedger, InboundState, Memberships,
-    NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState, SendError, SentReply,
+    Append, Appended, Attachment, Cases, Claim, Clock, Conversation, Fence, Hold, InboundLedger,
+    InboundState, Memberships, NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState,
+    SendError, SentReply,
 };
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
@@ -79,6 +81,9 @@ struct Tables {
     cases: HashMap<CaseId, CaseRecord>,
     messages: HashMap<CaseId, Vec<MessageItem>>,
     message_ids: HashMap<String, CaseId>,
+    /// The sender recorded with an inbound Message-ID (duplicates are told by it).
+    message_id_from: HashMap<String, String>,
+    ledgers: HashMap<CaseId, Vec<LedgerEntry>>,
     counters: HashMap<String, u64>,
     rates: HashMap<(EmailAddress, String), u32>,
     /// Address → (case, at, until epoch seconds).
@@ -127,6 +132,14 @@ impl FakeCases {
     pub fn messages(&self, id: &CaseId) -> Vec<MessageItem> {
         lock(&self.tables)
             .messages
+            .get(id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn ledger(&self, id: &CaseId) -> Vec<LedgerEntry> {
+        lock(&self.tables)
+            .ledgers
             .get(id)
             .cloned()
             .unwrap_or_default()
@@ -250,6 +263,15 @@ impl Cases for FakeCases {
                 "a case with this id already exists",
             ));
         }
+        if let Some(mid) = &case.message_id
+            && let Some(owner) = t.message_ids.get(mid)
+            && t.message_id_from.get(mid).map(String::as_str) == case.requester.as_deref()
+            && case.requester.is_some()
+        {
+            return Ok(Opened::Duplicate {
+                case_id: Some(owner.clone()),
+            });
+        }
         if let Some(r) = &new.reply {
             if let Some((case_id, at, until)) = t.undeliverable.get(&r.to)
                 && *until > new.now.timestamp()
@@ -286,11 +308,15 @@ impl Cases for FakeCases {
             .entry(case.case_id.clone())
             .or_default()
             .push(new.message.clone());
-        if let Some(mid) = &case.message_id {
-            t.message_ids
-                .entry(mid.clone())
-                .or_insert_with(|| case.case_id.clone());
+        if let Some(mid) = &case.message_id
+            && !t.message_ids.contains_key(mid)
+        {
+            t.message_ids.insert(mid.clone(), case.case_id.clone());
+            if let Some(r) = &case.requester {
+                t.message_id_from.insert(mid.clone(), r.clone());
+            }
         }
+        t.ledgers.insert(case.case_id.clone(), new.ledger.to_vec());
         let item = t.fenced(new.fence)?;
         item.case_id = Some(case.case_id.clone());
         match new.reply {
@@ -350,6 +376,94 @@ impl Cases for FakeCases {
     async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, PortError> {
         self.calls.call("cases", "case")?;
         Ok(lock(&self.tables).cases.get(id).cloned())
+    }
+
+    async fn cases_of_message_ids(
+        &self,
+        message_ids: &[String],
+    ) -> Result<Vec<(String, CaseId)>, PortError> {
+        self.calls.call("cases", "cases_of_message_ids")?;
+        let t = lock(&self.tables);
+        Ok(message_ids
+            .iter()
+            .filter_map(|m| t.message_ids.get(m).map(|c| (m.clone(), c.clone())))
+            .collect())
+    }
+
+    async fn conversation(&self, id: &CaseId) -> Result<Option<Conversation>, PortError> {
+        self.calls.call("cases", "conversation")?;
+        let t = lock(&self.tables);
+        Ok(t.cases.get(id).map(|case| Conversation {
+            case: case.clone(),
+            ledger: t.ledgers.get(id).cloned().unwrap_or_default(),
+        }))
+    }
+
+    async fn append(&self, a: &Append<'_>) -> Result<Appended, PortError> {
+        self.calls.call("cases", "append")?;
+        let mut t = lock(&self.tables);
+        if let Some(fence) = a.fence {
+            t.fenced(fence)?;
+        }
+        let Some(case) = t.cases.get(a.case_id) else {
+            return Ok(Appended::Conflict);
+        };
+        if case.ledger_len != a.expected_ledger_len {
+            return Ok(Appended::Conflict);
+        }
+        let sender = a
+            .message
+            .and_then(|m| m.from.as_ref())
+            .map(|f| f.to_string());
+        let mut index = Vec::new();
+        for id in a.index_ids {
+            match t.message_ids.get(id) {
+                Some(owner) if a.fence.is_some() => {
+                    if sender.is_some() && t.message_id_from.get(id) == sender.as_ref() {
+                        return Ok(Appended::Duplicate {
+                            case_id: Some(owner.clone()),
+                        });
+                    }
+                }
+                Some(_) => return Err(PortError::new("cases", "an outbound id is taken")),
+                None => index.push(id.clone()),
+            }
+        }
+        for id in index {
+            t.message_ids.insert(id.clone(), a.case_id.clone());
+            if let (Some(f), true) = (&sender, a.fence.is_some()) {
+                t.message_id_from.insert(id, f.clone());
+            }
+        }
+        let new_len = a.expected_ledger_len + a.entries.len() as u32;
+        if let Some(case) = t.cases.get_mut(a.case_id) {
+            case.apply_live(a.live);
+            case.ledger_len = new_len;
+            if let Some(d) = a.deadline {
+                case.deadlines.push(d.clone());
+            }
+            if a.message.is_some() {
+                case.message_count += 1;
+            }
+        }
+        t.ledgers
+            .entry(a.case_id.clone())
+            .or_default()
+            .extend(a.entries.iter().cloned());
+        if let Some(m) = a.message {
+            t.messages
+                .entry(a.case_id.clone())
+                .or_default()
+                .push(m.clone());
+        }
+        if let Some(fence) = a.fence {
+            let item = t.fenced(fence)?;
+            item.case_id = Some(a.case_id.clone());
+            item.state = InboundState::Done;
+            item.reply_state = ReplyState::Suppressed;
+            item.lease_until = 0;
+        }
+        Ok(Appended::Written)
     }
 
     async fn attach(&self, a: &Attachment<'_>) -> Result<(), PortError> {

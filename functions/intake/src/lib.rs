@@ -9,6 +9,7 @@ pub mod config;
 pub mod events;
 pub mod fakes;
 pub mod steps;
+mod threading;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -17,6 +18,7 @@ use slamail_aws::directory::Directory;
 use slamail_aws::mailer::Mailer;
 use slamail_aws::rawmail::RawMailStore;
 use slamail_core::case::CaseRecord;
+use slamail_core::conversation::FollowUpKind;
 use slamail_core::ids::CaseId;
 use slamail_core::intake::lease::DEFAULT_TIMEOUT_SECS;
 use slamail_core::intake::ports::{
@@ -75,7 +77,16 @@ pub enum Outcome {
     Created { case: Box<CaseRecord> },
     /// A message about an existing case (a bounce of one of its replies) was appended to it.
     Appended { case_id: CaseId, note: String },
-    /// Already processed by an earlier delivery: nothing was done.
+    /// A follow-up joined its case (no auto-reply): what it was, whether it reopened the case,
+    /// and the clock entries it appended.
+    Threaded {
+        case_id: CaseId,
+        kind: FollowUpKind,
+        reopened: bool,
+        clock: Vec<&'static str>,
+    },
+    /// Already processed by an earlier delivery (the same SES id, or the same Message-ID from
+    /// the same sender under another SES id): nothing was done.
     Duplicate { case_id: Option<CaseId> },
     /// Sent to no address any policy governs: recorded on its inbound item, no case.
     Unroutable { note: String },

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Datelike, SecondsFormat, TimeDelta, Utc};
 use slamail_core::case::{CaseRecord, RawLocation, Received, ReplyOutcome};
+use slamail_core::clock;
 use slamail_core::ids::{CaseId, EmailAddress};
 use slamail_core::intake::lease::lease_until;
 use slamail_core::intake::ports::{
@@ -19,12 +20,13 @@ use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
 use slamail_core::reply::render_reply;
-use slamail_core::triage::Verdicts;
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
 use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
+use slamail_core::triage::{Membership, Verdicts};
 use tracing::{info, warn};
 
+use crate::threading::{Incoming, Threading};
 use crate::{Intake, IntakeError, Job, Outcome, Processed};
 
 /// What this invocation did to the reply, so a failure can be released truthfully.
@@ -48,6 +50,10 @@ struct Arrival<'a> {
     support: &'a EmailAddress,
     raw: &'a RawLocation,
     message: &'a slamail_core::case::MessageItem,
+    /// What the directory knows about the sender: the requester's organisations.
+    memberships: &'a [Membership],
+    /// The closed case a late reply to which opens this one.
+    refers_to: Option<CaseId>,
 }
 
 /// A reply ready to go.
@@ -55,6 +61,8 @@ struct Rendered {
     from: EmailAddress,
     to: EmailAddress,
     raw: Vec<u8>,
+    /// Our own Message-ID: SES may replace it, and answers may reference either.
+    message_id: String,
     at: DateTime<Utc>,
 }
 
@@ -66,7 +74,7 @@ where
     S: ReplySender + Sync,
     K: Clock,
 {
-    fn port(&self, job: &Job) -> impl Fn(PortError) -> IntakeError + '_ {
+    pub(crate) fn port(&self, job: &Job) -> impl Fn(PortError) -> IntakeError + '_ {
         let id = job.ses_message_id.clone();
         move |source| IntakeError::Port {
             ses_message_id: id.clone(),
@@ -143,7 +151,7 @@ where
                 .finish_unroutable(job, &owned.fence, &loaded.email)
                 .await;
         };
-        let decision = self.triage(job, policy, &loaded).await?;
+        let (decision, memberships) = self.triage(job, policy, &loaded).await?;
         let message = rules::inbound_message(
             &job.ses_message_id,
             &loaded.email,
@@ -160,10 +168,23 @@ where
         }
         match &owned.case_id {
             None => {
+                let incoming = Incoming {
+                    email: &loaded.email,
+                    decision: &decision,
+                    memberships: &memberships,
+                    message: &message,
+                    received: loaded.received,
+                };
+                let refers_to = match self.thread(job, &owned.fence, policy, &incoming).await? {
+                    Threading::Finished(done) => return Ok(done),
+                    Threading::Open { refers_to } => refers_to,
+                };
                 let at = Arrival {
                     support: &support,
                     raw,
                     message: &message,
+                    memberships: &memberships,
+                    refers_to,
                 };
                 self.open(job, owned, policy, &loaded, &decision, at, progress)
                     .await
@@ -226,7 +247,7 @@ where
         job: &Job,
         policy: &Policy,
         loaded: &Loaded,
-    ) -> Result<Decision, IntakeError> {
+    ) -> Result<(Decision, Vec<Membership>), IntakeError> {
         let memberships = match sender_of(&loaded.email) {
             Some(sender) => self
                 .directory
@@ -256,7 +277,7 @@ where
             due = ?decision.deadline.due,
             "triaged"
         );
-        Ok(decision)
+        Ok((decision, memberships))
     }
 
     /// Step 5a: a delivery report citing one of our replies joins that reply's case as a report
@@ -353,6 +374,24 @@ where
                 verdicts: &loaded.verdicts,
             },
         );
+        case.requester_orgs = at
+            .memberships
+            .iter()
+            .filter(|m| m.policy == policy.id)
+            .map(|m| m.org.clone())
+            .collect();
+        case.refers_to = at.refers_to;
+        let ledger = clock::append(
+            &[],
+            vec![clock::opening(
+                policy,
+                &decision.tier.tier,
+                &decision.severity.assigned,
+            )],
+            loaded.received,
+            "intake",
+            &policy.version,
+        );
         let mut rendered = None;
         if decision.reply.is_allowed() {
             match self.render(policy, &case.case_id, &loaded.email, decision, at.support) {
@@ -368,6 +407,7 @@ where
             fence: &owned.fence,
             case: &case,
             message: at.message,
+            ledger: &ledger,
             reply: rendered.as_ref().map(|r| ReplyRequest {
                 to: r.to.clone(),
                 limits: self.config.rate_limits,
@@ -375,20 +415,29 @@ where
             now,
         };
         let opened = self.cases.open(&new).await.map_err(self.port(job))?;
+        if let Opened::Duplicate { case_id } = opened {
+            return self.finish_duplicate(job, &owned.fence, case_id).await;
+        }
         if let Opened::Held(hold) = opened {
             info!(?hold, "auto-reply held");
             let mut held_case = case.clone();
             held_case.reply = rules::held(hold);
             new.case = &held_case;
             new.reply = None;
-            if let Opened::Held(again) = self.cases.open(&new).await.map_err(self.port(job))? {
-                return Err(IntakeError::Port {
-                    ses_message_id: job.ses_message_id.clone(),
-                    source: PortError::new(
-                        "cases table",
-                        format!("a case without a reply was held ({again:?})"),
-                    ),
-                });
+            match self.cases.open(&new).await.map_err(self.port(job))? {
+                Opened::Written => {}
+                Opened::Duplicate { case_id } => {
+                    return self.finish_duplicate(job, &owned.fence, case_id).await;
+                }
+                Opened::Held(again) => {
+                    return Err(IntakeError::Port {
+                        ses_message_id: job.ses_message_id.clone(),
+                        source: PortError::new(
+                            "cases table",
+                            format!("a case without a reply was held ({again:?})"),
+                        ),
+                    });
+                }
             }
             info!(case_id = %held_case.case_id, "case created");
             return Ok(created(job, held_case, None));
@@ -472,10 +521,12 @@ where
         {
             Ok(sent) => {
                 info!(reply_ses_message_id = %sent.ses_message_id, "auto-reply sent");
+                let mut message_ids = vec![rendered.message_id];
+                message_ids.extend(sent.message_ids);
                 Ok((
                     ReplyOutcome::Sent {
                         ses_message_id: sent.ses_message_id,
-                        message_ids: sent.message_ids,
+                        message_ids,
                         at: rendered.at.to_rfc3339_opts(SecondsFormat::Secs, true),
                     },
                     Some(text),
@@ -562,6 +613,7 @@ where
             from: rendered.from,
             to: rendered.to,
             raw: rendered.raw,
+            message_id: rendered.message_id,
             at,
         })
     }

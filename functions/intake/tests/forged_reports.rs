@@ -53,9 +53,17 @@ async fn deliver(intake: &FakeIntake, bytes: &[u8], event_file: &str, id: &str) 
     done.remove(0)
 }
 
-/// The customer's message (sample 01), answered: its case.
+/// A new message of the customer's (sample 01 under its own Message-ID, so that it is not a
+/// duplicate of an earlier delivery), answered: its case.
 async fn customer_case(intake: &FakeIntake, id: &str) -> CaseRecord {
-    let bytes = std::fs::read(samples().join("01-enterprise-critical.eml")).expect("sample 01");
+    let bytes = std::fs::read_to_string(samples().join("01-enterprise-critical.eml"))
+        .expect("sample 01")
+        .replacen(
+            "Message-ID: <B02F28D45BEE49417EAD.6d5d686a@mail.acme.example>",
+            &format!("Message-ID: <{id}@mail.acme.example>"),
+            1,
+        )
+        .into_bytes();
     match deliver(intake, &bytes, "01-enterprise-critical.event.json", id)
         .await
         .outcome

@@ -141,6 +141,16 @@ fn first() -> (Vec<u8>, serde_json::Value) {
     )
 }
 
+/// The same message with its own Message-ID: a distinct message, not a duplicate delivery.
+fn with_message_id(bytes: &[u8], unique: &str) -> Vec<u8> {
+    String::from_utf8_lossy(bytes)
+        .replace(
+            "B02F28D45BEE49417EAD.6d5d686a@mail.acme.example",
+            &format!("{unique}@mail.acme.example"),
+        )
+        .into_bytes()
+}
+
 fn created(p: &[Processed]) -> &slamail_core::case::CaseRecord {
     match &p[0].outcome {
         Outcome::Created { case } => case,
@@ -361,7 +371,7 @@ async fn reply_caps_and_bounces_hold_replies_with_their_reasons() {
         panic!("{:?}", created(&p1).reply)
     };
     let e2 = with_id(&event, "cap-2");
-    store(&intake, &bytes, &e2);
+    store(&intake, &with_message_id(&bytes, "cap-2"), &e2);
     let p2 = intake.handle_event(&e2).await.expect("second");
     assert!(
         matches!(&created(&p2).reply, ReplyOutcome::Suppressed { code, reason }
@@ -394,7 +404,7 @@ async fn reply_caps_and_bounces_hold_replies_with_their_reasons() {
     assert_eq!(intake.cases.messages(&created(&p1).case_id).len(), 2);
     intake.config.rate_limits.per_hour = 5;
     let e3 = with_id(&event, "cap-3");
-    store(&intake, &bytes, &e3);
+    store(&intake, &with_message_id(&bytes, "cap-3"), &e3);
     let p3 = intake.handle_event(&e3).await.expect("third");
     assert!(
         matches!(&created(&p3).reply, ReplyOutcome::Suppressed { code, reason }

@@ -4,9 +4,11 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{CaseId, EmailAddress};
+use crate::clock::Live;
+use crate::conversation::FollowUpKind;
+use crate::ids::{CaseId, EmailAddress, OrgId};
 use crate::message::InboundEmail;
-use crate::policy::Policy;
+use crate::policy::{Metric, Policy};
 use crate::triage::decide::Decision;
 use crate::triage::loops::ReplyDecision;
 use crate::triage::{Authenticity, Verdicts};
@@ -57,6 +59,62 @@ pub enum Direction {
     DeliveryReport,
 }
 
+/// What a message of a case is, in its conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MessageKind {
+    /// The message that opened the case.
+    Opening,
+    /// A verified participant's follow-up.
+    Customer,
+    /// Staff mail addressed to the requester.
+    AgentPublic,
+    /// Staff mail not addressed to the requester, or a note typed with `case note`.
+    AgentNote,
+    /// A participant's automatic mail (out-of-office …): no effect.
+    Automated,
+    /// Not from a verified participant: no effect, no mail; shown as unverified.
+    Unverified,
+    /// A bounce of one of our messages.
+    Bounce,
+    /// An agent's reply sent by slamail (`case reply`).
+    AgentReply,
+    /// A notice slamail sent the requester (a reclassification).
+    Notice,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Opening => "opening",
+            Self::Customer => "customer",
+            Self::AgentPublic => "agent-public",
+            Self::AgentNote => "agent-note",
+            Self::Automated => "automated",
+            Self::Unverified => "unverified",
+            Self::Bounce => "bounce",
+            Self::AgentReply => "agent-reply",
+            Self::Notice => "notice",
+        }
+    }
+}
+
+impl From<FollowUpKind> for MessageKind {
+    fn from(k: FollowUpKind) -> Self {
+        match k {
+            FollowUpKind::Customer => Self::Customer,
+            FollowUpKind::AgentPublic => Self::AgentPublic,
+            FollowUpKind::AgentNote => Self::AgentNote,
+            FollowUpKind::Automated => Self::Automated,
+            FollowUpKind::Unverified => Self::Unverified,
+        }
+    }
+}
+
+/// The most text an agent's note or reply keeps on its message item (the whole reply is in the
+/// mail itself).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
 /// A message of a case, inbound or outbound.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageItem {
@@ -70,6 +128,18 @@ pub struct MessageItem {
     pub bucket: Option<String>,
     pub key: Option<String>,
     pub note: Option<String>,
+    /// `None` on items written before conversations were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MessageKind>,
+    /// For our outbound mail: our Message-ID and the forms SES gives it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub message_ids: Vec<String>,
+    /// Who wrote it, for agent actions (`agent:<address>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The text of a note or reply written through slamail (never an inbound body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// One deadline the case has had: the first, and any after a reclassification.
@@ -139,6 +209,24 @@ pub struct CaseRecord {
     pub deadlines: Vec<DeadlineEntry>,
     pub message_count: u32,
     pub created_at: String,
+    /// Who the opening message was addressed or copied to (our own addresses excluded): they
+    /// may write in the conversation.
+    #[serde(default)]
+    pub participants: Vec<EmailAddress>,
+    /// The requester's organisations under this policy: their members may write too.
+    #[serde(default)]
+    pub requester_orgs: Vec<OrgId>,
+    /// The closed case a late reply to which opened this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<CaseId>,
+    /// How many clock ledger entries the case has: every append is conditional on it.
+    #[serde(default)]
+    pub ledger_len: u32,
+    /// Which response `due` is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_metric: Option<Metric>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -231,6 +319,32 @@ impl CaseRecord {
             }],
             message_count: 1,
             created_at: rfc3339(received.now),
+            participants: email
+                .recipients
+                .iter()
+                .filter(|a| !policy.is_own_address(a) && decision.sender.as_ref() != Some(*a))
+                .take(crate::message::MAX_RECIPIENTS)
+                .cloned()
+                .collect(),
+            requester_orgs: Vec::new(),
+            refers_to: None,
+            ledger_len: 1,
+            due_metric: deadline.due.map(|_| Metric::FirstResponse),
+            closed_at: None,
         }
+    }
+
+    /// Mirrors the clock's live fields onto the case.
+    pub fn apply_live(&mut self, live: &Live) {
+        self.status = live.status.clone();
+        self.severity = live.severity.clone();
+        self.queue = live.queue.clone();
+        self.due = live.due.clone();
+        self.due_utc = live.due_utc.clone();
+        self.due_metric = live.due_metric;
+        if let Some(t) = &live.target {
+            self.target = t.clone();
+        }
+        self.closed_at = live.closed_at.clone();
     }
 }

@@ -14,9 +14,13 @@
 //! - [`reply`] — the auto-reply as a raw MIME message.
 //! - [`intake`] — the intake's ports, claim lease and the pure parts of its steps.
 //! - [`support_term`] — the dates an organisation's support is paid for.
+//! - [`conversation`] — which case a message belongs to, and who may speak in it.
+//! - [`clock`] — the SLA clock as an append-only ledger and its pure reading.
 
 pub mod calendar;
 pub mod case;
+pub mod clock;
+pub mod conversation;
 pub mod deadline;
 pub mod directory;
 pub mod ids;

@@ -348,7 +348,11 @@ mod key_policy {
     fn cloudwatch_logs_may_use_the_key_only_for_this_stacks_log_groups() {
         let t = template();
         let expected = log_group_arns(&t);
-        assert_eq!(expected.len(), 3, "intake, contacts and API access logs");
+        assert_eq!(
+            expected.len(),
+            4,
+            "intake, contacts, agents and API access logs"
+        );
         let statements = statements_for(&t, "logs.");
         assert_eq!(statements.len(), 1);
         let granted = exact_condition_values(&statements[0], "kms:EncryptionContext:aws:logs:arn");

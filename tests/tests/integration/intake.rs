@@ -435,6 +435,9 @@ async fn every_corpus_message_is_recorded_and_no_bounce_is_answered() {
     let files = corpus_files();
     assert!(files.len() >= 150, "{} corpus files", files.len());
     let mut bounces = 0;
+    // (Message-ID, From) of every message recorded: a later file with both the same is the same
+    // message delivered again, recorded as a duplicate (docs/clock.md).
+    let mut seen: Vec<(String, String)> = Vec::new();
     for (i, path) in files.iter().enumerate() {
         let bytes = std::fs::read(path).expect("corpus file");
         let mut event = with_fresh_id(&template, &format!("{}-{i}", unique_name("corpus")));
@@ -446,6 +449,16 @@ async fn every_corpus_message_is_recorded_and_no_bounce_is_answered() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let email = slamail_core::message::InboundEmail::parse(&bytes);
         let is_bounce = slamail_core::triage::loops::is_bounce(&email).is_some();
+        let identity = (
+            email.message_id.clone().unwrap_or_default(),
+            email
+                .sender_address()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+        );
+        if matches!(processed[0].outcome, Outcome::Created { .. }) {
+            seen.push(identity.clone());
+        }
         match &processed[0].outcome {
             Outcome::Created { case } => {
                 assert_eq!(case.raw.key, format!("inbound/{}", case.ses_message_id));
@@ -459,6 +472,20 @@ async fn every_corpus_message_is_recorded_and_no_bounce_is_answered() {
                 }
             }
             Outcome::Appended { .. } => assert!(is_bounce, "{}", path.display()),
+            // The corpora hold conversations too (RFC 5322's examples answer each other).
+            Outcome::Threaded { .. } => assert!(
+                slamail_core::conversation::thread_ids(&email)
+                    .iter()
+                    .any(|id| seen.iter().any(|(m, _)| m == id))
+                    || email.subject.as_deref().is_some_and(|s| s.contains("[AS-")),
+                "{}: threaded into a case it does not reference",
+                path.display()
+            ),
+            Outcome::Duplicate { .. } => assert!(
+                !identity.0.is_empty() && seen.contains(&identity),
+                "{}: a duplicate of nothing recorded",
+                path.display()
+            ),
             other => panic!("{}: not recorded: {other:?}", path.display()),
         }
     }
@@ -510,10 +537,21 @@ async fn a_bounced_reply_joins_its_case_and_holds_further_replies() {
         .expect("messages");
     assert_eq!(messages.len(), 2, "the bounce is a message of the case");
 
-    // The requester's next message is recorded, but not answered while the address bounces.
-    let again = deliver(&env, &bytes, &with_fresh_id(&event, &unique_name("again")))
-        .await
-        .expect("next message");
+    // The requester's next message (its own Message-ID: the same one again would be a
+    // duplicate delivery) is recorded, but not answered while the address bounces.
+    let next_bytes = String::from_utf8_lossy(&bytes)
+        .replace(
+            "B02F28D45BEE49417EAD.6d5d686a@mail.acme.example",
+            "next-message@mail.acme.example",
+        )
+        .into_bytes();
+    let again = deliver(
+        &env,
+        &next_bytes,
+        &with_fresh_id(&event, &unique_name("again")),
+    )
+    .await
+    .expect("next message");
     let Outcome::Created { case: next } = &again[0].outcome else {
         panic!("{:?}", again[0].outcome)
     };

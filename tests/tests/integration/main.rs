@@ -9,6 +9,7 @@
 
 mod console_browser;
 mod contacts_http;
+mod conversation;
 mod directory;
 mod infra;
 mod intake;

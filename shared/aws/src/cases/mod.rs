@@ -5,7 +5,7 @@
 //! | item | pk | sk | notes |
 //! |---|---|---|---|
 //! | inbound message | `INBOUND#<ses message id>` | `INBOUND` | processing state: claim lease and attempt, case id, reply state |
-//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` feed GSI `by-queue-due` (cases without a deadline stay out of it) |
+//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` (the next instant due from us, from the ledger) feed GSI `by-queue-due`; cases with nothing due stay out of it |
 //! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
 //! | Message-ID index | `MSGID#<message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids) |
 //! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
@@ -18,6 +18,7 @@
 //! caps, undeliverable check, `reply_state` none → sending), so a retry either finds the case
 //! bound or nothing written. See [`slamail_core::intake::ports`] for the contract.
 
+mod conversation;
 mod ledger;
 mod writes;
 
@@ -32,6 +33,7 @@ use slamail_core::case::CaseRecord;
 use slamail_core::ids::CaseId;
 use slamail_core::intake::ports::{Cases, PortError};
 
+pub use conversation::{QUEUE_INDEX, message_ids_of};
 pub use slamail_core::case::{Direction, MessageItem};
 pub use slamail_core::intake::ports::{InboundState, ReplyState};
 
@@ -120,6 +122,10 @@ fn case_pk(case_id: &CaseId) -> String {
 
 fn message_sk(message: &MessageItem) -> String {
     format!("MSG#{}#{}", message.at, message.ses_message_id)
+}
+
+fn ledger_sk(seq: u32) -> String {
+    format!("LEDGER#{seq:06}")
 }
 
 fn message_id_pk(message_id: &str) -> String {

@@ -8,18 +8,23 @@ use aws_sdk_dynamodb::types::{
 use chrono::{DateTime, Utc};
 use slamail_core::case::{CaseRecord, ReplyOutcome};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
-use slamail_core::intake::ports::{Attachment, Cases, Fence, Hold, NewCase, Opened, PortError};
+use slamail_core::intake::ports::{
+    Append, Appended, Attachment, Cases, Conversation, Fence, Hold, NewCase, Opened, PortError,
+};
 use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+
+use slamail_core::clock::LedgerEntry;
 
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, ReplyState, case_pk, condition_failed,
-    inbound_pk, message_id_pk, message_sk, n, s, stamp,
+    inbound_pk, ledger_sk, message_id_pk, message_sk, n, s, stamp,
 };
 
 /// What each action of a transaction is, to read its cancellation reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Case,
+    Ledger,
     Message,
     Inbound,
     MessageId,
@@ -30,16 +35,36 @@ enum Role {
 
 /// Why a transaction was cancelled, by the role of each refused action, with the refused item
 /// when DynamoDB returned it.
-type Refusals = Vec<(Role, Option<Item>)>;
+pub(super) type Refusals = Vec<(Role, Option<Item>)>;
 
-fn build<T, E: std::fmt::Display>(store: &CaseStore, r: Result<T, E>) -> Result<T, CaseStoreError> {
+pub(super) fn build<T, E: std::fmt::Display>(
+    store: &CaseStore,
+    r: Result<T, E>,
+) -> Result<T, CaseStoreError> {
     r.map_err(|e| store.err("build transaction", e))
+}
+
+/// Whether a refused Message-ID index was taken by the same sender: then the message is a
+/// duplicate delivery, of the case the index names.
+pub(super) fn duplicate_of(refused: &Refusals, sender: Option<&str>) -> Option<Option<CaseId>> {
+    let (_, item) = refused.iter().find(|(r, _)| *r == Role::MessageId)?;
+    let field = |name: &str| {
+        item.as_ref()
+            .and_then(|i| i.get(name))
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+    };
+    let same_sender = match (field("from"), sender) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => false,
+    };
+    same_sender.then(|| field("case_id").and_then(|c| CaseId::parse(&c).ok()))
 }
 
 impl CaseStore {
     /// Runs a transaction. `Ok(None)` when it committed, `Ok(Some(refusals))` when conditions
     /// cancelled it.
-    async fn transact(
+    pub(super) async fn transact(
         &self,
         operation: &'static str,
         actions: Vec<(Role, TransactWriteItem)>,
@@ -77,7 +102,7 @@ impl CaseStore {
         Ok(Some(refused))
     }
 
-    fn put(
+    pub(super) fn put(
         &self,
         item: Item,
         condition: Option<&str>,
@@ -94,7 +119,7 @@ impl CaseStore {
     }
 
     /// The inbound item's change that goes with a case write: bind the case, enter `reply`.
-    fn inbound_update(
+    pub(super) fn inbound_update(
         &self,
         fence: &Fence,
         case_id: Option<&CaseId>,
@@ -160,6 +185,45 @@ impl CaseStore {
         Ok(TransactWriteItem::builder().update(u).build())
     }
 
+    /// Indexes a Message-ID to a case unless it is already indexed; a refusal returns the
+    /// existing item (its case and sender).
+    pub(super) fn claim_message_id(
+        &self,
+        message_id: &str,
+        case_id: &CaseId,
+        from: Option<&str>,
+    ) -> Result<TransactWriteItem, CaseStoreError> {
+        let mut item = Item::new();
+        item.insert("pk".into(), s(message_id_pk(message_id)));
+        item.insert("sk".into(), s("MSGID"));
+        item.insert("case_id".into(), s(case_id.as_str()));
+        if let Some(f) = from {
+            item.insert("from".into(), s(f));
+        }
+        let put = build(
+            self,
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// A clock ledger entry: written once, never changed.
+    pub(super) fn ledger_put(
+        &self,
+        pk: &str,
+        entry: &LedgerEntry,
+    ) -> Result<TransactWriteItem, CaseStoreError> {
+        let item = self.item_of(entry, pk.to_string(), ledger_sk(entry.seq))?;
+        self.put(item, Some("attribute_not_exists(pk)"))
+    }
+
     fn not_undeliverable(
         &self,
         to: &EmailAddress,
@@ -217,14 +281,13 @@ impl CaseStore {
         // The first case to claim a Message-ID keeps it: a later message reusing someone else's
         // Message-ID must not be able to hijack their case.
         if let (true, Some(mid)) = (index_message_id, &case.message_id) {
-            let mut item = Item::new();
-            item.insert("pk".into(), s(message_id_pk(mid)));
-            item.insert("sk".into(), s("MSGID"));
-            item.insert("case_id".into(), s(case.case_id.as_str()));
             actions.push((
                 Role::MessageId,
-                self.put(item, Some("attribute_not_exists(pk)"))?,
+                self.claim_message_id(mid, &case.case_id, case.requester.as_deref())?,
             ));
+        }
+        for entry in new.ledger {
+            actions.push((Role::Ledger, self.ledger_put(&pk, entry)?));
         }
         if let Some(r) = &new.reply {
             actions.push((Role::Undeliverable, self.not_undeliverable(&r.to, new.now)?));
@@ -250,11 +313,14 @@ impl CaseStore {
                 ses_message_id: new.fence.ses_message_id.clone(),
             });
         }
-        if roles.contains(&Role::Case) {
+        if roles.contains(&Role::Case) || roles.contains(&Role::Ledger) {
             return Err(CaseStoreError::Corrupt {
                 key: pk,
                 message: "a case with this id already exists (the case counter went back?)".into(),
             });
+        }
+        if let Some(dup) = duplicate_of(&refused, case.requester.as_deref()) {
+            return Ok(Opened::Duplicate { case_id: dup });
         }
         if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
             let field = |name: &str| {
@@ -276,7 +342,8 @@ impl CaseStore {
                 limit: *limit,
             })));
         }
-        // Only the Message-ID was taken (by another case): open without indexing it.
+        // Only the Message-ID was taken, by another sender: open without indexing it (never
+        // join their case).
         Box::pin(self.open_case(new, false)).await
     }
 
@@ -489,6 +556,21 @@ impl Cases for CaseStore {
 
     async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, PortError> {
         Ok(self.get_case(id).await?)
+    }
+
+    async fn cases_of_message_ids(
+        &self,
+        message_ids: &[String],
+    ) -> Result<Vec<(String, CaseId)>, PortError> {
+        Ok(self.cases_of_ids(message_ids).await?)
+    }
+
+    async fn conversation(&self, id: &CaseId) -> Result<Option<Conversation>, PortError> {
+        Ok(self.case_with_ledger(id).await?)
+    }
+
+    async fn append(&self, a: &Append<'_>) -> Result<Appended, PortError> {
+        Ok(self.append_to_case(a).await?)
     }
 
     async fn attach(&self, a: &Attachment<'_>) -> Result<(), PortError> {

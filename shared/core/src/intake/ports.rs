@@ -9,7 +9,8 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
+use crate::case::{CaseRecord, DeadlineEntry, MessageItem, RawLocation, ReplyOutcome};
+use crate::clock::{LedgerEntry, Live};
 use crate::ids::{CaseId, CasePrefix, EmailAddress};
 use crate::triage::Membership;
 use crate::triage::loops::{BouncedReply, RateLimitHit, RateLimits};
@@ -167,6 +168,8 @@ pub struct NewCase<'a> {
     pub fence: &'a Fence,
     pub case: &'a CaseRecord,
     pub message: &'a MessageItem,
+    /// The case's first clock ledger entries.
+    pub ledger: &'a [LedgerEntry],
     /// `Some`: the reply may go out unless the address is held or over a cap; the write then
     /// takes one of each cap and enters `sending`. `None`: the case's reply outcome is final and
     /// the message is finished with the write.
@@ -188,6 +191,49 @@ pub enum Opened {
     Written,
     /// Nothing was written: the reply is held. Open again with the reply recorded as suppressed.
     Held(Hold),
+    /// Nothing was written: the message's Message-ID is already recorded (the same message
+    /// delivered again under another SES id), on this case when known.
+    Duplicate { case_id: Option<CaseId> },
+}
+
+/// A case with its clock ledger, read together.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub case: CaseRecord,
+    pub ledger: Vec<LedgerEntry>,
+}
+
+/// Something appended to a case: a message, clock entries, or both, with the case's live fields
+/// recomputed from the ledger. All or nothing, and only if the ledger is still as long as when
+/// it was read (`expected_ledger_len`), so two writers never interleave their clock changes.
+#[derive(Debug, Clone)]
+pub struct Append<'a> {
+    /// The intake's claim on the message being appended (finished by the same write); `None` for
+    /// agents' actions.
+    pub fence: Option<&'a Fence>,
+    pub case_id: &'a CaseId,
+    pub expected_ledger_len: u32,
+    pub entries: &'a [LedgerEntry],
+    pub live: &'a Live,
+    /// A new deadline for the case's history (a reclassification).
+    pub deadline: Option<&'a DeadlineEntry>,
+    pub message: Option<&'a MessageItem>,
+    /// Message-IDs to index to the case. An inbound message's own id must not be indexed yet
+    /// (else it is a duplicate); our outbound ids are unique.
+    pub index_ids: &'a [String],
+    pub now: DateTime<Utc>,
+}
+
+/// What an append did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    Written,
+    /// Another writer changed the case's ledger first: read it again and recompute.
+    Conflict,
+    /// The message's Message-ID is already recorded: a duplicate delivery. Nothing was written.
+    Duplicate {
+        case_id: Option<CaseId>,
+    },
 }
 
 /// A bounce of one of our messages, attached to that message's case.
@@ -239,6 +285,21 @@ pub trait Cases {
         &self,
         id: &CaseId,
     ) -> impl Future<Output = Result<Option<CaseRecord>, PortError>> + Send;
+
+    /// The cases any of `message_ids` belong to, as (id, case) pairs: one round trip.
+    fn cases_of_message_ids(
+        &self,
+        message_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<(String, CaseId)>, PortError>> + Send;
+
+    /// A case and its clock ledger: one round trip.
+    fn conversation(
+        &self,
+        id: &CaseId,
+    ) -> impl Future<Output = Result<Option<Conversation>, PortError>> + Send;
+
+    /// Appends to a case (and, with a fence, finishes the message): all or nothing.
+    fn append(&self, a: &Append<'_>) -> impl Future<Output = Result<Appended, PortError>> + Send;
 
     /// Appends a bounce to its case, holds replies to the address if asked, and finishes the
     /// message: all or nothing.

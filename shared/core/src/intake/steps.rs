@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::ports::Hold;
-use crate::case::{CaseRecord, Direction, MessageItem, RawLocation, ReplyOutcome};
+use crate::case::{CaseRecord, Direction, MessageItem, MessageKind, RawLocation, ReplyOutcome};
 use crate::ids::EmailAddress;
 use crate::message::InboundEmail;
 use crate::triage::decide::Decision;
@@ -55,6 +55,10 @@ pub fn inbound_message(
         bucket: Some(raw.bucket.clone()),
         key: Some(raw.key.clone()),
         note: email.parse_problem.clone(),
+        kind: Some(MessageKind::Opening),
+        message_ids: Vec::new(),
+        by: None,
+        text: None,
     }
 }
 
@@ -141,6 +145,7 @@ pub fn delivery_report_message(inbound: &MessageItem, note: &str) -> MessageItem
     };
     MessageItem {
         direction: Direction::DeliveryReport,
+        kind: Some(MessageKind::Bounce),
         subject: None,
         note: Some(note),
         ..inbound.clone()

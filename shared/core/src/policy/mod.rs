@@ -15,6 +15,7 @@
 pub mod builtin;
 pub mod channel;
 pub mod clamp;
+pub mod conversation;
 pub mod entitlement;
 pub mod error;
 mod load;
@@ -39,6 +40,7 @@ use severity_names::Names as SeverityNames;
 pub use builtin::{builtin, builtin_ids};
 pub use channel::{Channel, ChannelContact, EmailIntake, Escalation};
 pub use clamp::Clamped;
+pub use conversation::Conversation;
 pub use entitlement::Entitlement;
 pub use error::PolicyError;
 pub use load::{load_file, load_named, load_str};
@@ -95,6 +97,10 @@ pub struct Policy {
     /// Calendars whose hours the vendor does not publish (an assumption used for counting only):
     /// a reply never quotes them.
     pub unpublished_calendars: BTreeSet<CalendarId>,
+    /// Staff and the reopening window (`[conversation]`).
+    pub conversation: Conversation,
+    /// `<id>@<hash of the file>`: which text of the policy was in force (see the clock ledger).
+    pub version: String,
     /// `severities`' names as severity detection matches them, derived once at load because
     /// every inbound message needs them.
     severity_names: SeverityNames,
@@ -179,7 +185,8 @@ impl Policy {
     }
 
     /// The target for a metric; an update falls back to the first-response target when the policy
-    /// names no separate one. `None` when the tier has no commitment for that severity.
+    /// names no separate one. `None` when the tier has no commitment for that severity. The SLA
+    /// clock does not use this fallback: see [`Policy::update_target`].
     pub fn target(&self, tier: &TierId, severity: &SeverityId, metric: Metric) -> Option<&Target> {
         let cell = self.targets(tier, severity)?;
         match metric {
@@ -187,6 +194,12 @@ impl Policy {
             Metric::Update => Some(cell.update.as_ref().unwrap_or(&cell.first_response)),
         }
     }
+    /// The update (in-progress) target the policy states for a cell, and only a stated one: a
+    /// policy without an update column promises no update time, so no update clock runs.
+    pub fn update_target(&self, tier: &TierId, severity: &SeverityId) -> Option<&Target> {
+        self.targets(tier, severity)?.update.as_ref()
+    }
+
     /// The calendar a business target runs on.
     pub fn calendar(&self, id: &CalendarId) -> Option<&BusinessCalendar> {
         self.calendars.get(id)

@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ids::CalendarId;
 
 /// What a policy promises for one response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "clock", rename_all = "kebab-case")]
 pub enum Target {
     /// No commitment: "N/A" or "best effort". The wording is kept for the auto-reply.
@@ -24,7 +24,7 @@ pub enum Target {
     CalendarMonths { months: u32 },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoCommitment {
     NotApplicable,

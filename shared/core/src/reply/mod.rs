@@ -13,6 +13,7 @@
 //! [`rfc2047`] (encoded-words), [`quoted_printable`] (the body's transfer encoding),
 //! [`wording`] (what the reply says) and [`hours`] (support hours in words).
 
+pub mod agent;
 pub mod hours;
 pub mod input;
 pub mod mime;
@@ -51,6 +52,9 @@ pub struct RenderedReply {
     pub text: String,
     /// The full RFC 5322 message: CRLF line ends, 7-bit ASCII.
     pub raw: Vec<u8>,
+    /// The Message-ID we gave it, without angle brackets. SES may replace it; answers can
+    /// reference either, so both are recorded.
+    pub message_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -91,14 +95,12 @@ pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
     h.field("To", mailbox(&to_name, input.to));
     h.field("Subject", unstructured(&subject));
     h.field("Date", vec![input.now.to_rfc2822()]);
-    h.field(
-        "Message-ID",
-        vec![format!(
-            "<{}.{}.slamail@{domain}>",
-            input.case_id,
-            input.now.timestamp_millis()
-        )],
+    let message_id = format!(
+        "{}.{}.slamail@{domain}",
+        input.case_id,
+        input.now.timestamp_millis()
     );
+    h.field("Message-ID", vec![format!("<{message_id}>")]);
     let in_reply_to = input.original_message_id.and_then(clean_id);
     if let Some(id) = in_reply_to {
         h.field("In-Reply-To", vec![format!("<{id}>")]);
@@ -131,5 +133,6 @@ pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
         subject,
         text,
         raw: raw.into_bytes(),
+        message_id,
     })
 }

@@ -11,6 +11,7 @@
 
 mod calendars;
 mod context;
+mod conversation;
 mod raw;
 mod routes;
 mod security_bands;
@@ -98,6 +99,10 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
     let email_intake = wording::email_intake(&cx, raw.email_intake.as_ref(), &channels)?;
     let request_kinds = wording::request_kinds(&cx, &raw.request_kinds)?;
     let unpublished_calendars = calendars::unpublished(&raw.calendars);
+    let mut own = addresses.clone();
+    own.push(reply_from.clone());
+    let conversation = conversation::conversation(&cx, raw.conversation.as_ref(), &own)?;
+    let version = version_of(&id, text);
 
     Ok(Policy {
         id,
@@ -125,7 +130,18 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
         email_intake,
         request_kinds,
         unpublished_calendars,
+        conversation,
+        version,
     })
+}
+
+/// `<id>@<first 12 hex digits of the SHA-256 of the file>`: names the exact text a clock
+/// ledger entry was computed under, so a later reader can tell whether the policy changed since.
+fn version_of(id: &PolicyId, text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{id}@{hex}")
 }
 
 /// The policy's id, case prefix, the support addresses it governs and the address it replies from.

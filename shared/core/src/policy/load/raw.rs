@@ -35,6 +35,17 @@ pub(super) struct RawPolicy {
     pub(super) routes: Spanned<Vec<Spanned<RawRoute>>>,
     #[serde(default)]
     pub(super) security_bands: Vec<Spanned<RawBand>>,
+    pub(super) conversation: Option<Spanned<RawConversation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConversation {
+    #[serde(default)]
+    pub(super) staff_addresses: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) staff_domains: Vec<Spanned<String>>,
+    pub(super) reopen_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
