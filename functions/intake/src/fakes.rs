@@ -13,6 +13,7 @@ use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, Hold, InboundLedger, InboundState, Memberships,
     NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState, SendError, SentReply,
 };
+use slamail_core::directory::{Organisation, domain_membership};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
 use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
@@ -380,10 +381,11 @@ impl Cases for FakeCases {
     }
 }
 
-/// The directory: memberships by address.
+/// The directory: memberships by address, and organisations (for their verified domains).
 #[derive(Debug, Default)]
 pub struct FakeDirectory {
     members: Mutex<HashMap<EmailAddress, Vec<Membership>>>,
+    orgs: Mutex<Vec<Organisation>>,
     calls: Calls,
 }
 
@@ -395,6 +397,11 @@ impl FakeDirectory {
             .push(membership);
     }
 
+    /// An organisation whose verified domains the domain lookup answers from.
+    pub fn add_org(&self, org: Organisation) {
+        lock(&self.orgs).push(org);
+    }
+
     pub fn calls(&self) -> Vec<&'static str> {
         lock(&self.calls.made).clone()
     }
@@ -404,6 +411,17 @@ impl Memberships for FakeDirectory {
     async fn memberships_of(&self, sender: &EmailAddress) -> Result<Vec<Membership>, PortError> {
         self.calls.call("directory", "memberships_of")?;
         Ok(lock(&self.members).get(sender).cloned().unwrap_or_default())
+    }
+
+    async fn domain_memberships_of(
+        &self,
+        sender: &EmailAddress,
+    ) -> Result<Vec<Membership>, PortError> {
+        self.calls.call("directory", "domain_memberships_of")?;
+        Ok(lock(&self.orgs)
+            .iter()
+            .filter_map(|o| domain_membership(o, sender))
+            .collect())
     }
 }
 
