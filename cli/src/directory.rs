@@ -15,7 +15,8 @@ use serde_json::json;
 use slamail_aws::directory::{Directory, DirectoryStoreError};
 use slamail_core::directory::{
     Actor, DirectoryError, Member, MemberChanges, NewMember, NewOrg, OrgChanges, Organisation,
-    Role, org_limit, resolve_tier, validate_domains, validate_person_name, validate_verified_domains,
+    Role, org_limit, resolve_tier, validate_domains, validate_person_name,
+    validate_verified_domains,
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;

@@ -8,12 +8,12 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
+use slamail_core::directory::{Organisation, domain_membership};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, Hold, InboundLedger, InboundState, Memberships,
     NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState, SendError, SentReply,
 };
-use slamail_core::directory::{Organisation, domain_membership};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
 use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};

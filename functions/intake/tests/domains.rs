@@ -65,8 +65,10 @@ async fn send(intake: &FakeIntake, id: &str, from: &str, dmarc: &str) -> CaseRec
     // SES's Authentication-Results name the From domain that DMARC judged.
     let domain = from.split_once('@').map_or("", |(_, d)| d);
     let adapt = |text: String| {
-        text.replace("ivan@initech.example", from)
-            .replace("header.from=initech.example", &format!("header.from={domain}"))
+        text.replace("ivan@initech.example", from).replace(
+            "header.from=initech.example",
+            &format!("header.from={domain}"),
+        )
     };
     let eml = std::fs::read_to_string(samples().join("22-alectrona-colleague.eml")).unwrap();
     let bytes = adapt(eml).into_bytes();
@@ -161,5 +163,8 @@ async fn the_domain_lookup_is_asked_only_when_it_can_decide() {
         bytes,
     );
     intake.handle_event(&event).await.expect("processed");
-    assert_eq!(intake.directory.calls(), ["memberships_of", "memberships_of"]);
+    assert_eq!(
+        intake.directory.calls(),
+        ["memberships_of", "memberships_of"]
+    );
 }

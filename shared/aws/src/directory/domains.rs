@@ -163,10 +163,7 @@ mod tests {
         assert!(!item.contains_key("email"));
         let m = from_item::<DomainItem>(&item).unwrap().membership();
         assert!(m.by_domain && !m.designated && !m.third_party);
-        assert_eq!(
-            (m.org.as_str(), m.tier.as_str()),
-            ("initech", "standard")
-        );
+        assert_eq!((m.org.as_str(), m.tier.as_str()), ("initech", "standard"));
         assert_eq!(m.support_term, org.support_term);
     }
 }

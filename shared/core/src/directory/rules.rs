@@ -4,8 +4,8 @@
 use super::authz::Standing;
 use super::error::DirectoryError;
 use super::model::{Member, Organisation, Role};
-use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use super::validation::MAX_VERIFIED_DOMAIN_LABELS;
+use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use crate::policy::{PolicySet, Tier};
 use crate::triage::Membership;
 

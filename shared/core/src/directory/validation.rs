@@ -134,7 +134,10 @@ mod tests {
             vec!["acme.example".to_string()]
         );
         let err = validate_verified_domains(&own, &["evil.example".into()]).unwrap_err();
-        assert!(err.to_string().contains("not one of the organisation's domains"));
+        assert!(
+            err.to_string()
+                .contains("not one of the organisation's domains")
+        );
         assert!(validate_verified_domains(&[], &["acme.example".into()]).is_err());
         let deep = vec!["a.b.c.d.acme.example".to_string()];
         assert!(validate_verified_domains(&deep, &deep).is_err());

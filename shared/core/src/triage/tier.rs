@@ -338,7 +338,9 @@ mod tests {
         // A subdomain of a verified domain is in it.
         let eu = found(&initech, "pat@eu.initech.example");
         assert_eq!(
-            assign_tier(&alectrona, &eu, &verified(), day()).tier.as_str(),
+            assign_tier(&alectrona, &eu, &verified(), day())
+                .tier
+                .as_str(),
             "standard"
         );
         // Not authenticated: no tier, and the organisation is not named.
@@ -349,7 +351,10 @@ mod tests {
         // A domain the organisation lists but has not had verified, and someone else's domain.
         for who in ["pat@initech-labs.example", "pat@riverside-dental.example"] {
             let a = assign_tier(&alectrona, &found(&initech, who), &verified(), day());
-            assert_eq!((a.tier.as_str(), a.reason), ("none", TierReason::UnknownSender));
+            assert_eq!(
+                (a.tier.as_str(), a.reason),
+                ("none", TierReason::UnknownSender)
+            );
         }
         // A third party Initech lists stays one inside its domain: no lookup, and a domain
         // membership handed in anyway does not entitle.
@@ -357,11 +362,17 @@ mod tests {
             third_party: true,
             ..member("initech", "alectrona", "standard", false)
         };
-        assert!(!needs_domain_lookup(&alectrona, std::slice::from_ref(&listed)));
+        assert!(!needs_domain_lookup(
+            &alectrona,
+            std::slice::from_ref(&listed)
+        ));
         let mut both = vec![listed];
         both.extend(found(&initech, "consultant@initech.example"));
         let a = assign_tier(&alectrona, &both, &verified(), day());
-        assert_eq!((a.tier.as_str(), a.reason), ("none", TierReason::NotDesignatedContact));
+        assert_eq!(
+            (a.tier.as_str(), a.reason),
+            ("none", TierReason::NotDesignatedContact)
+        );
         // A listing under another policy does not stop the lookup.
         let elsewhere = member("acme", "activestate", "enterprise", false);
         assert!(needs_domain_lookup(&alectrona, &[elsewhere]));
@@ -375,7 +386,10 @@ mod tests {
             &verified(),
             day(),
         );
-        assert_eq!((a.tier.as_str(), a.reason), ("free", TierReason::UnknownSender));
+        assert_eq!(
+            (a.tier.as_str(), a.reason),
+            ("free", TierReason::UnknownSender)
+        );
     }
 
     /// Issue 11, point 10: outside its support term an organisation's people get the default

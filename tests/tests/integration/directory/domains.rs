@@ -53,9 +53,15 @@ async fn only_verified_domains_are_found_and_they_follow_every_change() {
     let o = initech(&dir, &["initech.example"]).await;
     assert_eq!(o.verified_domains, ["initech.example"]);
     let standard = vec![("initech".to_string(), "standard".to_string())];
-    assert_eq!(orgs_of(&by_domain(&dir, "pat@initech.example").await), standard);
+    assert_eq!(
+        orgs_of(&by_domain(&dir, "pat@initech.example").await),
+        standard
+    );
     // A subdomain is in its parent domain.
-    assert_eq!(orgs_of(&by_domain(&dir, "pat@eu.initech.example").await), standard);
+    assert_eq!(
+        orgs_of(&by_domain(&dir, "pat@eu.initech.example").await),
+        standard
+    );
     // Listed but not verified; someone else's; a look-alike.
     for who in [
         "pat@initech-labs.example",
@@ -99,7 +105,10 @@ async fn only_verified_domains_are_found_and_they_follow_every_change() {
         &ps,
         &o.id,
         &OrgChanges {
-            verified_domains: Some(vec!["initech.example".into(), "initech-labs.example".into()]),
+            verified_domains: Some(vec![
+                "initech.example".into(),
+                "initech-labs.example".into(),
+            ]),
             ..OrgChanges::default()
         },
     )
@@ -155,12 +164,11 @@ async fn only_verified_domains_are_found_and_they_follow_every_change() {
     assert!(by_domain(&dir, "pat@initech-labs.example").await.is_empty());
     // The audit trail records the verification changes (before and after).
     let trail = dir.audit(&o.id).await.unwrap();
-    assert!(
-        trail
-            .iter()
-            .any(|e| e.after.as_ref().is_some_and(|a| a["verified_domains"]
-                == serde_json::json!(["initech-labs.example"])))
-    );
+    assert!(trail.iter().any(|e| {
+        e.after
+            .as_ref()
+            .is_some_and(|a| a["verified_domains"] == serde_json::json!(["initech-labs.example"]))
+    }));
 }
 
 #[tokio::test]
@@ -247,7 +255,10 @@ async fn the_import_file_verifies_domains_idempotently() {
     };
     std::fs::write(&path, file("'initech.example'")).unwrap();
     let plan = read_import(&path).unwrap();
-    import(&dir, &ps, &ops(), &plan).await.into_result().unwrap();
+    import(&dir, &ps, &ops(), &plan)
+        .await
+        .into_result()
+        .unwrap();
     assert_eq!(by_domain(&dir, "pat@initech.example").await.len(), 1);
     let again = import(&dir, &ps, &ops(), &plan)
         .await
@@ -265,7 +276,10 @@ async fn the_import_file_verifies_domains_idempotently() {
     // Dropping it from the file's verified domains unverifies it.
     std::fs::write(&path, file("")).unwrap();
     let plan = read_import(&path).unwrap();
-    import(&dir, &ps, &ops(), &plan).await.into_result().unwrap();
+    import(&dir, &ps, &ops(), &plan)
+        .await
+        .into_result()
+        .unwrap();
     assert!(by_domain(&dir, "pat@initech.example").await.is_empty());
     let _ = std::fs::remove_file(&path);
 }
