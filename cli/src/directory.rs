@@ -16,6 +16,7 @@ use slamail_aws::directory::{Directory, DirectoryStoreError};
 use slamail_core::directory::{
     Actor, DirectoryError, Member, MemberChanges, NewMember, NewOrg, OrgChanges, Organisation,
     Role, org_limit, resolve_tier, validate_domains, validate_person_name,
+    validate_verified_domains,
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
@@ -130,6 +131,10 @@ pub enum OrgCommand {
         /// The organisation's mail domain (repeatable).
         #[arg(long = "domain")]
         domains: Vec<String>,
+        /// One of the domains that you have verified the organisation controls (repeatable).
+        /// Under an organisation-members policy (Alectrona) anyone writing from it is entitled.
+        #[arg(long = "verified-domain")]
+        verified_domains: Vec<String>,
     },
     /// Change an organisation's name, policy, tier, extra contacts or domains. A change that
     /// leaves fewer slots than current designations is refused.
@@ -149,6 +154,13 @@ pub enum OrgCommand {
         /// Removes every domain.
         #[arg(long, conflicts_with = "domains")]
         clear_domains: bool,
+        /// Replaces the verified domains (repeatable): each must be one of the domains, checked
+        /// by you (an operator). A domain that is dropped loses its verification.
+        #[arg(long = "verified-domain")]
+        verified_domains: Vec<String>,
+        /// Unverifies every domain (the domains stay).
+        #[arg(long, conflicts_with = "verified_domains")]
+        clear_verified_domains: bool,
         /// First day of the support term (YYYY-MM-DD); give with --term-end.
         #[arg(long, requires = "term_end")]
         term_start: Option<String>,
@@ -281,6 +293,7 @@ fn org_json(o: &Organisation, policies: &PolicySet) -> serde_json::Value {
     json!({
         "id": o.id, "name": o.name, "policy": o.policy, "tier": o.tier,
         "extra_contacts": o.extra_contacts, "domains": o.domains,
+        "verified_domains": o.verified_domains,
         "support_term": o.support_term, "products": o.products,
         "contacts": { "used": o.designated_count, "limit": org_limit(policies, o).ok() },
     })
@@ -326,6 +339,7 @@ pub async fn org_command(
             tier,
             extra_contacts,
             domains,
+            verified_domains,
         } => {
             let o = dir
                 .create_org(
@@ -338,6 +352,7 @@ pub async fn org_command(
                         tier,
                         extra_contacts,
                         domains,
+                        verified_domains,
                     },
                 )
                 .await?;
@@ -358,6 +373,8 @@ pub async fn org_command(
             extra_contacts,
             domains,
             clear_domains,
+            verified_domains,
+            clear_verified_domains,
             term_start,
             term_end,
             clear_term,
@@ -392,6 +409,13 @@ pub async fn org_command(
                 } else {
                     Some(domains)
                 },
+                verified_domains: if clear_verified_domains {
+                    Some(Vec::new())
+                } else if verified_domains.is_empty() {
+                    None
+                } else {
+                    Some(verified_domains)
+                },
             };
             if changes.is_empty() {
                 return Err(DirectoryCliError::Input("nothing to change".into()));
@@ -418,7 +442,7 @@ pub async fn org_command(
                 return Ok(to_json(&v));
             }
             let mut out = format!(
-                "{} — {}\n  policy {}, tier {}, extra contacts {}, designated {}\n  domains: {}\n  support term: {}\n  products: {}\n",
+                "{} — {}\n  policy {}, tier {}, extra contacts {}, designated {}\n  domains: {}\n  verified domains: {}\n  support term: {}\n  products: {}\n",
                 o.id,
                 o.name,
                 o.policy,
@@ -429,6 +453,11 @@ pub async fn org_command(
                     "-".to_string()
                 } else {
                     o.domains.join(", ")
+                },
+                if o.verified_domains.is_empty() {
+                    "-".to_string()
+                } else {
+                    o.verified_domains.join(", ")
                 },
                 o.support_term
                     .map_or_else(|| "- (not limited)".to_string(), |t| t.to_string()),
@@ -634,6 +663,9 @@ pub struct ImportOrg {
     pub extra_contacts: u32,
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Which of `domains` the operator has verified the organisation controls (default none).
+    #[serde(default)]
+    pub verified_domains: Vec<String>,
     /// The support term; absent leaves the organisation's as it is.
     #[serde(default)]
     pub support_term: Option<SupportTerm>,
@@ -774,6 +806,7 @@ async fn import_org(
                         tier: o.tier.clone(),
                         extra_contacts: o.extra_contacts,
                         domains: o.domains.clone(),
+                        verified_domains: o.verified_domains.clone(),
                     },
                 )
                 .await?;
@@ -800,12 +833,14 @@ async fn import_org(
 
     let wanted_tier = resolve_tier(ps, &o.policy, &o.tier)?;
     let wanted_domains = validate_domains(&o.domains)?;
+    let wanted_verified = validate_verified_domains(&wanted_domains, &o.verified_domains)?;
     let changes = OrgChanges {
         name: (existing.name != o.name.trim()).then(|| o.name.clone()),
         policy: (existing.policy != o.policy).then(|| o.policy.clone()),
         tier: (existing.tier != wanted_tier).then(|| wanted_tier.to_string()),
         extra_contacts: (existing.extra_contacts != o.extra_contacts).then_some(o.extra_contacts),
         domains: (existing.domains != wanted_domains).then_some(wanted_domains),
+        verified_domains: (existing.verified_domains != wanted_verified).then_some(wanted_verified),
         support_term: o
             .support_term
             .filter(|t| existing.support_term != Some(*t))

@@ -427,6 +427,7 @@ impl Api<'_> {
             "tier": o.tier,
             "extra_contacts": o.extra_contacts,
             "domains": o.domains,
+            "verified_domains": o.verified_domains,
             "support_term": o.support_term,
             "products": o.products,
             "contacts": { "used": o.designated_count, "limit": limit },
@@ -455,6 +456,8 @@ impl Api<'_> {
                     tier: b.tier,
                     extra_contacts: b.extra_contacts,
                     domains: b.domains,
+                    // Only operators verify a domain, and outside the API (CLI, import file).
+                    verified_domains: Vec::new(),
                 },
             )
             .await?;
@@ -475,6 +478,7 @@ impl Api<'_> {
             tier: b.tier,
             extra_contacts: b.extra_contacts,
             domains: b.domains,
+            verified_domains: None,
             support_term: b.support_term,
             products: b.products,
         };

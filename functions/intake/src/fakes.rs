@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, SecondsFormat, Utc};
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
 use slamail_core::clock::LedgerEntry;
+use slamail_core::directory::{Organisation, domain_membership};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::ports::{
     Append, Appended, Attachment, Cases, Claim, Clock, Conversation, Fence, Hold, InboundLedger,
@@ -494,10 +495,11 @@ impl Cases for FakeCases {
     }
 }
 
-/// The directory: memberships by address.
+/// The directory: memberships by address, and organisations (for their verified domains).
 #[derive(Debug, Default)]
 pub struct FakeDirectory {
     members: Mutex<HashMap<EmailAddress, Vec<Membership>>>,
+    orgs: Mutex<Vec<Organisation>>,
     calls: Calls,
 }
 
@@ -509,6 +511,11 @@ impl FakeDirectory {
             .push(membership);
     }
 
+    /// An organisation whose verified domains the domain lookup answers from.
+    pub fn add_org(&self, org: Organisation) {
+        lock(&self.orgs).push(org);
+    }
+
     pub fn calls(&self) -> Vec<&'static str> {
         lock(&self.calls.made).clone()
     }
@@ -518,6 +525,17 @@ impl Memberships for FakeDirectory {
     async fn memberships_of(&self, sender: &EmailAddress) -> Result<Vec<Membership>, PortError> {
         self.calls.call("directory", "memberships_of")?;
         Ok(lock(&self.members).get(sender).cloned().unwrap_or_default())
+    }
+
+    async fn domain_memberships_of(
+        &self,
+        sender: &EmailAddress,
+    ) -> Result<Vec<Membership>, PortError> {
+        self.calls.call("directory", "domain_memberships_of")?;
+        Ok(lock(&self.orgs)
+            .iter()
+            .filter_map(|o| domain_membership(o, sender))
+            .collect())
     }
 }
 

@@ -23,6 +23,7 @@ use slamail_core::reply::render_reply;
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
 use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
+use slamail_core::triage::tier::needs_domain_lookup;
 use slamail_core::triage::{Membership, Verdicts};
 use tracing::{info, warn};
 
@@ -248,14 +249,24 @@ where
         policy: &Policy,
         loaded: &Loaded,
     ) -> Result<(Decision, Vec<Membership>), IntakeError> {
-        let memberships = match sender_of(&loaded.email) {
-            Some(sender) => self
+        let mut memberships = Vec::new();
+        if let Some(sender) = sender_of(&loaded.email) {
+            memberships = self
                 .directory
                 .memberships_of(sender)
                 .await
-                .map_err(self.port(job))?,
-            None => Vec::new(),
-        };
+                .map_err(self.port(job))?;
+            // The second request only when the domains can decide (organisation-members, and
+            // nobody under this policy lists the sender).
+            if needs_domain_lookup(policy, &memberships) {
+                let by_domain = self
+                    .directory
+                    .domain_memberships_of(sender)
+                    .await
+                    .map_err(self.port(job))?;
+                memberships.extend(by_domain);
+            }
+        }
         let decision = decide(
             policy,
             &self.policies,

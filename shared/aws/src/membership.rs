@@ -12,4 +12,13 @@ impl Memberships for Directory {
             .await
             .map_err(|e| PortError::new("directory table", e))
     }
+
+    async fn domain_memberships_of(
+        &self,
+        sender: &EmailAddress,
+    ) -> Result<Vec<Membership>, PortError> {
+        Directory::domain_memberships_of(self, sender)
+            .await
+            .map_err(|e| PortError::new("directory table", e))
+    }
 }

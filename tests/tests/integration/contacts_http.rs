@@ -599,6 +599,23 @@ async fn an_admin_designates_themselves_and_manages_members() {
         )
         .await;
     assert_eq!(s, 201);
+    // Verified domains are shown, and no API call sets them (operators verify through the CLI
+    // or an import file): an administrator cannot verify their own domain.
+    let (s, b) = api
+        .call(Who::Operator(OPS), "GET", "/orgs/initrode", None)
+        .await;
+    assert_eq!((s, &b["verified_domains"]), (200, &json!([])), "{b}");
+    for who in [Who::Operator(OPS), Who::User("ann@initrode.example")] {
+        let (s, _) = api
+            .call(
+                who,
+                "PATCH",
+                "/orgs/initrode",
+                Some(json!({ "verified_domains": ["initrode.example"] })),
+            )
+            .await;
+        assert!(s == 400 || s == 403, "{s}");
+    }
     // The operator adds the admin without vouching for the address.
     let (s, b) = api
         .call(

@@ -4,6 +4,8 @@
 
 use crate::support;
 
+mod domains;
+
 use std::path::PathBuf;
 
 use slamail_aws::directory::{
@@ -70,6 +72,7 @@ async fn new_org(dir: &Directory, id: &str, policy: &str, tier: &str, extra: u32
             tier: tier.into(),
             extra_contacts: extra,
             domains: vec![format!("{id}.example")],
+            verified_domains: vec![],
         },
     )
     .await
@@ -528,6 +531,7 @@ async fn operator_commands() {
             tier: "team".into(),
             extra_contacts: 0,
             domains: vec!["wayne.example".into()],
+            verified_domains: vec![],
         },
     )
     .await
@@ -583,6 +587,8 @@ async fn operator_commands() {
             extra_contacts: None,
             domains: vec![],
             clear_domains: false,
+            verified_domains: vec![],
+            clear_verified_domains: false,
             term_start: None,
             term_end: None,
             clear_term: false,

@@ -5,6 +5,7 @@
 //! | org    | `ORG#<org>` | `ORG`                       | terms, `designated_count`, `version`       |
 //! | member | `ORG#<org>` | `MEMBER#<email>`            | copies of the org's name/policy/tier, `org_version`; `email` feeds the `by-email` GSI |
 //! | audit  | `ORG#<org>` | `AUDIT#<rfc3339>#<random>`  | who, what, before, after (JSON strings)     |
+//! | domain | `DOMAIN#<domain>` | `ORG#<org>`           | one per verified domain: copies of the org's name/policy/tier ([`super::domains`]) |
 
 use std::collections::HashMap;
 
@@ -96,6 +97,8 @@ pub(super) struct OrgItem {
     extra_contacts: u32,
     #[serde(default)]
     domains: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    verified_domains: Vec<String>,
     #[serde(default)]
     designated_count: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +124,7 @@ impl OrgItem {
             tier: o.tier.clone(),
             extra_contacts: o.extra_contacts,
             domains: o.domains.clone(),
+            verified_domains: o.verified_domains.clone(),
             designated_count: o.designated_count,
             support_term: o.support_term,
             products: o.products.clone(),
@@ -138,6 +142,7 @@ impl OrgItem {
             tier: self.tier.clone(),
             extra_contacts: self.extra_contacts,
             domains: self.domains.clone(),
+            verified_domains: self.verified_domains.clone(),
             designated_count: self.designated_count,
             support_term: self.support_term,
             products: self.products.clone(),
@@ -307,6 +312,7 @@ mod tests {
             tier: TierId::parse("team").unwrap(),
             extra_contacts: 1,
             domains: vec!["acme.example".into()],
+            verified_domains: vec![],
             designated_count: 0,
             support_term: None,
             products: vec![],

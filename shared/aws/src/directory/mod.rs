@@ -2,13 +2,15 @@
 //!
 //! One table, keys `pk`/`sk` (the items: [`items`]). Member items carry copies of their
 //! organisation's name, policy and tier so that the intake answers "who is this sender?" with
-//! one GSI query. Every change is one TransactWriteItems whose conditions restate what the rules
+//! one GSI query; domain items ([`domains`]) answer "which organisations own this verified
+//! domain?" with one query on the table. Every change is one TransactWriteItems whose conditions restate what the rules
 //! of [`slamail_core::directory`] decided on, including the calling customer's own standing;
 //! when a condition fails the items are read again and the rules name the reason, so a lost race
 //! reads exactly like a plain refusal ("limit reached (2 of 2)"). The commands are the core's
 //! ([`NewOrg`], [`OrgChanges`], [`NewMember`], [`MemberChanges`]); this adapter decides nothing.
 
 mod contacts;
+mod domains;
 mod error;
 mod items;
 mod members;

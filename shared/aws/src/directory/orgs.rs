@@ -47,7 +47,8 @@ impl Directory {
                 (None, to_json(org)),
                 now,
             )?;
-            let items = vec![TransactWriteItem::builder().put(put).build(), audit];
+            let mut items = vec![TransactWriteItem::builder().put(put).build(), audit];
+            items.extend(self.domain_writes(org, 0, &[])?);
             Ok(Step::Write(items, org.clone()))
         })
         .await
@@ -55,6 +56,8 @@ impl Directory {
 
     /// Changes an organisation's name, policy, tier, extra contacts or domains. A change that
     /// leaves fewer slots than current designations is refused ([`DirectoryError::OverLimit`]).
+    /// The verified domains' lookup items are rewritten (and a dropped domain's deleted) in the
+    /// same transaction.
     /// Then copies the organisation onto its members, also when nothing changed: re-running an
     /// update repairs copies that an interrupted propagation left stale.
     pub async fn update_org(
@@ -73,6 +76,7 @@ impl Directory {
                 if plan.after == before {
                     return Ok(Step::Finished((before, item.version)));
                 }
+                let dropped = plan.dropped_verified_domains(&before);
                 let after = plan.after;
                 let now = Utc::now();
                 // The version in the condition makes the audit's "before" exact and orders
@@ -83,7 +87,8 @@ impl Directory {
                     .set_key(Some(key(org_pk(id), ORG_SK.into())))
                     .update_expression(format!(
                         "SET #name = :name, #policy = :policy, #tier = :tier, \
-                         #extra = :extra, #domains = :domains, #updated = :now, \
+                         #extra = :extra, #domains = :domains, #verified = :verified, \
+                         #updated = :now, \
                          #version = :next, #products = :products{}",
                         term.expression
                     ))
@@ -106,6 +111,8 @@ impl Directory {
                     .expression_attribute_values(":tier", s(after.tier.as_str()))
                     .expression_attribute_values(":extra", n(after.extra_contacts))
                     .expression_attribute_values(":domains", list(&after.domains))
+                    .expression_attribute_names("#verified", "verified_domains")
+                    .expression_attribute_values(":verified", list(&after.verified_domains))
                     .expression_attribute_values(":now", s(&rfc3339(now)))
                     .expression_attribute_values(":limit", n(plan.limit))
                     .expression_attribute_values(":version", n(item.version))
@@ -124,7 +131,8 @@ impl Directory {
                     (to_json(&before), to_json(&after)),
                     now,
                 )?;
-                let items = vec![TransactWriteItem::builder().update(update).build(), audit];
+                let mut items = vec![TransactWriteItem::builder().update(update).build(), audit];
+                items.extend(self.domain_writes(&after, item.version + 1, &dropped)?);
                 Ok(Step::Write(items, (after, item.version + 1)))
             })
             .await?;

@@ -7,7 +7,9 @@ use super::model::{Member, Organisation, Role};
 use super::rules::{
     check_limit_change, check_member_change, check_member_role, contact_limit, tier_of,
 };
-use super::validation::{validate_domains, validate_name, validate_person_name};
+use super::validation::{
+    validate_domains, validate_name, validate_person_name, validate_verified_domains,
+};
 use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use crate::policy::PolicySet;
 use crate::support_term::SupportTerm;
@@ -22,6 +24,8 @@ pub struct NewOrg {
     pub tier: String,
     pub extra_contacts: u32,
     pub domains: Vec<String>,
+    /// Which of `domains` an operator has verified (see [`Organisation::verified_domains`]).
+    pub verified_domains: Vec<String>,
 }
 
 /// Changes to an organisation; `None` keeps the current value.
@@ -32,6 +36,9 @@ pub struct OrgChanges {
     pub tier: Option<String>,
     pub extra_contacts: Option<u32>,
     pub domains: Option<Vec<String>>,
+    /// Replaces the verified domains. When only `domains` changes, the verified domains that
+    /// are no longer among them are dropped.
+    pub verified_domains: Option<Vec<String>>,
     /// `Some(None)` removes the term.
     pub support_term: Option<Option<SupportTerm>>,
     pub products: Option<Vec<String>>,
@@ -44,6 +51,7 @@ impl OrgChanges {
             && self.tier.is_none()
             && self.extra_contacts.is_none()
             && self.domains.is_none()
+            && self.verified_domains.is_none()
             && self.support_term.is_none()
             && self.products.is_none()
     }
@@ -90,9 +98,11 @@ pub fn resolve_tier(
 /// The organisation a [`NewOrg`] describes, validated.
 pub fn plan_new_org(policies: &PolicySet, new: NewOrg) -> Result<Organisation, DirectoryError> {
     let tier = resolve_tier(policies, &new.policy, &new.tier)?;
+    let domains = validate_domains(&new.domains)?;
     Ok(Organisation {
         name: validate_name("the organisation name", &new.name)?,
-        domains: validate_domains(&new.domains)?,
+        verified_domains: validate_verified_domains(&domains, &new.verified_domains)?,
+        domains,
         id: new.id,
         policy: new.policy,
         tier,
@@ -132,6 +142,16 @@ pub struct OrgUpdate {
 }
 
 impl OrgUpdate {
+    /// The verified domains `before` had that this update drops (their lookup items go).
+    pub fn dropped_verified_domains<'a>(&self, before: &'a Organisation) -> Vec<&'a str> {
+        before
+            .verified_domains
+            .iter()
+            .filter(|d| !self.after.verified_domains.contains(d))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Whether the members' copies of the organisation (name, policy, tier) change.
     pub fn changes_copies(&self, before: &Organisation) -> bool {
         self.after.name != before.name
@@ -156,6 +176,12 @@ pub fn plan_org_update(
     }
     if let Some(domains) = &changes.domains {
         after.domains = validate_domains(domains)?;
+        // A verification is of a domain: it goes when the domain goes.
+        let domains = &after.domains;
+        after.verified_domains.retain(|d| domains.contains(d));
+    }
+    if let Some(verified) = &changes.verified_domains {
+        after.verified_domains = validate_verified_domains(&after.domains, verified)?;
     }
     if let Some(term) = changes.support_term {
         after.support_term = term;

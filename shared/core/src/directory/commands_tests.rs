@@ -18,6 +18,7 @@ fn acme(tier: &str, designated: u32) -> Organisation {
             tier: tier.into(),
             extra_contacts: 0,
             domains: vec!["Acme.Example".into()],
+            verified_domains: vec![],
         },
     )
     .map(|mut o| {
@@ -51,6 +52,7 @@ fn new_organisations_are_validated() {
         tier: "platinum".into(),
         extra_contacts: 0,
         domains: vec![],
+        verified_domains: vec![],
     };
     let err = plan_new_org(&ps(), bad).unwrap_err();
     assert!(
@@ -97,6 +99,43 @@ fn org_updates_merge_validate_and_guard_the_limit() {
         ..Default::default()
     };
     assert!(plan_org_update(&ps(), &before, &blank).is_err());
+}
+
+/// Issue 11, point 4: a verification belongs to one of the organisation's domains, goes with
+/// it, and the update names the lookup items to delete.
+#[test]
+fn verified_domains_follow_the_domains() {
+    let before = acme("Enterprise", 0);
+    let verify = OrgChanges {
+        verified_domains: Some(vec!["ACME.example".into()]),
+        ..OrgChanges::default()
+    };
+    let verified = plan_org_update(&ps(), &before, &verify).unwrap().after;
+    assert_eq!(verified.verified_domains, ["acme.example"]);
+    let elsewhere = OrgChanges {
+        verified_domains: Some(vec!["other.example".into()]),
+        ..OrgChanges::default()
+    };
+    assert!(matches!(
+        plan_org_update(&ps(), &before, &elsewhere),
+        Err(DirectoryError::Invalid(_))
+    ));
+    // Replacing the domains drops the verification of a domain that left.
+    let moved = OrgChanges {
+        domains: Some(vec!["acme.test".into()]),
+        ..OrgChanges::default()
+    };
+    let plan = plan_org_update(&ps(), &verified, &moved).unwrap();
+    assert!(plan.after.verified_domains.is_empty());
+    assert_eq!(plan.dropped_verified_domains(&verified), ["acme.example"]);
+    // Both at once: the new domain can be verified in the same change.
+    let both = OrgChanges {
+        domains: Some(vec!["acme.test".into()]),
+        verified_domains: Some(vec!["acme.test".into()]),
+        ..OrgChanges::default()
+    };
+    let plan = plan_org_update(&ps(), &verified, &both).unwrap();
+    assert_eq!(plan.after.verified_domains, ["acme.test"]);
 }
 
 #[test]

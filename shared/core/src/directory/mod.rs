@@ -35,7 +35,10 @@ pub use error::DirectoryError;
 pub use model::{Member, Organisation, Role};
 pub use rules::{
     check_designatable, check_free_slot, check_limit_change, check_member_change,
-    check_member_role, check_new_member, contact_limit, in_domains, loses_an_admin, org_limit,
-    other_admin, tier_of,
+    check_member_role, check_new_member, contact_limit, domain_lookup_keys, domain_membership,
+    in_domains, loses_an_admin, org_limit, other_admin, tier_of,
 };
-pub use validation::{validate_domains, validate_name, validate_person_name};
+pub use validation::{
+    MAX_VERIFIED_DOMAIN_LABELS, MAX_VERIFIED_DOMAINS, validate_domains, validate_name,
+    validate_person_name, validate_verified_domains,
+};

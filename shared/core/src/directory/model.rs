@@ -57,6 +57,12 @@ pub struct Organisation {
     /// The organisation's own mail domains; administrators may only add people from them as
     /// admins or members (anyone else is a third party).
     pub domains: Vec<String>,
+    /// The domains among `domains` that an operator has verified the organisation controls.
+    /// Under a policy whose entitlement is `organisation-members`, any authenticated address in
+    /// one of them (or a subdomain) is entitled to the organisation's tier. Only operators set
+    /// it (CLI, import file); a domain that leaves `domains` leaves this list too.
+    #[serde(default)]
+    pub verified_domains: Vec<String>,
     /// How many members are designated right now; the storage keeps it exact transactionally.
     pub designated_count: u32,
     /// The dates support is paid for; `None`: no term is recorded (support is not limited).

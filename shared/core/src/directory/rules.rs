@@ -4,8 +4,10 @@
 use super::authz::Standing;
 use super::error::DirectoryError;
 use super::model::{Member, Organisation, Role};
+use super::validation::MAX_VERIFIED_DOMAIN_LABELS;
 use crate::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use crate::policy::{PolicySet, Tier};
+use crate::triage::Membership;
 
 /// The tier an organisation's policy and tier ids name.
 pub fn tier_of<'a>(
@@ -140,6 +142,36 @@ pub fn in_domains(email: &EmailAddress, domains: &[String]) -> bool {
         d == own
             || d.strip_suffix(own.as_str())
                 .is_some_and(|p| p.ends_with('.'))
+    })
+}
+
+/// The domains under which the directory files an address's organisations: the address's own
+/// domain and its parents of at least two and at most
+/// [`MAX_VERIFIED_DOMAIN_LABELS`](super::validation::MAX_VERIFIED_DOMAIN_LABELS) labels, most
+/// specific first (`a@eu.acme.example` → `eu.acme.example`, `acme.example`). A verified domain
+/// covers its subdomains, as [`in_domains`] does.
+pub fn domain_lookup_keys(email: &EmailAddress) -> Vec<String> {
+    let labels: Vec<&str> = email.domain().split('.').collect();
+    (2..=labels.len().min(MAX_VERIFIED_DOMAIN_LABELS))
+        .rev()
+        .map(|n| labels[labels.len() - n..].join("."))
+        .collect()
+}
+
+/// What the directory knows about `email` through `org`'s verified domains: a membership marked
+/// `by_domain` when the address is in one of them (or a subdomain), else `None`. A domain the
+/// organisation lists but has not had verified counts for nothing.
+pub fn domain_membership(org: &Organisation, email: &EmailAddress) -> Option<Membership> {
+    in_domains(email, &org.verified_domains).then(|| Membership {
+        org: org.id.clone(),
+        org_name: org.name.clone(),
+        policy: org.policy.clone(),
+        tier: org.tier.clone(),
+        designated: false,
+        third_party: false,
+        by_domain: true,
+        support_term: org.support_term,
+        products: org.products.clone(),
     })
 }
 

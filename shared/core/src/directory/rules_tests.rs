@@ -29,6 +29,7 @@ fn org(policy: &str, tier: &str, extra: u32, designated: u32) -> Organisation {
         tier: TierId::parse(tier).unwrap(),
         extra_contacts: extra,
         domains: vec!["acme.example".into()],
+        verified_domains: vec![],
         designated_count: designated,
         support_term: None,
         products: vec![],
@@ -161,4 +162,36 @@ fn customers_keep_an_administrator() {
         other_admin(&ben, &two, Some(&amy.email)).unwrap().email,
         amy.email
     );
+}
+
+#[test]
+fn domain_lookup_keys_are_the_domain_and_its_parents() {
+    assert_eq!(
+        domain_lookup_keys(&email("a@eu.acme.example")),
+        vec!["eu.acme.example".to_string(), "acme.example".to_string()]
+    );
+    assert_eq!(
+        domain_lookup_keys(&email("a@acme.example")),
+        vec!["acme.example".to_string()]
+    );
+    // Deep domains: only parents a verified domain can be.
+    let keys = domain_lookup_keys(&email("a@x.y.z.w.v.acme.example"));
+    assert_eq!(keys.len(), super::super::MAX_VERIFIED_DOMAIN_LABELS - 1);
+    assert_eq!(keys.first().map(String::as_str), Some("z.w.v.acme.example"));
+    assert_eq!(keys.last().map(String::as_str), Some("acme.example"));
+}
+
+#[test]
+fn only_verified_domains_make_a_domain_membership() {
+    let mut o = org("alectrona", "standard", 0, 0);
+    o.domains = vec!["acme.example".into(), "acme-labs.example".into()];
+    o.verified_domains = vec!["acme.example".into()];
+    let m = domain_membership(&o, &email("pat@eu.acme.example")).unwrap();
+    assert!(m.by_domain && !m.designated && !m.third_party);
+    assert_eq!(m.tier.as_str(), "standard");
+    // Listed but not verified, or someone else's: nothing.
+    assert!(domain_membership(&o, &email("pat@acme-labs.example")).is_none());
+    assert!(domain_membership(&o, &email("pat@notacme.example")).is_none());
+    o.verified_domains.clear();
+    assert!(domain_membership(&o, &email("pat@acme.example")).is_none());
 }

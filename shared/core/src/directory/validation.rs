@@ -5,6 +5,12 @@ use crate::ids::EmailAddress;
 
 const MAX_NAME: usize = 200;
 const MAX_DOMAINS: usize = 50;
+/// Each verified domain is stored as one item written in the organisation's own transaction
+/// (DynamoDB allows 100 actions per transaction: a change may put all and delete as many).
+pub const MAX_VERIFIED_DOMAINS: usize = 20;
+/// The intake looks a sender's domain up by its parent domains of at most this many labels (one
+/// request each), so a verified domain may not be deeper.
+pub const MAX_VERIFIED_DOMAIN_LABELS: usize = 5;
 
 /// A display name: trimmed, 1 to 200 characters, no control characters.
 pub fn validate_name(what: &str, raw: &str) -> Result<String, DirectoryError> {
@@ -58,6 +64,40 @@ pub fn validate_domains(raw: &[String]) -> Result<Vec<String>, DirectoryError> {
     Ok(out)
 }
 
+/// Verified domains: each one of the organisation's `domains` (already validated), at most
+/// [`MAX_VERIFIED_DOMAINS`] of at most [`MAX_VERIFIED_DOMAIN_LABELS`] labels; deduplicated and
+/// sorted.
+pub fn validate_verified_domains(
+    domains: &[String],
+    raw: &[String],
+) -> Result<Vec<String>, DirectoryError> {
+    let verified = validate_domains(raw)?;
+    if let Some(d) = verified.iter().find(|d| !domains.contains(d)) {
+        return Err(DirectoryError::Invalid(format!(
+            "{d:?} is not one of the organisation's domains ({}): add it to the domains first",
+            if domains.is_empty() {
+                "none".to_string()
+            } else {
+                domains.join(", ")
+            }
+        )));
+    }
+    if verified.len() > MAX_VERIFIED_DOMAINS {
+        return Err(DirectoryError::Invalid(format!(
+            "at most {MAX_VERIFIED_DOMAINS} verified domains"
+        )));
+    }
+    if let Some(d) = verified
+        .iter()
+        .find(|d| d.split('.').count() > MAX_VERIFIED_DOMAIN_LABELS)
+    {
+        return Err(DirectoryError::Invalid(format!(
+            "{d:?} has more than {MAX_VERIFIED_DOMAIN_LABELS} labels: verify its parent domain"
+        )));
+    }
+    Ok(verified)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +124,22 @@ mod tests {
         assert_eq!(Role::parse("Third Party"), Some(Role::ThirdParty));
         assert_eq!(Role::parse("third-party"), Some(Role::ThirdParty));
         assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn verified_domains_are_among_the_domains() {
+        let own = vec!["acme.example".to_string(), "eu.acme.example".to_string()];
+        assert_eq!(
+            validate_verified_domains(&own, &["ACME.example".into()]).unwrap(),
+            vec!["acme.example".to_string()]
+        );
+        let err = validate_verified_domains(&own, &["evil.example".into()]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not one of the organisation's domains")
+        );
+        assert!(validate_verified_domains(&[], &["acme.example".into()]).is_err());
+        let deep = vec!["a.b.c.d.acme.example".to_string()];
+        assert!(validate_verified_domains(&deep, &deep).is_err());
     }
 }

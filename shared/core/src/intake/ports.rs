@@ -308,7 +308,16 @@ pub trait Cases {
 
 /// Which organisations know a sender.
 pub trait Memberships {
+    /// The organisations that list the sender's address.
     fn memberships_of(
+        &self,
+        sender: &EmailAddress,
+    ) -> impl Future<Output = Result<Vec<Membership>, PortError>> + Send;
+
+    /// The organisations whose verified domains hold the sender's address (marked `by_domain`).
+    /// A separate call: the intake asks only when it can decide the tier
+    /// ([`crate::triage::tier::needs_domain_lookup`]).
+    fn domain_memberships_of(
         &self,
         sender: &EmailAddress,
     ) -> impl Future<Output = Result<Vec<Membership>, PortError>> + Send;

@@ -38,11 +38,13 @@ pub fn assign_tier(
 ) -> TierAssignment {
     let rank = |m: &Membership| policy.tiers.iter().position(|t| t.id == m.tier);
     let mode = policy.entitlement;
+    // An address merely in a domain is nobody in particular unless any member is entitled, and
+    // someone an organisation under this policy lists (a third party, say) is judged by that.
+    let domains_count = needs_domain_lookup(policy, memberships);
     let relevant: Vec<(usize, &Membership)> = memberships
         .iter()
         .filter(|m| m.policy == policy.id)
-        // An address merely in a domain is nobody in particular unless any member is entitled.
-        .filter(|m| !m.by_domain || mode == Entitlement::OrganisationMembers)
+        .filter(|m| !m.by_domain || domains_count)
         .filter_map(|m| rank(m).map(|r| (r, m)))
         .collect();
     let entitled = |m: &Membership| match mode {
@@ -91,6 +93,19 @@ pub fn assign_tier(
         Some(m) => default(TierReason::NotDesignatedContact, Some(m)),
         None => default(TierReason::UnknownSender, None),
     }
+}
+
+/// Whether the organisations' verified domains can decide `policy`'s tier for a sender the
+/// directory lists as `by_address` (what it knows of the address itself): only under
+/// `organisation-members`, and only for a sender no organisation under the policy lists. Listed
+/// people are judged by their listing (a third party stays one, even inside the domain); the
+/// domains speak for the people nobody listed. The intake asks the directory's domain lookup
+/// only then.
+pub fn needs_domain_lookup(policy: &Policy, by_address: &[Membership]) -> bool {
+    policy.entitlement == Entitlement::OrganisationMembers
+        && !by_address
+            .iter()
+            .any(|m| m.policy == policy.id && !m.by_domain)
 }
 
 #[cfg(test)]
@@ -284,6 +299,97 @@ mod tests {
             day(),
         );
         assert_eq!(a.tier.as_str(), "free");
+    }
+
+    /// Issue 11, point 4: "any address in the organisation's verified domains" — built from the
+    /// directory's rule, so a listed but unverified domain, someone else's domain, an
+    /// unauthenticated message, a listed third party and a designated-contacts policy all stay
+    /// out.
+    #[test]
+    fn verified_domains_entitle_only_unlisted_authenticated_senders_under_alectrona() {
+        use crate::directory::{Organisation, domain_membership};
+        use crate::ids::EmailAddress;
+        let org = |policy: &str, tier: &str, verified: &[&str]| Organisation {
+            id: OrgId::parse("initech").unwrap(),
+            name: "Initech".into(),
+            policy: PolicyId::parse(policy).unwrap(),
+            tier: TierId::parse(tier).unwrap(),
+            extra_contacts: 0,
+            domains: vec!["initech.example".into(), "initech-labs.example".into()],
+            verified_domains: verified.iter().map(|d| d.to_string()).collect(),
+            designated_count: 0,
+            support_term: None,
+            products: vec![],
+        };
+        let alectrona = builtin("alectrona").unwrap();
+        let initech = org("alectrona", "standard", &["initech.example"]);
+        let found = |o: &Organisation, who: &str| {
+            domain_membership(o, &EmailAddress::parse(who).unwrap())
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        // Nobody listed pat: the lookup is worth a request, and the verified domain entitles.
+        assert!(needs_domain_lookup(&alectrona, &[]));
+        let pat = found(&initech, "pat@initech.example");
+        let a = assign_tier(&alectrona, &pat, &verified(), day());
+        assert_eq!(a.tier.as_str(), "standard");
+        assert_eq!(a.reason, TierReason::OrganisationMember);
+        assert_eq!(a.org.unwrap().org.as_str(), "initech");
+        // A subdomain of a verified domain is in it.
+        let eu = found(&initech, "pat@eu.initech.example");
+        assert_eq!(
+            assign_tier(&alectrona, &eu, &verified(), day())
+                .tier
+                .as_str(),
+            "standard"
+        );
+        // Not authenticated: no tier, and the organisation is not named.
+        let a = assign_tier(&alectrona, &pat, &unverified(), day());
+        assert_eq!(a.tier.as_str(), "none");
+        assert_eq!(a.reason, TierReason::SenderNotVerified);
+        assert_eq!(a.org, None);
+        // A domain the organisation lists but has not had verified, and someone else's domain.
+        for who in ["pat@initech-labs.example", "pat@riverside-dental.example"] {
+            let a = assign_tier(&alectrona, &found(&initech, who), &verified(), day());
+            assert_eq!(
+                (a.tier.as_str(), a.reason),
+                ("none", TierReason::UnknownSender)
+            );
+        }
+        // A third party Initech lists stays one inside its domain: no lookup, and a domain
+        // membership handed in anyway does not entitle.
+        let listed = Membership {
+            third_party: true,
+            ..member("initech", "alectrona", "standard", false)
+        };
+        assert!(!needs_domain_lookup(
+            &alectrona,
+            std::slice::from_ref(&listed)
+        ));
+        let mut both = vec![listed];
+        both.extend(found(&initech, "consultant@initech.example"));
+        let a = assign_tier(&alectrona, &both, &verified(), day());
+        assert_eq!(
+            (a.tier.as_str(), a.reason),
+            ("none", TierReason::NotDesignatedContact)
+        );
+        // A listing under another policy does not stop the lookup.
+        let elsewhere = member("acme", "activestate", "enterprise", false);
+        assert!(needs_domain_lookup(&alectrona, &[elsewhere]));
+        // ActiveState entitles designated contacts only: no lookup, and domains count for nothing.
+        let activestate = builtin("activestate").unwrap();
+        assert!(!needs_domain_lookup(&activestate, &[]));
+        let acme = org("activestate", "enterprise", &["initech.example"]);
+        let a = assign_tier(
+            &activestate,
+            &found(&acme, "pat@initech.example"),
+            &verified(),
+            day(),
+        );
+        assert_eq!(
+            (a.tier.as_str(), a.reason),
+            ("free", TierReason::UnknownSender)
+        );
     }
 
     /// Issue 11, point 10: outside its support term an organisation's people get the default
