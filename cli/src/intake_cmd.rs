@@ -318,7 +318,7 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
             CliError::Runtime(format!(
                 "creating bucket {}: {}",
                 res.bucket,
-                aws_sdk_s3::error::DisplayErrorContext(&e)
+                slamail_aws::sdk_error::AwsFailure::of(&e, slamail_aws::sdk_error::Resource::Bucket)
             ))
         })?;
     let intake = intake(res).await?;
@@ -332,7 +332,10 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
                 CliError::Runtime(format!(
                     "creating SES identity {}: {}",
                     policy.reply_from.domain(),
-                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
+                    slamail_aws::sdk_error::AwsFailure::of(
+                        &e,
+                        slamail_aws::sdk_error::Resource::EmailIdentity
+                    )
                 ))
             })?;
     }

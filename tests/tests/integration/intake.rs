@@ -9,6 +9,8 @@ use slamail_core::case::ReplyOutcome;
 use slamail_intake::{Intake, IntakeConfig, IntakeError, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
+mod errors;
+
 #[derive(Debug, Deserialize)]
 struct Scenarios {
     scenario: Vec<Scenario>,

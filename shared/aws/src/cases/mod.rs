@@ -24,6 +24,7 @@ mod writes;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -31,6 +32,8 @@ use serde::{Deserialize, Serialize};
 use slamail_core::case::CaseRecord;
 use slamail_core::ids::CaseId;
 use slamail_core::intake::ports::{Cases, PortError};
+
+use crate::sdk_error::{AwsFailure, Resource};
 
 pub use slamail_core::case::{Direction, MessageItem};
 pub use slamail_core::intake::ports::{InboundState, ReplyState};
@@ -146,13 +149,11 @@ impl CaseStore {
         }
     }
 
-    fn err_sdk<E, R>(&self, operation: &'static str, e: SdkError<E, R>) -> CaseStoreError
+    fn err_sdk<E>(&self, operation: &'static str, e: SdkError<E, HttpResponse>) -> CaseStoreError
     where
-        E: std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let message = aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string();
-        self.err(operation, message)
+        self.err(operation, AwsFailure::of(&e, Resource::Table))
     }
 
     /// A case or message as an item under `pk` / `sk`.
