@@ -150,7 +150,7 @@ pub async fn run_process(a: ProcessArgs) -> Result<String, CliError> {
             verdicts: None,
             received: None,
         };
-        results.push(
+        results.extend(
             intake
                 .process(&job)
                 .await
@@ -183,7 +183,7 @@ pub async fn run_process(a: ProcessArgs) -> Result<String, CliError> {
                     .put(&job.bucket, &job.key, bytes)
                     .await
                     .map_err(|e| CliError::Runtime(e.to_string()))?;
-                results.push(
+                results.extend(
                     intake
                         .process(&job)
                         .await

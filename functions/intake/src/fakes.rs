@@ -7,11 +7,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, Hold, InboundLedger, InboundState, Memberships,
-    NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState, SendError, SentReply,
+    NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState, Scope, SendError,
+    SentReply,
 };
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
@@ -65,6 +67,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[derive(Debug, Clone)]
 pub struct FakeInbound {
+    /// Creation order among all inbound items.
+    pub order: usize,
     pub state: InboundState,
     pub lease_until: i64,
     pub attempts: u32,
@@ -75,10 +79,11 @@ pub struct FakeInbound {
 
 #[derive(Debug, Default)]
 struct Tables {
-    inbound: HashMap<String, FakeInbound>,
+    /// By (SES message id, scope): one claim per policy a message falls under.
+    inbound: HashMap<(String, Scope), FakeInbound>,
     cases: HashMap<CaseId, CaseRecord>,
     messages: HashMap<CaseId, Vec<MessageItem>>,
-    message_ids: HashMap<String, CaseId>,
+    message_ids: HashMap<MessageIdKey, CaseId>,
     counters: HashMap<String, u64>,
     rates: HashMap<(EmailAddress, String), u32>,
     /// Address → (case, at, until epoch seconds).
@@ -88,7 +93,7 @@ struct Tables {
 impl Tables {
     fn fenced(&mut self, fence: &Fence) -> Result<&mut FakeInbound, PortError> {
         self.inbound
-            .get_mut(&fence.ses_message_id)
+            .get_mut(&(fence.ses_message_id.clone(), fence.scope.clone()))
             .filter(|i| i.attempts == fence.attempt)
             .ok_or_else(|| PortError::new("cases", "this invocation's claim was taken over"))
     }
@@ -116,8 +121,29 @@ impl FakeCases {
         lock(&self.calls.failing).push(op);
     }
 
+    /// The inbound item of a message under its first scope (its only one for mail to one policy).
     pub fn inbound(&self, ses_message_id: &str) -> Option<FakeInbound> {
-        lock(&self.tables).inbound.get(ses_message_id).cloned()
+        let t = lock(&self.tables);
+        let mut items: Vec<_> = t
+            .inbound
+            .iter()
+            .filter(|((id, _), _)| id == ses_message_id)
+            .map(|(_, item)| item.clone())
+            .collect();
+        items.sort_by_key(|i| i.order);
+        items.into_iter().next()
+    }
+
+    pub fn inbound_for(&self, ses_message_id: &str, scope: &Scope) -> Option<FakeInbound> {
+        lock(&self.tables)
+            .inbound
+            .get(&(ses_message_id.to_string(), scope.clone()))
+            .cloned()
+    }
+
+    /// Every case stored.
+    pub fn cases(&self) -> Vec<CaseRecord> {
+        lock(&self.tables).cases.values().cloned().collect()
     }
 
     pub fn stored_case(&self, id: &CaseId) -> Option<CaseRecord> {
@@ -152,16 +178,19 @@ impl InboundLedger for FakeCases {
     async fn claim(
         &self,
         ses_message_id: &str,
+        scope: &Scope,
         _raw: &RawLocation,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Claim, PortError> {
         self.calls.call("cases", "claim")?;
         let mut t = lock(&self.tables);
+        let order = t.inbound.len();
         let item = t
             .inbound
-            .entry(ses_message_id.to_string())
+            .entry((ses_message_id.to_string(), scope.clone()))
             .or_insert(FakeInbound {
+                order,
                 state: InboundState::Processing,
                 lease_until: 0,
                 attempts: 0,
@@ -185,6 +214,7 @@ impl InboundLedger for FakeCases {
         Ok(Claim::Owned(Owned {
             fence: Fence {
                 ses_message_id: ses_message_id.to_string(),
+                scope: scope.clone(),
                 attempt: item.attempts,
             },
             case_id: item.case_id.clone(),
@@ -201,6 +231,10 @@ impl InboundLedger for FakeCases {
         self.calls.call("cases", "release")?;
         let mut t = lock(&self.tables);
         let item = t.fenced(fence)?;
+        if item.state != InboundState::Processing {
+            // Finished by a write whose answer was lost: nothing to release.
+            return Ok(());
+        }
         item.lease_until = 0;
         if reply_not_sent {
             item.reply_state = ReplyState::None;
@@ -286,9 +320,9 @@ impl Cases for FakeCases {
             .entry(case.case_id.clone())
             .or_default()
             .push(new.message.clone());
-        if let Some(mid) = &case.message_id {
+        if let Some(key) = &case.message_id_key {
             t.message_ids
-                .entry(mid.clone())
+                .entry(key.clone())
                 .or_insert_with(|| case.case_id.clone());
         }
         let item = t.fenced(new.fence)?;
@@ -332,7 +366,8 @@ impl Cases for FakeCases {
         case.reply = outcome.clone();
         if let ReplyOutcome::Sent { message_ids, .. } = outcome {
             for mid in message_ids {
-                t.message_ids.insert(mid.clone(), case_id.clone());
+                t.message_ids
+                    .insert(MessageIdKey::of(mid), case_id.clone());
             }
         }
         let item = t.fenced(fence)?;
@@ -344,7 +379,10 @@ impl Cases for FakeCases {
 
     async fn case_of_message_id(&self, message_id: &str) -> Result<Option<CaseId>, PortError> {
         self.calls.call("cases", "case_of_message_id")?;
-        Ok(lock(&self.tables).message_ids.get(message_id).cloned())
+        Ok(lock(&self.tables)
+            .message_ids
+            .get(&MessageIdKey::of(message_id))
+            .cloned())
     }
 
     async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, PortError> {

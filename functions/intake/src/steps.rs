@@ -1,25 +1,27 @@
-//! The intake's steps, in order: `claim → load → route → triage → attach or open → reply →
-//! finish`. Each is a small function over the ports; the rules they apply live in
-//! `slamail-core` ([`slamail_core::intake::steps`], [`slamail_core::triage`]).
+//! The intake's steps, in order: `load → route → (per policy) claim → triage → attach or open →
+//! reply → finish`. Each is a small function over the ports; the rules they apply live in
+//! `slamail-core` ([`slamail_core::intake::steps`], [`slamail_core::triage`]). The message is
+//! loaded before anything is claimed because the policies it falls under (one case each) are
+//! only known from its recipients.
 //!
-//! Failure handling: any error after the claim releases it at once, so Lambda's retry (about a
+//! Failure handling: any error after a claim releases it at once, so Lambda's retry (about a
 //! minute later) takes over instead of finding the message leased. The reply is `sending` only
 //! between the case write and the answer from SES; a retry that finds it there records that
 //! the reply's fate is unknown (it is never sent twice).
 
 use chrono::{DateTime, Datelike, SecondsFormat, TimeDelta, Utc};
-use slamail_core::case::{CaseRecord, RawLocation, Received, ReplyOutcome};
+use slamail_core::case::{CaseRecord, MessageItem, RawLocation, Received, ReplyOutcome};
 use slamail_core::ids::{CaseId, EmailAddress};
 use slamail_core::intake::lease::lease_until;
 use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, InboundLedger, InboundState, Memberships, NewCase,
-    Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, SendError,
+    Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, Scope, SendError,
 };
 use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
 use slamail_core::reply::render_reply;
-use slamail_core::triage::Verdicts;
+use slamail_core::triage::{Membership, Verdicts};
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
 use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
@@ -30,8 +32,6 @@ use crate::{Intake, IntakeError, Job, Outcome, Processed};
 /// What this invocation did to the reply, so a failure can be released truthfully.
 #[derive(Debug, Default)]
 struct Progress {
-    /// This invocation moved the reply to `sending`.
-    sending: bool,
     /// The reply was handed to SES without a definite refusal: it may have gone out.
     maybe_sent: bool,
 }
@@ -47,7 +47,6 @@ struct Loaded {
 struct Arrival<'a> {
     support: &'a EmailAddress,
     raw: &'a RawLocation,
-    message: &'a slamail_core::case::MessageItem,
 }
 
 /// A reply ready to go.
@@ -74,82 +73,138 @@ where
         }
     }
 
-    /// Processes one message exactly once, for an invocation that must end by `deadline`.
+    /// Processes one message, for an invocation that must end by `deadline`: one case (and at
+    /// most one auto-reply) under each policy whose support address it was sent to, each exactly
+    /// once however often the message is delivered. A failure under one policy does not stop the
+    /// others; the first is returned so that Lambda retries the message, and the retry skips
+    /// what is done.
     pub async fn process_until(
         &self,
         job: &Job,
         deadline: DateTime<Utc>,
-    ) -> Result<Processed, IntakeError> {
+    ) -> Result<Vec<Processed>, IntakeError> {
         let raw = RawLocation {
             bucket: job.bucket.clone(),
             key: job.key.clone(),
         };
-        let owned = match self.claim(job, &raw, deadline).await? {
-            Ok(owned) => owned,
-            Err(skipped) => return Ok(skipped),
-        };
-        let mut progress = Progress::default();
-        let result = self.run(job, &raw, &owned, &mut progress).await;
-        if result.is_err() {
-            let not_sent = progress.sending && !progress.maybe_sent;
-            if let Err(e) = self
-                .cases
-                .release(&owned.fence, not_sent, self.clock.now())
-                .await
-            {
-                // The lease still ends by itself, before Lambda's first retry.
-                warn!(error = %e, "could not release the claim after a failure");
+        let loaded = self.load(job, &raw).await?;
+        let routes = self.route(job, &loaded.email);
+        if routes.is_empty() {
+            let owned = match self.claim(job, &Scope::Unroutable, &raw, deadline).await? {
+                Ok(owned) => owned,
+                Err(skipped) => return Ok(vec![skipped]),
+            };
+            let result = self
+                .finish_unroutable(job, &owned.fence, &loaded.email)
+                .await;
+            self.release_after(&result, &owned, &Progress::default())
+                .await;
+            return result.map(|p| vec![p]);
+        }
+        // One directory lookup for the sender, whichever policies govern the message.
+        let mut memberships = None;
+        let mut done = Vec::with_capacity(routes.len());
+        let mut first_error = None;
+        for (policy, support) in routes {
+            let scope = Scope::Policy(policy.id.clone());
+            let result = match self.claim(job, &scope, &raw, deadline).await {
+                Ok(Ok(owned)) => {
+                    let at = Arrival {
+                        support: &support,
+                        raw: &raw,
+                    };
+                    let mut progress = Progress::default();
+                    let result = self
+                        .run(job, &owned, policy, &loaded, at, &mut memberships, &mut progress)
+                        .await;
+                    self.release_after(&result, &owned, &progress).await;
+                    result
+                }
+                Ok(Err(skipped)) => Ok(skipped),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(p) => done.push(p),
+                Err(e) => {
+                    warn!(policy = %policy.id, error = %e, "message not processed under this policy");
+                    first_error.get_or_insert(e);
+                }
             }
         }
-        result
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(done),
+        }
     }
 
-    /// Step 1: claim the message, or say why there is nothing to do.
+    /// Gives up a claim whose work failed, so that the retry can take over at once.
+    async fn release_after(
+        &self,
+        result: &Result<Processed, IntakeError>,
+        owned: &Owned,
+        progress: &Progress,
+    ) {
+        if result.is_ok() {
+            return;
+        }
+        // Unless the reply may have reached SES, the retry must be free to send it (even when
+        // this attempt's case write committed without an answer and left the reply `sending`).
+        let not_sent = !progress.maybe_sent;
+        if let Err(e) = self
+            .cases
+            .release(&owned.fence, not_sent, self.clock.now())
+            .await
+        {
+            // The lease still ends by itself, before Lambda's first retry.
+            warn!(error = %e, "could not release the claim after a failure");
+        }
+    }
+
+    /// Step 1: claim the message for a scope, or say why there is nothing to do.
     async fn claim(
         &self,
         job: &Job,
+        scope: &Scope,
         raw: &RawLocation,
         deadline: DateTime<Utc>,
     ) -> Result<Result<Owned, Processed>, IntakeError> {
         let now = self.clock.now();
         let claim = self
             .cases
-            .claim(&job.ses_message_id, raw, now, lease_until(deadline))
+            .claim(&job.ses_message_id, scope, raw, now, lease_until(deadline))
             .await
             .map_err(self.port(job))?;
         match claim {
             Claim::Owned(owned) => Ok(Ok(owned)),
             Claim::Done { case_id } => {
-                info!("duplicate delivery of a processed message: skipped");
+                info!(%scope, "duplicate delivery of a processed message: skipped");
                 Ok(Err(processed(job, Outcome::Duplicate { case_id }, None)))
             }
             Claim::Busy => Err(IntakeError::Busy(job.ses_message_id.clone())),
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run(
         &self,
         job: &Job,
-        raw: &RawLocation,
         owned: &Owned,
+        policy: &Policy,
+        loaded: &Loaded,
+        at: Arrival<'_>,
+        memberships: &mut Option<Vec<Membership>>,
         progress: &mut Progress,
     ) -> Result<Processed, IntakeError> {
         if owned.reply_state == ReplyState::Sending {
             return self.settle_unrecorded_reply(job, owned).await;
         }
-        let loaded = self.load(job, raw).await?;
-        let Some((policy, support)) = self.route(job, &loaded.email) else {
-            return self
-                .finish_unroutable(job, &owned.fence, &loaded.email)
-                .await;
-        };
-        let decision = self.triage(job, policy, &loaded).await?;
+        let decision = self.triage(job, policy, loaded, memberships).await?;
         let message = rules::inbound_message(
             &job.ses_message_id,
             &loaded.email,
             &decision,
-            &support,
-            raw,
+            at.support,
+            at.raw,
             loaded.received,
         );
         if let Some(done) = self
@@ -160,16 +215,11 @@ where
         }
         match &owned.case_id {
             None => {
-                let at = Arrival {
-                    support: &support,
-                    raw,
-                    message: &message,
-                };
-                self.open(job, owned, policy, &loaded, &decision, at, progress)
+                self.open(job, owned, policy, loaded, &decision, at, &message, progress)
                     .await
             }
             Some(case_id) => {
-                self.resume(job, owned, case_id, policy, &loaded, &decision, progress)
+                self.resume(job, owned, case_id, policy, loaded, &decision, progress)
                     .await
             }
         }
@@ -190,12 +240,14 @@ where
         })
     }
 
-    /// Step 3: the policy that governs the message, by the address it was sent to.
-    fn route(&self, job: &Job, email: &InboundEmail) -> Option<(&Policy, EmailAddress)> {
+    /// Step 3: the policies that govern the message, by the addresses it was sent to.
+    fn route(&self, job: &Job, email: &InboundEmail) -> Vec<(&Policy, EmailAddress)> {
         let recipients = rules::recipients(&job.recipients, email);
         self.policies
-            .for_recipients(recipients.iter())
+            .all_for_recipients(recipients.iter())
+            .into_iter()
             .map(|(policy, address)| (policy, address.clone()))
+            .collect()
     }
 
     async fn finish_unroutable(
@@ -210,12 +262,18 @@ where
             .finish(
                 fence,
                 InboundState::Unroutable,
-                Some(&note),
+                Some(note.as_str()),
                 self.clock.now(),
             )
             .await
             .map_err(self.port(job))?;
-        Ok(processed(job, Outcome::Unroutable { note }, None))
+        Ok(processed(
+            job,
+            Outcome::Unroutable {
+                note: note.into_string(),
+            },
+            None,
+        ))
     }
 
     /// Step 4: who sent it, in which tier, how severe, by when, and may we answer.
@@ -224,21 +282,24 @@ where
         job: &Job,
         policy: &Policy,
         loaded: &Loaded,
+        known: &mut Option<Vec<Membership>>,
     ) -> Result<Decision, IntakeError> {
-        let memberships = match sender_of(&loaded.email) {
-            Some(sender) => self
-                .directory
-                .memberships_of(sender)
-                .await
-                .map_err(self.port(job))?,
-            None => Vec::new(),
+        let memberships = match (known.as_ref(), sender_of(&loaded.email)) {
+            (Some(m), _) => m,
+            (None, Some(sender)) => known.insert(
+                self.directory
+                    .memberships_of(sender)
+                    .await
+                    .map_err(self.port(job))?,
+            ),
+            (None, None) => known.insert(Vec::new()),
         };
         let decision = decide(
             policy,
             &self.policies,
             &loaded.email,
             &loaded.verdicts,
-            &memberships,
+            memberships,
             loaded.received,
         )
         .map_err(|e| IntakeError::Deadline {
@@ -265,7 +326,7 @@ where
         fence: &Fence,
         email: &InboundEmail,
         decision: &Decision,
-        message: &slamail_core::case::MessageItem,
+        message: &MessageItem,
     ) -> Result<Option<Processed>, IntakeError> {
         let (ReplyDecision::Suppressed(SuppressReason::Bounce(why)), Some(original)) =
             (&decision.reply, &email.bounce_original_message_id)
@@ -305,7 +366,10 @@ where
         info!(%case_id, "bounce attached to its case");
         Ok(Some(processed(
             job,
-            Outcome::Appended { case_id, note },
+            Outcome::Appended {
+                case_id,
+                note: note.into_string(),
+            },
             None,
         )))
     }
@@ -321,6 +385,7 @@ where
         loaded: &Loaded,
         decision: &Decision,
         at: Arrival<'_>,
+        message: &MessageItem,
         progress: &mut Progress,
     ) -> Result<Processed, IntakeError> {
         let year = loaded
@@ -360,7 +425,7 @@ where
         let mut new = NewCase {
             fence: &owned.fence,
             case: &case,
-            message: at.message,
+            message,
             reply: rendered.as_ref().map(|r| ReplyRequest {
                 to: r.to.clone(),
                 limits: self.config.rate_limits,
@@ -390,7 +455,6 @@ where
         let Some(rendered) = rendered else {
             return Ok(created(job, case, None));
         };
-        progress.sending = true;
         let (outcome, text) = self.send(job, rendered, progress).await?;
         self.cases
             .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
@@ -422,7 +486,6 @@ where
                 .await
                 .map_err(self.port(job))?;
         let (outcome, text) = if resumed {
-            progress.sending = true;
             match self.render(policy, case_id, &loaded.email, decision) {
                 Ok(rendered) => self.send(job, rendered, progress).await?,
                 Err(error) => (ReplyOutcome::Failed { error }, None),

@@ -4,6 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::bounded::{DisplayName, Matched, MessageIdKey, MessageIdText, Note, Subject};
 use crate::ids::{CaseId, EmailAddress};
 use crate::message::InboundEmail;
 use crate::policy::Policy;
@@ -59,14 +60,14 @@ pub enum Direction {
 pub struct MessageItem {
     pub direction: Direction,
     pub ses_message_id: String,
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageIdText>,
     pub from: Option<EmailAddress>,
     pub to: Vec<EmailAddress>,
-    pub subject: Option<String>,
+    pub subject: Option<Subject>,
     pub at: String,
     pub bucket: Option<String>,
     pub key: Option<String>,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 /// One deadline the case has had: the first, and any after a reclassification.
@@ -90,7 +91,7 @@ pub struct CaseRecord {
     pub status: String,
     pub support_address: String,
     pub requester: Option<String>,
-    pub requester_name: Option<String>,
+    pub requester_name: Option<DisplayName>,
     pub organisation: Option<String>,
     pub organisation_name: Option<String>,
     pub tier: String,
@@ -99,7 +100,7 @@ pub struct CaseRecord {
     pub authenticated: bool,
     pub authenticity: Authenticity,
     pub severity_asked: String,
-    pub severity_asked_from: Option<String>,
+    pub severity_asked_from: Option<Matched>,
     pub severity: String,
     pub severity_clamped: Option<String>,
     pub received: String,
@@ -112,14 +113,18 @@ pub struct CaseRecord {
     pub due_utc: Option<String>,
     pub target: String,
     pub queue: String,
-    pub subject: Option<String>,
-    pub message_id: Option<String>,
+    pub subject: Option<Subject>,
+    /// The message's Message-ID, capped (the full id is in the raw message).
+    pub message_id: Option<MessageIdText>,
+    /// The key of the full Message-ID, under which the cases table indexes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id_key: Option<MessageIdKey>,
     pub ses_message_id: String,
     pub raw: RawLocation,
     pub size: usize,
     pub verdicts: Verdicts,
     pub quarantined: bool,
-    pub parse_problem: Option<String>,
+    pub parse_problem: Option<Note>,
     pub cvss: Option<f64>,
     pub security_band: Option<String>,
     pub reply: ReplyOutcome,
@@ -183,7 +188,7 @@ impl CaseRecord {
             severity_asked_from: decision
                 .severity_detected
                 .as_ref()
-                .map(|d| d.matched.clone()),
+                .map(|d| Matched::new(d.matched.as_str())),
             severity: decision.severity.assigned.to_string(),
             severity_clamped: decision.severity.reason.clone(),
             received: local(received.received),
@@ -192,14 +197,15 @@ impl CaseRecord {
             due_utc: deadline.due.map(rfc3339),
             target: deadline.target_words.clone(),
             queue: decision.queue.to_string(),
-            subject: email.subject.clone(),
-            message_id: email.message_id.clone(),
+            subject: email.subject.as_deref().map(Subject::new),
+            message_id: email.message_id.as_deref().map(MessageIdText::new),
+            message_id_key: email.message_id.as_deref().map(MessageIdKey::of),
             ses_message_id: received.ses_message_id.to_string(),
             raw: received.raw,
             size: email.size,
             verdicts: received.verdicts.clone(),
             quarantined: decision.quarantined,
-            parse_problem: email.parse_problem.clone(),
+            parse_problem: email.parse_problem.as_deref().map(Note::new),
             cvss: decision.security.as_ref().map(|s| s.cvss),
             security_band: decision.security.as_ref().and_then(|s| s.band.clone()),
             reply,

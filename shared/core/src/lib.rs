@@ -3,6 +3,7 @@
 //! Layers above this crate (`slamail-aws`, the functions, the CLI) only move bytes and records in
 //! and out; every rule lives here so it can be tested fast and deterministically.
 //!
+//! - [`bounded`] — the caps on every stored field taken from a message; Message-ID keys.
 //! - [`ids`] — newtypes for the values that cross boundaries (addresses, tiers, severities, case ids).
 //! - [`policy`] — the TOML policy format, its validation, and the built-in vendor policies.
 //! - [`calendar`] — business time: opening hours, holidays, adding and measuring business time.
@@ -14,6 +15,7 @@
 //! - [`reply`] — the auto-reply as a raw MIME message.
 //! - [`intake`] — the intake's ports, claim lease and the pure parts of its steps.
 
+pub mod bounded;
 pub mod calendar;
 pub mod case;
 pub mod deadline;

@@ -11,6 +11,7 @@ use super::loops::{ReplyDecision, reply_decision};
 use super::severity::{DetectedSeverity, detect_cvss, detect_severity};
 use super::tier::{TierAssignment, assign_tier};
 use super::{Authenticity, Membership, Verdict, Verdicts};
+use crate::bounded::DisplayName;
 use crate::deadline::{self, Deadline, DeadlineError};
 use crate::ids::{EmailAddress, QueueId};
 use crate::message::InboundEmail;
@@ -21,7 +22,8 @@ use crate::policy::{Clamped, Metric, Policy, PolicySet};
 pub struct Decision {
     /// The authenticated-or-not From address; `None` when the message has no usable From.
     pub sender: Option<EmailAddress>,
-    pub sender_name: Option<String>,
+    /// Capped: it is stored on the case and quoted in the reply's `To`.
+    pub sender_name: Option<DisplayName>,
     pub authenticity: Authenticity,
     pub tier: TierAssignment,
     /// What the message asked for, if anything.
@@ -101,7 +103,11 @@ pub fn decide(
             band: policy.security_band(cvss).map(|b| b.id.clone()),
         });
     Ok(Decision {
-        sender_name: email.from.as_ref().and_then(|m| m.name.clone()),
+        sender_name: email
+            .from
+            .as_ref()
+            .and_then(|m| m.name.as_deref())
+            .map(DisplayName::new),
         sender,
         authenticity,
         tier,
