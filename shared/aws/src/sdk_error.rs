@@ -128,7 +128,11 @@ fn hint(code: &str, resource: Resource) -> &'static str {
         {
             "the service is throttling; a retry later succeeds (raise the limit if it persists)"
         }
-        (c, _) if c.starts_with("HTTP 5") || c.contains("InternalServer") || c == "InternalError" => {
+        (c, _) if c.starts_with("HTTP 5")
+                || c.contains("InternalServer")
+                || c == "InternalError"
+                || c == "InternalFailure"
+                || c == "ServiceUnavailable" => {
             "a fault on the service's side; a retry later may succeed"
         }
         _ => "see the message; a retry does not help unless the cause is fixed",

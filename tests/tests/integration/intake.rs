@@ -10,6 +10,9 @@ use slamail_intake::{Intake, IntakeConfig, IntakeError, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
 mod errors;
+mod faults;
+mod field_caps;
+mod policies;
 
 #[derive(Debug, Deserialize)]
 struct Scenarios {
