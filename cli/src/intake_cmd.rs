@@ -318,7 +318,10 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
             CliError::Runtime(format!(
                 "creating bucket {}: {}",
                 res.bucket,
-                slamail_aws::sdk_error::AwsFailure::of(&e, slamail_aws::sdk_error::Resource::Bucket)
+                slamail_aws::sdk_error::AwsFailure::of(
+                    &e,
+                    slamail_aws::sdk_error::Resource::Bucket
+                )
             ))
         })?;
     let intake = intake(res).await?;

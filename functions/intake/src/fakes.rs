@@ -366,8 +366,7 @@ impl Cases for FakeCases {
         case.reply = outcome.clone();
         if let ReplyOutcome::Sent { message_ids, .. } = outcome {
             for mid in message_ids {
-                t.message_ids
-                    .insert(MessageIdKey::of(mid), case_id.clone());
+                t.message_ids.insert(MessageIdKey::of(mid), case_id.clone());
             }
         }
         let item = t.fenced(fence)?;

@@ -21,10 +21,10 @@ use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
 use slamail_core::reply::render_reply;
-use slamail_core::triage::{Membership, Verdicts};
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
 use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
+use slamail_core::triage::{Membership, Verdicts};
 use tracing::{info, warn};
 
 use crate::{Intake, IntakeError, Job, Outcome, Processed};
@@ -115,7 +115,15 @@ where
                     };
                     let mut progress = Progress::default();
                     let result = self
-                        .run(job, &owned, policy, &loaded, at, &mut memberships, &mut progress)
+                        .run(
+                            job,
+                            &owned,
+                            policy,
+                            &loaded,
+                            at,
+                            &mut memberships,
+                            &mut progress,
+                        )
                         .await;
                     self.release_after(&result, &owned, &progress).await;
                     result
@@ -215,8 +223,10 @@ where
         }
         match &owned.case_id {
             None => {
-                self.open(job, owned, policy, loaded, &decision, at, &message, progress)
-                    .await
+                self.open(
+                    job, owned, policy, loaded, &decision, at, &message, progress,
+                )
+                .await
             }
             Some(case_id) => {
                 self.resume(job, owned, case_id, policy, loaded, &decision, progress)

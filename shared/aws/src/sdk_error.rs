@@ -110,7 +110,10 @@ fn hint(code: &str, resource: Resource) -> &'static str {
         | ("HTTP 403", _) => {
             "check the credentials and that the role's policy allows this action on the resource"
         }
-        ("MessageRejected" | "MailFromDomainNotVerifiedException" | "NotFoundException", EmailIdentity) => {
+        (
+            "MessageRejected" | "MailFromDomainNotVerifiedException" | "NotFoundException",
+            EmailIdentity,
+        ) => {
             "check that the sending identity is verified in SES in this region (and the account is out of the sandbox)"
         }
         ("timeout" | "connection", _) => {
@@ -128,11 +131,13 @@ fn hint(code: &str, resource: Resource) -> &'static str {
         {
             "the service is throttling; a retry later succeeds (raise the limit if it persists)"
         }
-        (c, _) if c.starts_with("HTTP 5")
+        (c, _)
+            if c.starts_with("HTTP 5")
                 || c.contains("InternalServer")
                 || c == "InternalError"
                 || c == "InternalFailure"
-                || c == "ServiceUnavailable" => {
+                || c == "ServiceUnavailable" =>
+        {
             "a fault on the service's side; a retry later may succeed"
         }
         _ => "see the message; a retry does not help unless the cause is fixed",
@@ -159,8 +164,9 @@ mod tests {
             hint: hint("ResourceNotFoundException", Resource::Table),
         };
         assert!(
-            f.to_string()
-                .starts_with("ResourceNotFoundException: Requested resource not found; check the table name"),
+            f.to_string().starts_with(
+                "ResourceNotFoundException: Requested resource not found; check the table name"
+            ),
             "{f}"
         );
         assert!(hint("ThrottlingException", Resource::Table).contains("retry"));

@@ -34,12 +34,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
-use slamail_aws::sdk_error::{AwsFailure, Resource};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
     LocalSecondaryIndex, Projection, ProjectionType, ScalarAttributeType, TableStatus,
     TimeToLiveSpecification,
 };
+use slamail_aws::sdk_error::{AwsFailure, Resource};
 
 mod parse;
 

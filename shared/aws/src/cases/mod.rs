@@ -30,9 +30,9 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::CaseRecord;
 use slamail_core::ids::CaseId;
-use slamail_core::bounded::MessageIdKey;
 use slamail_core::intake::ports::{Cases, Fence, PortError, Scope};
 
 use crate::sdk_error::{AwsFailure, Resource};

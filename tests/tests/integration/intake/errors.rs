@@ -14,8 +14,18 @@ fn assert_one_clear_line(text: &str, resource: &str, code: &str, hint: &str) {
     assert!(text.contains(resource), "names {resource}: {text}");
     assert!(text.contains(code), "carries {code}: {text}");
     assert!(text.contains(hint), "says what to do ({hint}): {text}");
-    for internal in ["Extensions", "hyper", "SdkError", "ServiceError", "raw:", "Response {"] {
-        assert!(!text.contains(internal), "no SDK internals ({internal}): {text}");
+    for internal in [
+        "Extensions",
+        "hyper",
+        "SdkError",
+        "ServiceError",
+        "raw:",
+        "Response {",
+    ] {
+        assert!(
+            !text.contains(internal),
+            "no SDK internals ({internal}): {text}"
+        );
     }
 }
 
@@ -25,7 +35,10 @@ async fn a_missing_table_is_one_line_naming_it() {
     let table = unique_name("no-such-table");
     let store = CaseStore::new(moto.dynamodb(), &table);
     let case = CaseId::parse("AS-2026-000001").expect("case id");
-    let e = store.get_case(&case).await.expect_err("the table does not exist");
+    let e = store
+        .get_case(&case)
+        .await
+        .expect_err("the table does not exist");
     assert_one_clear_line(
         &e.to_string(),
         &table,
@@ -43,7 +56,12 @@ async fn a_missing_bucket_is_one_line_naming_it() {
         .put(&bucket, "inbound/x", b"x".to_vec())
         .await
         .expect_err("the bucket does not exist");
-    assert_one_clear_line(&e.to_string(), &bucket, "NoSuchBucket", "check the bucket name");
+    assert_one_clear_line(
+        &e.to_string(),
+        &bucket,
+        "NoSuchBucket",
+        "check the bucket name",
+    );
 }
 
 /// The same line reaches the intake's error (what the Lambda logs and `slamail process` prints).

@@ -71,9 +71,17 @@ const CALLS: [(&str, &str, usize); 7] = [
     ("UpdateItem (claim)", "DynamoDB.UpdateItem", 1),
     ("Query (memberships)", "DynamoDB.Query", 1),
     ("UpdateItem (case number)", "DynamoDB.UpdateItem", 2),
-    ("TransactWriteItems (open case)", "DynamoDB.TransactWriteItems", 1),
+    (
+        "TransactWriteItems (open case)",
+        "DynamoDB.TransactWriteItems",
+        1,
+    ),
     ("SESv2 SendEmail (the reply)", "SESv2.SendEmail", 1),
-    ("TransactWriteItems (record)", "DynamoDB.TransactWriteItems", 2),
+    (
+        "TransactWriteItems (record)",
+        "DynamoDB.TransactWriteItems",
+        2,
+    ),
 ];
 
 /// How the reply must end up recorded for a row of the table above.
@@ -145,7 +153,9 @@ async fn every_call_failing_once_ends_in_one_case_and_one_reply() {
                 continue;
             }
             let outcome = check_outcome(&env, &intake, &event).await;
-            table.push(format!("{row:<55} {invocations} invocation(s) → {outcome:?}"));
+            table.push(format!(
+                "{row:<55} {invocations} invocation(s) → {outcome:?}"
+            ));
             match outcome {
                 Ok(reply) if reply == expected_reply(call, fault) => {}
                 Ok(reply) => failures.push(format!(
@@ -197,8 +207,14 @@ async fn check_outcome(
         .scan()
         .table_name(env.intake.cases.table())
         .filter_expression("sk = :case AND ses_message_id = :id")
-        .expression_attribute_values(":case", aws_sdk_dynamodb::types::AttributeValue::S("CASE".into()))
-        .expression_attribute_values(":id", aws_sdk_dynamodb::types::AttributeValue::S(ses_id.clone()))
+        .expression_attribute_values(
+            ":case",
+            aws_sdk_dynamodb::types::AttributeValue::S("CASE".into()),
+        )
+        .expression_attribute_values(
+            ":id",
+            aws_sdk_dynamodb::types::AttributeValue::S(ses_id.clone()),
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?
@@ -266,5 +282,8 @@ async fn a_failure_whose_release_also_fails_waits_for_the_lease() {
         "{:?}",
         retry[0].outcome
     );
-    assert_eq!(check_outcome(&env, &intake, &event).await, Ok("sent".into()));
+    assert_eq!(
+        check_outcome(&env, &intake, &event).await,
+        Ok("sent".into())
+    );
 }

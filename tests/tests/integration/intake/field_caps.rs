@@ -16,7 +16,10 @@ pub(super) fn with_header(bytes: &[u8], name: &str, value: &str) -> Vec<u8> {
     let prefix = format!("{name}:");
     let mut out = String::new();
     let mut replaced = false;
-    for line in text.split_inclusive("\r\n").flat_map(|l| l.split_inclusive('\n')) {
+    for line in text
+        .split_inclusive("\r\n")
+        .flat_map(|l| l.split_inclusive('\n'))
+    {
         if !replaced && line.starts_with(&prefix) {
             out.push_str(&format!("{name}: {value}\r\n"));
             replaced = true;
@@ -131,7 +134,11 @@ async fn each_oversized_field_still_makes_one_case_and_one_reply() {
             stored.requester_name.as_deref(),
             limits::DISPLAY_NAME,
         ));
-        failures.extend(within("subject", stored.subject.as_deref(), limits::SUBJECT));
+        failures.extend(within(
+            "subject",
+            stored.subject.as_deref(),
+            limits::SUBJECT,
+        ));
         failures.extend(within(
             "message id",
             stored.message_id.as_deref(),

@@ -41,8 +41,15 @@ async fn mail_to_two_policies_is_one_case_and_one_reply_under_each() {
     let policies: Vec<&str> = cases.iter().map(|c| c.policy.as_str()).collect();
     assert_eq!(policies, ["activestate", "scalr"], "{first:?}");
     let (active, scalr) = (&cases[0], &cases[1]);
-    assert!(active.case_id.as_str().starts_with("AS-"), "{}", active.case_id);
-    assert_eq!(active.tier, "enterprise", "a designated ActiveState contact");
+    assert!(
+        active.case_id.as_str().starts_with("AS-"),
+        "{}",
+        active.case_id
+    );
+    assert_eq!(
+        active.tier, "enterprise",
+        "a designated ActiveState contact"
+    );
     assert_eq!(scalr.support_address, "support@scalr.com");
     assert_eq!(scalr.tier_reason, "unknown-sender", "not known to Scalr");
     for (case, from) in [

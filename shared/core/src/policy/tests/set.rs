@@ -26,7 +26,10 @@ fn every_policy_a_message_was_sent_to_governs_it_once() {
         addr("someone@example.com"),
     );
     let found = set.all_for_recipients([&other, &ent, &scalr, &support]);
-    let ids: Vec<_> = found.iter().map(|(p, a)| (p.id.as_str(), a.as_str())).collect();
+    let ids: Vec<_> = found
+        .iter()
+        .map(|(p, a)| (p.id.as_str(), a.as_str()))
+        .collect();
     assert_eq!(
         ids,
         [
