@@ -150,7 +150,7 @@ pub async fn run_process(a: ProcessArgs) -> Result<String, CliError> {
             verdicts: None,
             received: None,
         };
-        results.push(
+        results.extend(
             intake
                 .process(&job)
                 .await
@@ -183,7 +183,7 @@ pub async fn run_process(a: ProcessArgs) -> Result<String, CliError> {
                     .put(&job.bucket, &job.key, bytes)
                     .await
                     .map_err(|e| CliError::Runtime(e.to_string()))?;
-                results.push(
+                results.extend(
                     intake
                         .process(&job)
                         .await
@@ -334,7 +334,10 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
             CliError::Runtime(format!(
                 "creating bucket {}: {}",
                 res.bucket,
-                aws_sdk_s3::error::DisplayErrorContext(&e)
+                slamail_aws::sdk_error::AwsFailure::of(
+                    &e,
+                    slamail_aws::sdk_error::Resource::Bucket
+                )
             ))
         })?;
     let intake = intake(res).await?;
@@ -348,7 +351,10 @@ pub async fn run_demo(a: DemoArgs) -> Result<String, CliError> {
                 CliError::Runtime(format!(
                     "creating SES identity {}: {}",
                     policy.reply_from.domain(),
-                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
+                    slamail_aws::sdk_error::AwsFailure::of(
+                        &e,
+                        slamail_aws::sdk_error::Resource::EmailIdentity
+                    )
                 ))
             })?;
     }

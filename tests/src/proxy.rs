@@ -1,5 +1,8 @@
-//! A counting HTTP proxy in front of moto: every request an SDK client really sends is forwarded
-//! and recorded by operation, so tests can assert how many AWS round trips a code path costs.
+//! A counting, fault-injecting HTTP proxy in front of moto: every request an SDK client really
+//! sends is forwarded and recorded by operation, so tests can assert how many AWS round trips a
+//! code path costs, and the N-th request of an operation can be refused (a service fault or
+//! throttling, in the service's wire format), or carried out with its answer lost or stalled past
+//! the client's timeout — the SDK's own error paths, not a stand-in for them.
 //!
 //! Each request is forwarded on its own upstream connection with `Connection: close`, and the
 //! client connection is closed after the answer: the SDK then opens a new connection for its
@@ -23,14 +26,25 @@ pub struct CountingProxy {
     sdk_config: SdkConfig,
 }
 
-/// A failure the proxy injects into one request.
+/// A failure the proxy injects into one request, in the service's own wire format so that the
+/// SDK takes its real error path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// Not forwarded: the client gets an HTTP 500 (a definite failure).
+    /// Not forwarded: the client gets an HTTP 500 service fault (a definite failure).
     Refuse,
+    /// Not forwarded: the client gets the service's throttling error (DynamoDB
+    /// `ThrottlingException`, S3 `SlowDown`, SESv2 `TooManyRequestsException`).
+    Throttle,
     /// Forwarded and carried out by moto, but the answer is dropped (the caller cannot know).
     DropAnswer,
+    /// Forwarded and carried out by moto, then the answer is held for [`STALL`] and dropped: the
+    /// caller's timeout fires first (a call that timed out after it took effect).
+    Stall,
 }
+
+/// How long a [`Fault::Stall`] holds the answer: longer than the attempt timeout the fault tests
+/// configure.
+pub const STALL: Duration = Duration::from_secs(8);
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -38,6 +52,8 @@ struct Rule {
     op: Option<String>,
     /// An operation that must be seen before the rule applies.
     after: Option<String>,
+    /// How many more matching requests pass before this one fails.
+    skip: usize,
     fault: Fault,
 }
 
@@ -88,6 +104,19 @@ impl CountingProxy {
         &self.sdk_config
     }
 
+    /// SDK configuration pointed at the proxy that gives up on an attempt after `timeout` (for
+    /// [`Fault::Stall`]).
+    pub fn sdk_config_with_attempt_timeout(&self, timeout: Duration) -> SdkConfig {
+        self.sdk_config
+            .to_builder()
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_attempt_timeout(timeout)
+                    .build(),
+            )
+            .build()
+    }
+
     /// The operations forwarded so far, in order (e.g. `DynamoDB.UpdateItem`, `S3.GetObject`,
     /// `SESv2.SendEmail`).
     pub fn requests(&self) -> Vec<String> {
@@ -96,11 +125,24 @@ impl CountingProxy {
 
     /// The next request of operation `op` (as named by [`requests`](Self::requests)) fails.
     pub fn fail_next(&self, op: &str, fault: Fault) {
+        self.fail_nth(op, 1, fault);
+    }
+
+    /// The `n`-th request of operation `op` from now (1 = the next) fails.
+    pub fn fail_nth(&self, op: &str, n: usize, fault: Fault) {
         self.add(Rule {
             op: Some(op.to_string()),
             after: None,
+            skip: n.saturating_sub(1),
             fault,
         });
+    }
+
+    /// Forgets armed faults that never fired.
+    pub fn clear_faults(&self) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.clear();
+        }
     }
 
     /// The first request of any operation that follows the next `trigger` request fails.
@@ -108,6 +150,7 @@ impl CountingProxy {
         self.add(Rule {
             op: None,
             after: Some(trigger.to_string()),
+            skip: 0,
             fault,
         });
     }
@@ -146,9 +189,18 @@ fn operation(method: &str, path: &str, target: Option<&str>) -> String {
 /// waiting for this operation.
 fn fault_for(op: &str, rules: &Mutex<Vec<Rule>>) -> Option<Fault> {
     let mut rules = rules.lock().ok()?;
-    let hit = rules
-        .iter()
-        .position(|r| r.after.is_none() && r.op.as_deref().is_none_or(|o| o == op));
+    let mut hit = None;
+    for (i, r) in rules.iter_mut().enumerate() {
+        if r.after.is_some() || r.op.as_deref().is_some_and(|o| o != op) {
+            continue;
+        }
+        if r.skip > 0 {
+            r.skip -= 1;
+            continue;
+        }
+        hit = Some(i);
+        break;
+    }
     let fault = hit.map(|i| rules.remove(i).fault);
     for r in rules.iter_mut() {
         if r.after.as_deref() == Some(op) {
@@ -156,6 +208,55 @@ fn fault_for(op: &str, rules: &Mutex<Vec<Rule>>) -> Option<Fault> {
         }
     }
     fault
+}
+
+/// The HTTP answer of a refused request, as the service would send it.
+fn refusal(op: &str, fault: Fault) -> String {
+    let throttle = fault == Fault::Throttle;
+    let (status, headers, body) = if op.starts_with("S3.") {
+        let (status, code) = if throttle {
+            ("503 Slow Down", "SlowDown")
+        } else {
+            ("500 Internal Server Error", "InternalError")
+        };
+        (
+            status,
+            "Content-Type: application/xml\r\n".to_string(),
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>\
+                 <Message>injected by the proxy</Message></Error>"
+            ),
+        )
+    } else if op.starts_with("SESv2.") {
+        let (status, code) = if throttle {
+            ("429 Too Many Requests", "TooManyRequestsException")
+        } else {
+            ("500 Internal Server Error", "InternalFailure")
+        };
+        (
+            status,
+            format!("Content-Type: application/json\r\nx-amzn-ErrorType: {code}\r\n"),
+            "{\"message\":\"injected by the proxy\"}".to_string(),
+        )
+    } else {
+        let (status, code) = if throttle {
+            ("400 Bad Request", "ThrottlingException")
+        } else {
+            ("500 Internal Server Error", "InternalServerError")
+        };
+        (
+            status,
+            "Content-Type: application/x-amz-json-1.0\r\n".to_string(),
+            format!(
+                "{{\"__type\":\"com.amazonaws.dynamodb.v20120810#{code}\",\
+                 \"message\":\"injected by the proxy\"}}"
+            ),
+        )
+    };
+    format!(
+        "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
 }
 
 fn forward(
@@ -208,12 +309,8 @@ fn forward(
     }
     let fault = fault_for(&op, rules);
     let mut client = client;
-    if fault == Some(Fault::Refuse) {
-        client.write_all(
-            b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\
-              Content-Length: 66\r\nConnection: close\r\n\r\n\
-              {\"__type\":\"InternalServerError\",\"message\":\"injected by the proxy\"}",
-        )?;
+    if let Some(f @ (Fault::Refuse | Fault::Throttle)) = fault {
+        client.write_all(refusal(&op, f).as_bytes())?;
         return client.shutdown(Shutdown::Both);
     }
     let mut up = TcpStream::connect((Ipv4Addr::LOCALHOST, upstream))?;
@@ -221,7 +318,10 @@ fn forward(
     up.write_all(&body)?;
     let mut answer = Vec::new();
     up.read_to_end(&mut answer)?;
-    if fault == Some(Fault::DropAnswer) {
+    if fault == Some(Fault::Stall) {
+        std::thread::sleep(STALL);
+    }
+    if matches!(fault, Some(Fault::DropAnswer | Fault::Stall)) {
         return client.shutdown(Shutdown::Both);
     }
     client.write_all(&answer)?;

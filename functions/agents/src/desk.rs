@@ -324,10 +324,10 @@ impl<S: ReplySender + Sync> Desk<S> {
         Ok(MessageItem {
             direction: Direction::Outbound,
             ses_message_id: sent.ses_message_id,
-            message_id: Some(rendered.message_id),
+            message_id: Some(rendered.message_id.into()),
             from: Some(policy.reply_from.clone()),
             to: vec![to],
-            subject: Some(rendered.subject),
+            subject: Some(rendered.subject.into()),
             at: stamp(now),
             bucket: None,
             key: None,

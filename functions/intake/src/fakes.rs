@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
 use slamail_core::clock::LedgerEntry;
 use slamail_core::directory::{Organisation, domain_membership};
@@ -14,7 +15,7 @@ use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::ports::{
     Append, Appended, Attachment, Cases, Claim, Clock, Conversation, Fence, Hold, InboundLedger,
     InboundState, Memberships, NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState,
-    SendError, SentReply,
+    Scope, SendError, SentReply,
 };
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
@@ -68,6 +69,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[derive(Debug, Clone)]
 pub struct FakeInbound {
+    /// Creation order among all inbound items.
+    pub order: usize,
     pub state: InboundState,
     pub lease_until: i64,
     pub attempts: u32,
@@ -78,12 +81,14 @@ pub struct FakeInbound {
 
 #[derive(Debug, Default)]
 struct Tables {
-    inbound: HashMap<String, FakeInbound>,
+    /// By (SES message id, scope): one claim per policy a message falls under.
+    inbound: HashMap<(String, Scope), FakeInbound>,
     cases: HashMap<CaseId, CaseRecord>,
     messages: HashMap<CaseId, Vec<MessageItem>>,
-    message_ids: HashMap<String, CaseId>,
+    /// By the digest of the Message-ID, as the table keys them.
+    message_ids: HashMap<MessageIdKey, CaseId>,
     /// The sender recorded with an inbound Message-ID (duplicates are told by it).
-    message_id_from: HashMap<String, String>,
+    message_id_from: HashMap<MessageIdKey, String>,
     ledgers: HashMap<CaseId, Vec<LedgerEntry>>,
     counters: HashMap<String, u64>,
     rates: HashMap<(EmailAddress, String), u32>,
@@ -94,7 +99,7 @@ struct Tables {
 impl Tables {
     fn fenced(&mut self, fence: &Fence) -> Result<&mut FakeInbound, PortError> {
         self.inbound
-            .get_mut(&fence.ses_message_id)
+            .get_mut(&(fence.ses_message_id.clone(), fence.scope.clone()))
             .filter(|i| i.attempts == fence.attempt)
             .ok_or_else(|| PortError::new("cases", "this invocation's claim was taken over"))
     }
@@ -122,8 +127,29 @@ impl FakeCases {
         lock(&self.calls.failing).push(op);
     }
 
+    /// The inbound item of a message under its first scope (its only one for mail to one policy).
     pub fn inbound(&self, ses_message_id: &str) -> Option<FakeInbound> {
-        lock(&self.tables).inbound.get(ses_message_id).cloned()
+        let t = lock(&self.tables);
+        let mut items: Vec<_> = t
+            .inbound
+            .iter()
+            .filter(|((id, _), _)| id == ses_message_id)
+            .map(|(_, item)| item.clone())
+            .collect();
+        items.sort_by_key(|i| i.order);
+        items.into_iter().next()
+    }
+
+    pub fn inbound_for(&self, ses_message_id: &str, scope: &Scope) -> Option<FakeInbound> {
+        lock(&self.tables)
+            .inbound
+            .get(&(ses_message_id.to_string(), scope.clone()))
+            .cloned()
+    }
+
+    /// Every case stored.
+    pub fn cases(&self) -> Vec<CaseRecord> {
+        lock(&self.tables).cases.values().cloned().collect()
     }
 
     pub fn stored_case(&self, id: &CaseId) -> Option<CaseRecord> {
@@ -166,16 +192,19 @@ impl InboundLedger for FakeCases {
     async fn claim(
         &self,
         ses_message_id: &str,
+        scope: &Scope,
         _raw: &RawLocation,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Claim, PortError> {
         self.calls.call("cases", "claim")?;
         let mut t = lock(&self.tables);
+        let order = t.inbound.len();
         let item = t
             .inbound
-            .entry(ses_message_id.to_string())
+            .entry((ses_message_id.to_string(), scope.clone()))
             .or_insert(FakeInbound {
+                order,
                 state: InboundState::Processing,
                 lease_until: 0,
                 attempts: 0,
@@ -199,6 +228,7 @@ impl InboundLedger for FakeCases {
         Ok(Claim::Owned(Owned {
             fence: Fence {
                 ses_message_id: ses_message_id.to_string(),
+                scope: scope.clone(),
                 attempt: item.attempts,
             },
             case_id: item.case_id.clone(),
@@ -215,6 +245,10 @@ impl InboundLedger for FakeCases {
         self.calls.call("cases", "release")?;
         let mut t = lock(&self.tables);
         let item = t.fenced(fence)?;
+        if item.state != InboundState::Processing {
+            // Finished by a write whose answer was lost: nothing to release.
+            return Ok(());
+        }
         item.lease_until = 0;
         if reply_not_sent {
             item.reply_state = ReplyState::None;
@@ -264,9 +298,9 @@ impl Cases for FakeCases {
                 "a case with this id already exists",
             ));
         }
-        if let Some(mid) = &case.message_id
-            && let Some(owner) = t.message_ids.get(mid)
-            && t.message_id_from.get(mid).map(String::as_str) == case.requester.as_deref()
+        if let Some(key) = &case.message_id_key
+            && let Some(owner) = t.message_ids.get(key)
+            && t.message_id_from.get(key).map(String::as_str) == case.requester.as_deref()
             && case.requester.is_some()
         {
             return Ok(Opened::Duplicate {
@@ -309,12 +343,12 @@ impl Cases for FakeCases {
             .entry(case.case_id.clone())
             .or_default()
             .push(new.message.clone());
-        if let Some(mid) = &case.message_id
-            && !t.message_ids.contains_key(mid)
+        if let Some(key) = &case.message_id_key
+            && !t.message_ids.contains_key(key)
         {
-            t.message_ids.insert(mid.clone(), case.case_id.clone());
+            t.message_ids.insert(key.clone(), case.case_id.clone());
             if let Some(r) = &case.requester {
-                t.message_id_from.insert(mid.clone(), r.clone());
+                t.message_id_from.insert(key.clone(), r.clone());
             }
         }
         t.ledgers.insert(case.case_id.clone(), new.ledger.to_vec());
@@ -359,7 +393,7 @@ impl Cases for FakeCases {
         case.reply = outcome.clone();
         if let ReplyOutcome::Sent { message_ids, .. } = outcome {
             for mid in message_ids {
-                t.message_ids.insert(mid.clone(), case_id.clone());
+                t.message_ids.insert(MessageIdKey::of(mid), case_id.clone());
             }
         }
         let item = t.fenced(fence)?;
@@ -371,7 +405,10 @@ impl Cases for FakeCases {
 
     async fn case_of_message_id(&self, message_id: &str) -> Result<Option<CaseId>, PortError> {
         self.calls.call("cases", "case_of_message_id")?;
-        Ok(lock(&self.tables).message_ids.get(message_id).cloned())
+        Ok(lock(&self.tables)
+            .message_ids
+            .get(&MessageIdKey::of(message_id))
+            .cloned())
     }
 
     async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, PortError> {
@@ -387,7 +424,11 @@ impl Cases for FakeCases {
         let t = lock(&self.tables);
         Ok(message_ids
             .iter()
-            .filter_map(|m| t.message_ids.get(m).map(|c| (m.clone(), c.clone())))
+            .filter_map(|m| {
+                t.message_ids
+                    .get(&MessageIdKey::of(m))
+                    .map(|c| (m.clone(), c.clone()))
+            })
             .collect())
     }
 
@@ -418,22 +459,23 @@ impl Cases for FakeCases {
             .map(|f| f.to_string());
         let mut index = Vec::new();
         for id in a.index_ids {
-            match t.message_ids.get(id) {
+            let key = MessageIdKey::of(id);
+            match t.message_ids.get(&key) {
                 Some(owner) if a.fence.is_some() => {
-                    if sender.is_some() && t.message_id_from.get(id) == sender.as_ref() {
+                    if sender.is_some() && t.message_id_from.get(&key) == sender.as_ref() {
                         return Ok(Appended::Duplicate {
                             case_id: Some(owner.clone()),
                         });
                     }
                 }
                 Some(_) => return Err(PortError::new("cases", "an outbound id is taken")),
-                None => index.push(id.clone()),
+                None => index.push(key),
             }
         }
-        for id in index {
-            t.message_ids.insert(id.clone(), a.case_id.clone());
+        for key in index {
+            t.message_ids.insert(key.clone(), a.case_id.clone());
             if let (Some(f), true) = (&sender, a.fence.is_some()) {
-                t.message_id_from.insert(id, f.clone());
+                t.message_id_from.insert(key, f.clone());
             }
         }
         let new_len = a.expected_ledger_len + a.entries.len() as u32;

@@ -139,7 +139,7 @@ where
         for job in jobs {
             let span = info_span!("message", ses_message_id = %job.ses_message_id);
             match self.process_until(&job, deadline).instrument(span).await {
-                Ok(p) => done.push(p),
+                Ok(p) => done.extend(p),
                 Err(e) => {
                     error!(ses_message_id = %job.ses_message_id, error = %e, "message not processed");
                     first_error.get_or_insert(e);
@@ -152,8 +152,8 @@ where
         }
     }
 
-    /// Processes one message exactly once, with the default time budget.
-    pub async fn process(&self, job: &Job) -> Result<Processed, IntakeError> {
+    /// Processes one message exactly once per policy, with the default time budget.
+    pub async fn process(&self, job: &Job) -> Result<Vec<Processed>, IntakeError> {
         let deadline = self.clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
         self.process_until(job, deadline).await
     }

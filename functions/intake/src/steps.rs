@@ -1,20 +1,22 @@
-//! The intake's steps, in order: `claim → load → route → triage → attach or open → reply →
-//! finish`. Each is a small function over the ports; the rules they apply live in
-//! `slamail-core` ([`slamail_core::intake::steps`], [`slamail_core::triage`]).
+//! The intake's steps, in order: `load → route → (per policy) claim → triage → attach or open →
+//! reply → finish`. Each is a small function over the ports; the rules they apply live in
+//! `slamail-core` ([`slamail_core::intake::steps`], [`slamail_core::triage`]). The message is
+//! loaded before anything is claimed because the policies it falls under (one case each) are
+//! only known from its recipients.
 //!
-//! Failure handling: any error after the claim releases it at once, so Lambda's retry (about a
+//! Failure handling: any error after a claim releases it at once, so Lambda's retry (about a
 //! minute later) takes over instead of finding the message leased. The reply is `sending` only
 //! between the case write and the answer from SES; a retry that finds it there records that
 //! the reply's fate is unknown (it is never sent twice).
 
 use chrono::{DateTime, Datelike, SecondsFormat, TimeDelta, Utc};
-use slamail_core::case::{CaseRecord, RawLocation, Received, ReplyOutcome};
+use slamail_core::case::{CaseRecord, MessageItem, RawLocation, Received, ReplyOutcome};
 use slamail_core::clock;
 use slamail_core::ids::{CaseId, EmailAddress};
 use slamail_core::intake::lease::lease_until;
 use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, InboundLedger, InboundState, Memberships, NewCase,
-    Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, SendError,
+    Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, Scope, SendError,
 };
 use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
@@ -33,8 +35,6 @@ use crate::{Intake, IntakeError, Job, Outcome, Processed};
 /// What this invocation did to the reply, so a failure can be released truthfully.
 #[derive(Debug, Default)]
 struct Progress {
-    /// This invocation moved the reply to `sending`.
-    sending: bool,
     /// The reply was handed to SES without a definite refusal: it may have gone out.
     maybe_sent: bool,
 }
@@ -50,11 +50,16 @@ struct Loaded {
 struct Arrival<'a> {
     support: &'a EmailAddress,
     raw: &'a RawLocation,
-    message: &'a slamail_core::case::MessageItem,
     /// What the directory knows about the sender: the requester's organisations.
     memberships: &'a [Membership],
     /// The closed case a late reply to which opens this one.
     refers_to: Option<CaseId>,
+}
+
+/// Where a message arrived, before anything is known about it.
+struct Destination<'a> {
+    support: &'a EmailAddress,
+    raw: &'a RawLocation,
 }
 
 /// A reply ready to go.
@@ -83,82 +88,147 @@ where
         }
     }
 
-    /// Processes one message exactly once, for an invocation that must end by `deadline`.
+    /// Processes one message, for an invocation that must end by `deadline`: one case (and at
+    /// most one auto-reply) under each policy whose support address it was sent to, each exactly
+    /// once however often the message is delivered. A failure under one policy does not stop the
+    /// others; the first is returned so that Lambda retries the message, and the retry skips
+    /// what is done.
     pub async fn process_until(
         &self,
         job: &Job,
         deadline: DateTime<Utc>,
-    ) -> Result<Processed, IntakeError> {
+    ) -> Result<Vec<Processed>, IntakeError> {
         let raw = RawLocation {
             bucket: job.bucket.clone(),
             key: job.key.clone(),
         };
-        let owned = match self.claim(job, &raw, deadline).await? {
-            Ok(owned) => owned,
-            Err(skipped) => return Ok(skipped),
-        };
-        let mut progress = Progress::default();
-        let result = self.run(job, &raw, &owned, &mut progress).await;
-        if result.is_err() {
-            let not_sent = progress.sending && !progress.maybe_sent;
-            if let Err(e) = self
-                .cases
-                .release(&owned.fence, not_sent, self.clock.now())
-                .await
-            {
-                // The lease still ends by itself, before Lambda's first retry.
-                warn!(error = %e, "could not release the claim after a failure");
+        let loaded = self.load(job, &raw).await?;
+        let routes = self.route(job, &loaded.email);
+        if routes.is_empty() {
+            let owned = match self.claim(job, &Scope::Unroutable, &raw, deadline).await? {
+                Ok(owned) => owned,
+                Err(skipped) => return Ok(vec![skipped]),
+            };
+            let result = self
+                .finish_unroutable(job, &owned.fence, &loaded.email)
+                .await;
+            self.release_after(&result, &owned, &Progress::default())
+                .await;
+            return result.map(|p| vec![p]);
+        }
+        // One directory lookup for the sender, whichever policies govern the message.
+        let mut memberships = None;
+        let mut done = Vec::with_capacity(routes.len());
+        let mut first_error = None;
+        for (policy, support) in routes {
+            let scope = Scope::Policy(policy.id.clone());
+            let result = match self.claim(job, &scope, &raw, deadline).await {
+                Ok(Ok(owned)) => {
+                    let at = Destination {
+                        support: &support,
+                        raw: &raw,
+                    };
+                    let mut progress = Progress::default();
+                    let result = self
+                        .run(
+                            job,
+                            &owned,
+                            policy,
+                            &loaded,
+                            at,
+                            &mut memberships,
+                            &mut progress,
+                        )
+                        .await;
+                    self.release_after(&result, &owned, &progress).await;
+                    result
+                }
+                Ok(Err(skipped)) => Ok(skipped),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(p) => done.push(p),
+                Err(e) => {
+                    warn!(policy = %policy.id, error = %e, "message not processed under this policy");
+                    first_error.get_or_insert(e);
+                }
             }
         }
-        result
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(done),
+        }
     }
 
-    /// Step 1: claim the message, or say why there is nothing to do.
+    /// Gives up a claim whose work failed, so that the retry can take over at once.
+    async fn release_after(
+        &self,
+        result: &Result<Processed, IntakeError>,
+        owned: &Owned,
+        progress: &Progress,
+    ) {
+        if result.is_ok() {
+            return;
+        }
+        // Unless the reply may have reached SES, the retry must be free to send it (even when
+        // this attempt's case write committed without an answer and left the reply `sending`).
+        let not_sent = !progress.maybe_sent;
+        if let Err(e) = self
+            .cases
+            .release(&owned.fence, not_sent, self.clock.now())
+            .await
+        {
+            // The lease still ends by itself, before Lambda's first retry.
+            warn!(error = %e, "could not release the claim after a failure");
+        }
+    }
+
+    /// Step 1: claim the message for a scope, or say why there is nothing to do.
     async fn claim(
         &self,
         job: &Job,
+        scope: &Scope,
         raw: &RawLocation,
         deadline: DateTime<Utc>,
     ) -> Result<Result<Owned, Processed>, IntakeError> {
         let now = self.clock.now();
         let claim = self
             .cases
-            .claim(&job.ses_message_id, raw, now, lease_until(deadline))
+            .claim(&job.ses_message_id, scope, raw, now, lease_until(deadline))
             .await
             .map_err(self.port(job))?;
         match claim {
             Claim::Owned(owned) => Ok(Ok(owned)),
             Claim::Done { case_id } => {
-                info!("duplicate delivery of a processed message: skipped");
+                info!(%scope, "duplicate delivery of a processed message: skipped");
                 Ok(Err(processed(job, Outcome::Duplicate { case_id }, None)))
             }
             Claim::Busy => Err(IntakeError::Busy(job.ses_message_id.clone())),
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run(
         &self,
         job: &Job,
-        raw: &RawLocation,
         owned: &Owned,
+        policy: &Policy,
+        loaded: &Loaded,
+        at: Destination<'_>,
+        memberships: &mut Option<Vec<Membership>>,
         progress: &mut Progress,
     ) -> Result<Processed, IntakeError> {
         if owned.reply_state == ReplyState::Sending {
             return self.settle_unrecorded_reply(job, owned).await;
         }
-        let loaded = self.load(job, raw).await?;
-        let Some((policy, support)) = self.route(job, &loaded.email) else {
-            return self
-                .finish_unroutable(job, &owned.fence, &loaded.email)
-                .await;
-        };
-        let (decision, memberships) = self.triage(job, policy, &loaded).await?;
+        let decision = self.triage(job, policy, loaded, memberships).await?;
+        let memberships: &[Membership] = memberships.as_deref().unwrap_or_default();
         let message = rules::inbound_message(
             &job.ses_message_id,
             &loaded.email,
             &decision,
-            &support,
-            raw,
+            at.support,
+            at.raw,
             loaded.received,
         );
         if let Some(done) = self
@@ -172,7 +242,7 @@ where
                 let incoming = Incoming {
                     email: &loaded.email,
                     decision: &decision,
-                    memberships: &memberships,
+                    memberships,
                     message: &message,
                     received: loaded.received,
                 };
@@ -180,19 +250,20 @@ where
                     Threading::Finished(done) => return Ok(done),
                     Threading::Open { refers_to } => refers_to,
                 };
-                let at = Arrival {
-                    support: &support,
-                    raw,
-                    message: &message,
-                    memberships: &memberships,
+                let arrival = Arrival {
+                    support: at.support,
+                    raw: at.raw,
+                    memberships,
                     refers_to,
                 };
-                self.open(job, owned, policy, &loaded, &decision, at, progress)
-                    .await
+                self.open(
+                    job, owned, policy, loaded, &decision, arrival, &message, progress,
+                )
+                .await
             }
             Some(case_id) => {
                 self.resume(
-                    job, owned, case_id, policy, &loaded, &decision, &support, progress,
+                    job, owned, case_id, policy, loaded, &decision, at.support, progress,
                 )
                 .await
             }
@@ -214,12 +285,14 @@ where
         })
     }
 
-    /// Step 3: the policy that governs the message, by the address it was sent to.
-    fn route(&self, job: &Job, email: &InboundEmail) -> Option<(&Policy, EmailAddress)> {
+    /// Step 3: the policies that govern the message, by the addresses it was sent to.
+    fn route(&self, job: &Job, email: &InboundEmail) -> Vec<(&Policy, EmailAddress)> {
         let recipients = rules::recipients(&job.recipients, email);
         self.policies
-            .for_recipients(recipients.iter())
+            .all_for_recipients(recipients.iter())
+            .into_iter()
             .map(|(policy, address)| (policy, address.clone()))
+            .collect()
     }
 
     async fn finish_unroutable(
@@ -234,12 +307,18 @@ where
             .finish(
                 fence,
                 InboundState::Unroutable,
-                Some(&note),
+                Some(note.as_str()),
                 self.clock.now(),
             )
             .await
             .map_err(self.port(job))?;
-        Ok(processed(job, Outcome::Unroutable { note }, None))
+        Ok(processed(
+            job,
+            Outcome::Unroutable {
+                note: note.into_string(),
+            },
+            None,
+        ))
     }
 
     /// Step 4: who sent it, in which tier, how severe, by when, and may we answer.
@@ -248,31 +327,40 @@ where
         job: &Job,
         policy: &Policy,
         loaded: &Loaded,
-    ) -> Result<(Decision, Vec<Membership>), IntakeError> {
-        let mut memberships = Vec::new();
-        if let Some(sender) = sender_of(&loaded.email) {
-            memberships = self
+        known: &mut Option<Vec<Membership>>,
+    ) -> Result<Decision, IntakeError> {
+        if known.is_none() {
+            let found = match sender_of(&loaded.email) {
+                Some(sender) => self
+                    .directory
+                    .memberships_of(sender)
+                    .await
+                    .map_err(self.port(job))?,
+                None => Vec::new(),
+            };
+            *known = Some(found);
+        }
+        let memberships = known.get_or_insert_with(Vec::new);
+        // The second request only when the domains can decide (organisation-members, and
+        // nobody under this policy lists the sender), and once per message.
+        if let Some(sender) = sender_of(&loaded.email)
+            && needs_domain_lookup(policy, memberships)
+            && !memberships.iter().any(|m| m.by_domain)
+        {
+            let by_domain = self
                 .directory
-                .memberships_of(sender)
+                .domain_memberships_of(sender)
                 .await
                 .map_err(self.port(job))?;
-            // The second request only when the domains can decide (organisation-members, and
-            // nobody under this policy lists the sender).
-            if needs_domain_lookup(policy, &memberships) {
-                let by_domain = self
-                    .directory
-                    .domain_memberships_of(sender)
-                    .await
-                    .map_err(self.port(job))?;
-                memberships.extend(by_domain);
-            }
+            memberships.extend(by_domain);
         }
+        let memberships: &[Membership] = memberships;
         let decision = decide(
             policy,
             &self.policies,
             &loaded.email,
             &loaded.verdicts,
-            &memberships,
+            memberships,
             loaded.received,
         )
         .map_err(|e| IntakeError::Deadline {
@@ -288,7 +376,7 @@ where
             due = ?decision.deadline.due,
             "triaged"
         );
-        Ok((decision, memberships))
+        Ok(decision)
     }
 
     /// Step 5a: a delivery report citing one of our replies joins that reply's case as a report
@@ -300,7 +388,7 @@ where
         fence: &Fence,
         email: &InboundEmail,
         decision: &Decision,
-        message: &slamail_core::case::MessageItem,
+        message: &MessageItem,
     ) -> Result<Option<Processed>, IntakeError> {
         let (ReplyDecision::Suppressed(SuppressReason::Bounce(why)), Some(original)) =
             (&decision.reply, &email.bounce_original_message_id)
@@ -344,7 +432,10 @@ where
         info!(%case_id, "bounce attached to its case");
         Ok(Some(processed(
             job,
-            Outcome::Appended { case_id, note },
+            Outcome::Appended {
+                case_id,
+                note: note.into_string(),
+            },
             None,
         )))
     }
@@ -360,6 +451,7 @@ where
         loaded: &Loaded,
         decision: &Decision,
         at: Arrival<'_>,
+        message: &MessageItem,
         progress: &mut Progress,
     ) -> Result<Processed, IntakeError> {
         let year = loaded
@@ -417,7 +509,7 @@ where
         let mut new = NewCase {
             fence: &owned.fence,
             case: &case,
-            message: at.message,
+            message,
             ledger: &ledger,
             reply: rendered.as_ref().map(|r| ReplyRequest {
                 to: r.to.clone(),
@@ -457,7 +549,6 @@ where
         let Some(rendered) = rendered else {
             return Ok(created(job, case, None));
         };
-        progress.sending = true;
         let (outcome, text) = self.send(job, rendered, progress).await?;
         self.cases
             .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
@@ -490,7 +581,6 @@ where
                 .await
                 .map_err(self.port(job))?;
         let (outcome, text) = if resumed {
-            progress.sending = true;
             match self.render(policy, case_id, &loaded.email, decision, support) {
                 Ok(rendered) => self.send(job, rendered, progress).await?,
                 Err(error) => (ReplyOutcome::Failed { error }, None),

@@ -208,13 +208,14 @@ where
         message.direction = Direction::Inbound;
         message.to = m.email.recipients.clone();
         if kind == FollowUpKind::Unverified {
-            message.note = Some(match (sender, authenticated) {
+            let note = match (sender, authenticated) {
                 (None, _) => "unverified: the message has no usable From".to_string(),
                 (Some(_), false) => {
                     "unverified: the From address is not authenticated (SPF/DKIM/DMARC)".to_string()
                 }
                 (Some(s), true) => format!("unverified: {s} is not a participant of this case"),
-            });
+            };
+            message.note = Some(note.into());
         }
         let index: Vec<String> = m.email.message_id.iter().cloned().collect();
         let now = self.clock.now();

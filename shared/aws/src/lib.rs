@@ -6,6 +6,7 @@
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
 //! - `membership` — the directory as the intake's membership lookup.
+//! - [`sdk_error`] — one line for a failed AWS call: code, message, what to do.
 //! - [`telemetry`] — the one `tracing` setup of every binary: JSON in Lambda, text for people.
 //!
 //! Each adapter also implements the intake's port for it ([`slamail_core::intake::ports`]).
@@ -17,4 +18,5 @@ pub mod directory;
 pub mod mailer;
 mod membership;
 pub mod rawmail;
+pub mod sdk_error;
 pub mod telemetry;

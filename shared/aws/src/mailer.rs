@@ -8,6 +8,8 @@ use aws_sdk_sesv2::types::{EmailContent, RawMessage};
 use slamail_core::ids::EmailAddress;
 use slamail_core::intake::ports::{ReplySender, SendError, SentReply};
 
+use crate::sdk_error::{AwsFailure, Resource};
+
 #[derive(Debug, thiserror::Error)]
 #[error("SES SendEmail to {to} failed: {message}")]
 pub struct MailError {
@@ -26,7 +28,7 @@ pub struct Mailer {
 /// service fault, both answered by SES) counts as definitely not sent; a timeout or a lost answer
 /// may hide a sent message.
 fn classify(e: &SdkError<SendEmailError>) -> SendError {
-    let text = aws_sdk_sesv2::error::DisplayErrorContext(e).to_string();
+    let text = AwsFailure::of(e, Resource::EmailIdentity).to_string();
     match e {
         SdkError::ConstructionFailure(_) => SendError::Rejected(text),
         SdkError::ServiceError(se) => {
@@ -97,7 +99,7 @@ impl Mailer {
         };
         self.send_email(from, to, raw)
             .await
-            .map_err(|e| err(aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string()))?
+            .map_err(|e| err(AwsFailure::of(&e, Resource::EmailIdentity).to_string()))?
             .ok_or_else(|| err("SES returned no message id".to_string()))
     }
 

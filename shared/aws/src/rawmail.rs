@@ -5,6 +5,8 @@ use aws_sdk_s3::Client;
 use slamail_core::case::RawLocation;
 use slamail_core::intake::ports::{PortError, RawMail};
 
+use crate::sdk_error::{AwsFailure, Resource};
+
 #[derive(Debug, thiserror::Error)]
 pub enum RawMailError {
     #[error(
@@ -61,7 +63,7 @@ impl RawMailStore {
                     RawMailError::S3 {
                         bucket: bucket.to_string(),
                         key: key.to_string(),
-                        message: aws_sdk_s3::error::DisplayErrorContext(&e).to_string(),
+                        message: AwsFailure::of(&e, Resource::Bucket).to_string(),
                     }
                 }
             })?;
@@ -94,7 +96,7 @@ impl RawMailStore {
             .map_err(|e| RawMailError::S3 {
                 bucket: bucket.to_string(),
                 key: key.to_string(),
-                message: aws_sdk_s3::error::DisplayErrorContext(&e).to_string(),
+                message: AwsFailure::of(&e, Resource::Bucket).to_string(),
             })?;
         Ok(())
     }

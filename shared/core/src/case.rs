@@ -4,6 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::bounded::{DisplayName, Matched, MessageIdKey, MessageIdText, Note, Subject};
 use crate::clock::Live;
 use crate::conversation::FollowUpKind;
 use crate::ids::{CaseId, EmailAddress, OrgId};
@@ -120,14 +121,14 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub struct MessageItem {
     pub direction: Direction,
     pub ses_message_id: String,
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageIdText>,
     pub from: Option<EmailAddress>,
     pub to: Vec<EmailAddress>,
-    pub subject: Option<String>,
+    pub subject: Option<Subject>,
     pub at: String,
     pub bucket: Option<String>,
     pub key: Option<String>,
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// `None` on items written before conversations were recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MessageKind>,
@@ -163,7 +164,7 @@ pub struct CaseRecord {
     pub status: String,
     pub support_address: String,
     pub requester: Option<String>,
-    pub requester_name: Option<String>,
+    pub requester_name: Option<DisplayName>,
     pub organisation: Option<String>,
     pub organisation_name: Option<String>,
     pub tier: String,
@@ -172,7 +173,7 @@ pub struct CaseRecord {
     pub authenticated: bool,
     pub authenticity: Authenticity,
     pub severity_asked: String,
-    pub severity_asked_from: Option<String>,
+    pub severity_asked_from: Option<Matched>,
     pub severity: String,
     pub severity_clamped: Option<String>,
     /// The severity is the sender's request, which the vendor confirms (Alectrona determines
@@ -195,14 +196,18 @@ pub struct CaseRecord {
     pub due_utc: Option<String>,
     pub target: String,
     pub queue: String,
-    pub subject: Option<String>,
-    pub message_id: Option<String>,
+    pub subject: Option<Subject>,
+    /// The message's Message-ID, capped (the full id is in the raw message).
+    pub message_id: Option<MessageIdText>,
+    /// The key of the full Message-ID, under which the cases table indexes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id_key: Option<MessageIdKey>,
     pub ses_message_id: String,
     pub raw: RawLocation,
     pub size: usize,
     pub verdicts: Verdicts,
     pub quarantined: bool,
-    pub parse_problem: Option<String>,
+    pub parse_problem: Option<Note>,
     pub cvss: Option<f64>,
     pub security_band: Option<String>,
     pub reply: ReplyOutcome,
@@ -284,7 +289,7 @@ impl CaseRecord {
             severity_asked_from: decision
                 .severity_detected
                 .as_ref()
-                .map(|d| d.matched.clone()),
+                .map(|d| Matched::new(d.matched.as_str())),
             severity: decision.severity.assigned.to_string(),
             severity_clamped: decision.severity.reason.clone(),
             severity_requested: decision.severity_requested,
@@ -296,14 +301,15 @@ impl CaseRecord {
             due_utc: deadline.due.map(rfc3339),
             target: deadline.target_words.clone(),
             queue: decision.queue.to_string(),
-            subject: email.subject.clone(),
-            message_id: email.message_id.clone(),
+            subject: email.subject.as_deref().map(Subject::new),
+            message_id: email.message_id.as_deref().map(MessageIdText::new),
+            message_id_key: email.message_id.as_deref().map(MessageIdKey::of),
             ses_message_id: received.ses_message_id.to_string(),
             raw: received.raw,
             size: email.size,
             verdicts: received.verdicts.clone(),
             quarantined: decision.quarantined,
-            parse_problem: email.parse_problem.clone(),
+            parse_problem: email.parse_problem.as_deref().map(Note::new),
             cvss: decision.security.as_ref().map(|s| s.cvss),
             security_band: decision.security.as_ref().and_then(|s| s.band.clone()),
             reply,

@@ -3,6 +3,7 @@
 //! Layers above this crate (`slamail-aws`, the functions, the CLI) only move bytes and records in
 //! and out; every rule lives here so it can be tested fast and deterministically.
 //!
+//! - [`bounded`] — the caps on every stored field taken from a message; Message-ID keys.
 //! - [`ids`] — newtypes for the values that cross boundaries (addresses, tiers, severities, case ids).
 //! - [`policy`] — the TOML policy format, its validation, and the built-in vendor policies.
 //! - [`calendar`] — business time: opening hours, holidays, adding and measuring business time.
@@ -17,6 +18,7 @@
 //! - [`conversation`] — which case a message belongs to, and who may speak in it.
 //! - [`clock`] — the SLA clock as an append-only ledger and its pure reading.
 
+pub mod bounded;
 pub mod calendar;
 pub mod case;
 pub mod clock;

@@ -34,12 +34,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
     LocalSecondaryIndex, Projection, ProjectionType, ScalarAttributeType, TableStatus,
     TimeToLiveSpecification,
 };
+use slamail_aws::sdk_error::{AwsFailure, Resource};
 
 mod parse;
 
@@ -257,7 +257,7 @@ pub async fn create_table(
     request
         .send()
         .await
-        .map_err(|e| create_err(DisplayErrorContext(&e).to_string()))?;
+        .map_err(|e| create_err(AwsFailure::of(&e, Resource::Table).to_string()))?;
 
     wait_active(client, spec, table_name).await?;
 
@@ -277,7 +277,7 @@ pub async fn create_table(
             .map_err(|e| {
                 create_err(format!(
                     "enabling TTL on {attribute}: {}",
-                    DisplayErrorContext(&e)
+                    AwsFailure::of(&e, Resource::Table)
                 ))
             })?;
     }
@@ -300,7 +300,10 @@ async fn wait_active(
             .map_err(|e| TablesError::Create {
                 logical_id: spec.logical_id.clone(),
                 table_name: table_name.to_string(),
-                message: format!("describing the new table: {}", DisplayErrorContext(&e)),
+                message: format!(
+                    "describing the new table: {}",
+                    AwsFailure::of(&e, Resource::Table)
+                ),
             })?;
         if described.table().and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
             return Ok(());

@@ -340,7 +340,7 @@ async fn a_new_users_reply_to_the_auto_reply_joins_the_case() {
     let tag = format!(
         "Re: [{}] {}",
         case.case_id,
-        case.subject.clone().unwrap_or_default()
+        case.subject.as_deref().unwrap_or_default()
     );
     for (n, (reply_to, subject)) in [
         (Some(&message_ids[0]), tag.clone()),

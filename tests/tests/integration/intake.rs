@@ -9,6 +9,11 @@ use slamail_core::case::ReplyOutcome;
 use slamail_intake::{Intake, IntakeConfig, IntakeError, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
+mod errors;
+mod faults;
+mod field_caps;
+mod policies;
+
 #[derive(Debug, Deserialize)]
 struct Scenarios {
     scenario: Vec<Scenario>,

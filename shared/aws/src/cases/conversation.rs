@@ -30,11 +30,14 @@ impl CaseStore {
     ) -> Result<Vec<(String, CaseId)>, CaseStoreError> {
         let mut found = Vec::new();
         for chunk in message_ids.chunks(MAX_BATCH) {
-            let keys: Vec<Item> = chunk
-                .iter()
-                .map(|id| {
+            // Keys are digests: the answer is mapped back to the ids through them.
+            let by_pk: HashMap<String, &String> =
+                chunk.iter().map(|id| (message_id_pk(id), id)).collect();
+            let keys: Vec<Item> = by_pk
+                .keys()
+                .map(|pk| {
                     HashMap::from([
-                        ("pk".to_string(), s(message_id_pk(id))),
+                        ("pk".to_string(), s(pk.clone())),
                         ("sk".to_string(), s("MSGID")),
                     ])
                 })
@@ -63,10 +66,9 @@ impl CaseStore {
                 {
                     let text = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned();
                     if let (Some(pk), Some(case)) = (text("pk"), text("case_id"))
-                        && let (Some(mid), Ok(case_id)) =
-                            (pk.strip_prefix("MSGID#"), CaseId::parse(&case))
+                        && let (Some(mid), Ok(case_id)) = (by_pk.get(&pk), CaseId::parse(&case))
                     {
-                        found.push((mid.to_string(), case_id));
+                        found.push(((*mid).clone(), case_id));
                     }
                 }
                 request = out
@@ -325,7 +327,7 @@ impl CaseStore {
 
 /// The Message-IDs a message of a case is known by: a customer's own id, or our outbound ids.
 pub fn message_ids_of(m: &MessageItem) -> Vec<String> {
-    let mut ids: Vec<String> = m.message_id.iter().cloned().collect();
+    let mut ids: Vec<String> = m.message_id.iter().map(|id| id.to_string()).collect();
     ids.extend(m.message_ids.iter().cloned());
     ids
 }

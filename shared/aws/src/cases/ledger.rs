@@ -4,11 +4,11 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Utc};
 use slamail_core::case::RawLocation;
-use slamail_core::intake::ports::{Claim, Fence, InboundLedger, Owned, PortError};
+use slamail_core::intake::ports::{Claim, Fence, InboundLedger, Owned, PortError, Scope};
 
 use super::{
     CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,
-    inbound_pk, n, s, stamp,
+    inbound_key, inbound_pk, inbound_sk, n, s, stamp,
 };
 
 impl CaseStore {
@@ -21,23 +21,32 @@ impl CaseStore {
     async fn claim_item(
         &self,
         ses_id: &str,
+        scope: &Scope,
         raw: &RawLocation,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Claim, CaseStoreError> {
         let pk = inbound_pk(ses_id);
-        let result = self
+        let mut req = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("pk", s(&pk))
-            .key("sk", s("INBOUND"))
-            .update_expression(
+            .key("sk", s(inbound_sk(scope)));
+        let policy = match scope {
+            Scope::Policy(p) => {
+                req = req.expression_attribute_values(":policy", s(p.as_str()));
+                ", policy = :policy"
+            }
+            Scope::Unroutable => "",
+        };
+        let result = req
+            .update_expression(format!(
                 "SET lease_until = :lease, attempts = if_not_exists(attempts, :zero) + :one, \
                  ses_message_id = :id, #state = if_not_exists(#state, :processing), \
                  reply_state = if_not_exists(reply_state, :none), #bucket = :bucket, #key = :key, \
-                 updated_at = :now",
-            )
+                 updated_at = :now{policy}"
+            ))
             // Unroutable and done are final; a live lease belongs to another invocation.
             .condition_expression(
                 "attribute_not_exists(pk) OR (#state = :processing AND lease_until < :epoch)",
@@ -65,6 +74,7 @@ impl CaseStore {
                 return Ok(Claim::Owned(Owned {
                     fence: Fence {
                         ses_message_id: ses_id.to_string(),
+                        scope: scope.clone(),
                         attempt: item.attempts,
                     },
                     case_id: item.case_id,
@@ -84,7 +94,7 @@ impl CaseStore {
         let item: InboundItem = match old {
             Some(item) => decode(&pk, item)?,
             None => self
-                .inbound(ses_id)
+                .inbound_for(ses_id, scope)
                 .await?
                 .ok_or_else(|| self.err("GetItem (claim)", "the claimed item vanished"))?,
         };
@@ -103,13 +113,18 @@ impl CaseStore {
         reply_not_sent: bool,
         now: DateTime<Utc>,
     ) -> Result<(), CaseStoreError> {
+        let (pk, sk) = inbound_key(fence);
+        // A finished message stays as it is: a write that committed without an answer may have
+        // finished it, and its reply state is then final.
         let mut req = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(inbound_pk(&fence.ses_message_id)))
-            .key("sk", s("INBOUND"))
-            .condition_expression("attempts = :attempt")
+            .key("pk", pk)
+            .key("sk", sk)
+            .condition_expression("attempts = :attempt AND #state = :processing")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":processing", s(InboundState::Processing.as_str()))
             .expression_attribute_values(":attempt", n(fence.attempt))
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":now", s(stamp(now)));
@@ -121,7 +136,8 @@ impl CaseStore {
         };
         match req.send().await {
             Ok(_) => Ok(()),
-            Err(e) if condition_failed(&e) => Err(self.lost(fence)),
+            // Finished by the write whose answer was lost, or taken over: nothing to release.
+            Err(e) if condition_failed(&e) => Ok(()),
             Err(e) => Err(self.err_sdk("UpdateItem (release)", e)),
         }
     }
@@ -133,12 +149,13 @@ impl CaseStore {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), CaseStoreError> {
+        let (pk, sk) = inbound_key(fence);
         let mut req = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(inbound_pk(&fence.ses_message_id)))
-            .key("sk", s("INBOUND"))
+            .key("pk", pk)
+            .key("sk", sk)
             .condition_expression("attempts = :attempt")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":attempt", n(fence.attempt))
@@ -167,12 +184,13 @@ impl InboundLedger for CaseStore {
     async fn claim(
         &self,
         ses_message_id: &str,
+        scope: &Scope,
         raw: &RawLocation,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Claim, PortError> {
         Ok(self
-            .claim_item(ses_message_id, raw, now, lease_until)
+            .claim_item(ses_message_id, scope, raw, now, lease_until)
             .await?)
     }
 

@@ -4,15 +4,16 @@
 //!
 //! | item | pk | sk | notes |
 //! |---|---|---|---|
-//! | inbound message | `INBOUND#<ses message id>` | `INBOUND` | processing state: claim lease and attempt, case id, reply state |
+//! | inbound message, per policy | `INBOUND#<ses message id>` | `POLICY#<policy id>` (or `UNROUTABLE`) | processing state of the message under that policy: claim lease and attempt, case id, reply state |
 //! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` (the next instant due from us, from the ledger) feed GSI `by-queue-due`; cases with nothing due stay out of it |
 //! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
-//! | Message-ID index | `MSGID#<message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids) |
+//! | Message-ID index | `MSGID#<SHA-256 of the message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids); keyed by digest so no id is too long for a key |
 //! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
 //! | reply rate | `RATE#<address>` | `HOUR#<yyyy-mm-ddThh>` / `DAY#<yyyy-mm-dd>` | auto-replies sent, with a TTL |
 //! | bounced address | `ADDR#<address>` | `UNDELIVERABLE` | a reply to it bounced: which case, until when |
 //!
-//! Exactly-once: the first delivery of a message claims its INBOUND item with a lease and an
+//! Exactly-once, per (message, policy): a message sent to two policies' addresses is two cases.
+//! The first delivery claims the message's INBOUND item for each policy with a lease and an
 //! attempt number; every later write of that invocation is conditional on the attempt number. A
 //! new case is one transaction (case, first message, Message-ID, binding to the message, reply
 //! caps, undeliverable check, `reply_state` none → sending), so a retry either finds the case
@@ -25,13 +26,17 @@ mod writes;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::CaseRecord;
 use slamail_core::ids::CaseId;
-use slamail_core::intake::ports::{Cases, PortError};
+use slamail_core::intake::ports::{Cases, Fence, PortError, Scope};
+
+use crate::sdk_error::{AwsFailure, Resource};
 
 pub use conversation::{QUEUE_INDEX, message_ids_of};
 pub use slamail_core::case::{Direction, MessageItem};
@@ -65,6 +70,9 @@ pub struct InboundItem {
     pub pk: String,
     pub sk: String,
     pub ses_message_id: String,
+    /// The policy this item tracks the message under; `None` when no policy governs it.
+    #[serde(default)]
+    pub policy: Option<String>,
     pub state: InboundState,
     /// Epoch seconds until which the current processor owns the message.
     pub lease_until: i64,
@@ -116,6 +124,21 @@ fn inbound_pk(ses_id: &str) -> String {
     format!("INBOUND#{ses_id}")
 }
 
+fn inbound_sk(scope: &Scope) -> String {
+    match scope {
+        Scope::Policy(p) => format!("POLICY#{p}"),
+        Scope::Unroutable => "UNROUTABLE".to_string(),
+    }
+}
+
+/// The key of the inbound item a claim holds.
+fn inbound_key(fence: &Fence) -> (AttributeValue, AttributeValue) {
+    (
+        s(inbound_pk(&fence.ses_message_id)),
+        s(inbound_sk(&fence.scope)),
+    )
+}
+
 fn case_pk(case_id: &CaseId) -> String {
     format!("CASE#{case_id}")
 }
@@ -128,8 +151,9 @@ fn ledger_sk(seq: u32) -> String {
     format!("LEDGER#{seq:06}")
 }
 
+/// Message-IDs are keyed by a digest: an attacker's id may be longer than a key may be.
 fn message_id_pk(message_id: &str) -> String {
-    format!("MSGID#{message_id}")
+    format!("MSGID#{}", MessageIdKey::of(message_id))
 }
 
 impl CaseStore {
@@ -152,13 +176,11 @@ impl CaseStore {
         }
     }
 
-    fn err_sdk<E, R>(&self, operation: &'static str, e: SdkError<E, R>) -> CaseStoreError
+    fn err_sdk<E>(&self, operation: &'static str, e: SdkError<E, HttpResponse>) -> CaseStoreError
     where
-        E: std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let message = aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string();
-        self.err(operation, message)
+        self.err(operation, AwsFailure::of(&e, Resource::Table))
     }
 
     /// A case or message as an item under `pk` / `sk`.
@@ -195,12 +217,42 @@ impl CaseStore {
         Ok(out.item)
     }
 
-    pub async fn inbound(&self, ses_id: &str) -> Result<Option<InboundItem>, CaseStoreError> {
+    /// The inbound item of a message under one scope.
+    pub async fn inbound_for(
+        &self,
+        ses_id: &str,
+        scope: &Scope,
+    ) -> Result<Option<InboundItem>, CaseStoreError> {
         let pk = inbound_pk(ses_id);
-        self.get("GetItem (inbound)", &pk, "INBOUND")
+        self.get("GetItem (inbound)", &pk, &inbound_sk(scope))
             .await?
             .map(|i| decode(&pk, i))
             .transpose()
+    }
+
+    /// The first inbound item of a message (its only one unless several policies govern it).
+    pub async fn inbound(&self, ses_id: &str) -> Result<Option<InboundItem>, CaseStoreError> {
+        Ok(self.inbound_items(ses_id).await?.into_iter().next())
+    }
+
+    /// Every inbound item of a message: one per policy it was sent to, or its unroutable record.
+    pub async fn inbound_items(&self, ses_id: &str) -> Result<Vec<InboundItem>, CaseStoreError> {
+        let pk = inbound_pk(ses_id);
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(&pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.err_sdk("Query (inbound)", e))?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| decode(&pk, i))
+            .collect()
     }
 
     pub async fn get_case(&self, case_id: &CaseId) -> Result<Option<CaseRecord>, CaseStoreError> {

@@ -17,7 +17,7 @@ use slamail_core::clock::LedgerEntry;
 
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, ReplyState, case_pk, condition_failed,
-    inbound_pk, ledger_sk, message_id_pk, message_sk, n, s, stamp,
+    inbound_key, ledger_sk, message_id_pk, message_sk, n, s, stamp,
 };
 
 /// What each action of a transaction is, to read its cancellation reason.
@@ -129,10 +129,11 @@ impl CaseStore {
     ) -> Result<TransactWriteItem, CaseStoreError> {
         let mut set = vec!["reply_state = :r", "updated_at = :now"];
         let mut condition = "attempts = :attempt".to_string();
+        let (pk, sk) = inbound_key(fence);
         let mut u = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(inbound_pk(&fence.ses_message_id)))
-            .key("sk", s("INBOUND"))
+            .key("pk", pk)
+            .key("sk", sk)
             .expression_attribute_values(":attempt", n(fence.attempt))
             .expression_attribute_values(":r", s(reply.as_str()))
             .expression_attribute_values(":now", s(stamp(now)));
@@ -388,6 +389,7 @@ impl CaseStore {
             for mid in message_ids {
                 let mut item = Item::new();
                 item.insert("pk".into(), s(message_id_pk(mid)));
+                item.insert("message_id".into(), s(mid));
                 item.insert("sk".into(), s("MSGID"));
                 item.insert("case_id".into(), s(case_id.as_str()));
                 actions.push((Role::MessageId, self.put(item, None)?));
@@ -447,12 +449,13 @@ impl CaseStore {
             actions.push((Role::Other, self.put(item, None)?));
         }
         // The note goes on the inbound item too: an operator reading it sees why there is no case.
+        let (inbound_pk, inbound_sk) = inbound_key(a.fence);
         let note = build(
             self,
             Update::builder()
                 .table_name(&self.table)
-                .key("pk", s(inbound_pk(&a.fence.ses_message_id)))
-                .key("sk", s("INBOUND"))
+                .key("pk", inbound_pk)
+                .key("sk", inbound_sk)
                 .update_expression(
                     "SET #state = :s, updated_at = :now, lease_until = :zero, note = :note, reply_state = :r",
                 )
@@ -518,12 +521,13 @@ impl Cases for CaseStore {
     }
 
     async fn resume_reply(&self, fence: &Fence) -> Result<bool, PortError> {
+        let (pk, sk) = inbound_key(fence);
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(inbound_pk(&fence.ses_message_id)))
-            .key("sk", s("INBOUND"))
+            .key("pk", pk)
+            .key("sk", sk)
             .update_expression("SET reply_state = :sending")
             .condition_expression(
                 "attempts = :attempt AND reply_state = :none AND attribute_exists(case_id)",

@@ -1,8 +1,11 @@
 //! What can go wrong in the directory adapter: the rules refuse, or storage fails.
 
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use slamail_core::directory::DirectoryError;
 use thiserror::Error;
+
+use crate::sdk_error::{AwsFailure, Resource};
 
 /// A directory operation's failure. [`Refused`](Self::Refused) carries the core's reason and is
 /// the caller's to fix; the others are the storage's, and the edges report them as such.
@@ -45,12 +48,11 @@ impl PartialEq<DirectoryError> for DirectoryStoreError {
     }
 }
 
-pub(super) fn storage<E, R>(e: SdkError<E, R>) -> DirectoryStoreError
+pub(super) fn storage<E>(e: SdkError<E, HttpResponse>) -> DirectoryStoreError
 where
-    E: std::error::Error + 'static,
-    R: std::fmt::Debug,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    DirectoryStoreError::Storage(DisplayErrorContext(&e).to_string())
+    DirectoryStoreError::Storage(AwsFailure::of(&e, Resource::Table).to_string())
 }
 
 pub(super) fn build_err(e: aws_sdk_dynamodb::error::BuildError) -> DirectoryStoreError {

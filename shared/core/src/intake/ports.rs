@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{CaseRecord, DeadlineEntry, MessageItem, RawLocation, ReplyOutcome};
 use crate::clock::{LedgerEntry, Live};
-use crate::ids::{CaseId, CasePrefix, EmailAddress};
+use crate::ids::{CaseId, CasePrefix, EmailAddress, PolicyId};
 use crate::triage::Membership;
 use crate::triage::loops::{BouncedReply, RateLimitHit, RateLimits};
 
@@ -94,12 +94,31 @@ impl ReplyState {
     }
 }
 
-/// This invocation's hold on a message: the message and the claim's attempt number. Every write
-/// after the claim is conditional on the attempt number, so an invocation that lost its claim
-/// (its lease ran out and another took over) can change nothing.
+/// What one claim covers. A message sent to the support addresses of two policies is two cases,
+/// one per policy, so each (message, policy) is claimed, opened and answered exactly once on its
+/// own; a message no policy governs is recorded once as unroutable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Policy(PolicyId),
+    Unroutable,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Policy(p) => write!(f, "policy {p}"),
+            Self::Unroutable => f.write_str("no policy"),
+        }
+    }
+}
+
+/// This invocation's hold on a message for one scope: the message, the scope and the claim's
+/// attempt number. Every write after the claim is conditional on the attempt number, so an
+/// invocation that lost its claim (its lease ran out and another took over) can change nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fence {
     pub ses_message_id: String,
+    pub scope: Scope,
     pub attempt: u32,
 }
 
@@ -124,12 +143,14 @@ pub enum Claim {
     Busy,
 }
 
-/// The record of inbound messages: who is processing which, and how far it got.
+/// The record of inbound messages: who is processing which (message, scope), and how far it got.
 pub trait InboundLedger {
-    /// Claims a message until `lease_until`, unless it is done or leased to someone else.
+    /// Claims a message for a scope until `lease_until`, unless that is done or leased to
+    /// someone else.
     fn claim(
         &self,
         ses_message_id: &str,
+        scope: &Scope,
         raw: &RawLocation,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
@@ -137,7 +158,8 @@ pub trait InboundLedger {
 
     /// Gives up a claim after a failure so that a retry can take over at once. `reply_not_sent`
     /// says the reply was definitely not handed to SES: a `sending` state goes back to `none`, so
-    /// the retry sends it.
+    /// the retry sends it. A claim whose message is already finished (a write that committed but
+    /// whose answer was lost) is left as it is.
     fn release(
         &self,
         fence: &Fence,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::ports::Hold;
+use crate::bounded::{MessageIdText, Note, Subject};
 use crate::case::{CaseRecord, Direction, MessageItem, MessageKind, RawLocation, ReplyOutcome};
 use crate::ids::EmailAddress;
 use crate::message::InboundEmail;
@@ -23,16 +24,17 @@ pub fn recipients(envelope: &[String], email: &InboundEmail) -> Vec<EmailAddress
         .collect()
 }
 
-/// Why a message is governed by no policy, for its inbound record and the log.
-pub fn unroutable_note(recipients: &[EmailAddress]) -> String {
-    format!(
+/// Why a message is governed by no policy, for its inbound record and the log (capped: the
+/// S3-triggered path takes the recipients from the message's own headers).
+pub fn unroutable_note(recipients: &[EmailAddress]) -> Note {
+    Note::new(format!(
         "no policy governs the recipients [{}]",
         recipients
             .iter()
             .map(EmailAddress::as_str)
             .collect::<Vec<_>>()
             .join(", ")
-    )
+    ))
 }
 
 /// The inbound message as a message of its case.
@@ -47,14 +49,14 @@ pub fn inbound_message(
     MessageItem {
         direction: Direction::Inbound,
         ses_message_id: ses_message_id.to_string(),
-        message_id: email.message_id.clone(),
+        message_id: email.message_id.as_deref().map(MessageIdText::new),
         from: decision.sender.clone(),
         to: vec![support_address.clone()],
-        subject: email.subject.clone(),
+        subject: email.subject.as_deref().map(Subject::new),
         at: received.to_rfc3339_opts(SecondsFormat::Millis, true),
         bucket: Some(raw.bucket.clone()),
         key: Some(raw.key.clone()),
-        note: email.parse_problem.clone(),
+        note: email.parse_problem.as_deref().map(Note::new),
         kind: Some(MessageKind::Opening),
         message_ids: Vec::new(),
         by: None,
@@ -96,11 +98,11 @@ pub fn unanswered_send(error: &str) -> ReplyOutcome {
 }
 
 /// The note on a bounce attached to its case.
-pub fn bounce_note(why: &str, case: &CaseRecord) -> String {
-    format!(
+pub fn bounce_note(why: &str, case: &CaseRecord) -> Note {
+    Note::new(format!(
         "delivery report ({why}) about our reply on case {}",
         case.case_id
-    )
+    ))
 }
 
 /// What a delivery report citing `cited` may do to `case`, the case that Message-ID is indexed
@@ -147,7 +149,7 @@ pub fn delivery_report_message(inbound: &MessageItem, note: &str) -> MessageItem
         direction: Direction::DeliveryReport,
         kind: Some(MessageKind::Bounce),
         subject: None,
-        note: Some(note),
+        note: Some(Note::new(note)),
         ..inbound.clone()
     }
 }

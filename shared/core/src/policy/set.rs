@@ -87,6 +87,24 @@ impl PolicySet {
         })
     }
 
+    /// Every policy whose support address is among the recipients, once each, with the first of
+    /// its addresses the message was sent to, in the recipients' order: the message becomes one
+    /// case under each.
+    pub fn all_for_recipients<'a>(
+        &self,
+        recipients: impl IntoIterator<Item = &'a EmailAddress>,
+    ) -> Vec<(&Policy, &'a EmailAddress)> {
+        let mut found: Vec<(&Policy, &'a EmailAddress)> = Vec::new();
+        for r in recipients {
+            for p in self.policies.iter().filter(|p| p.addresses.contains(r)) {
+                if !found.iter().any(|(q, _)| q.id == p.id) {
+                    found.push((p, r));
+                }
+            }
+        }
+        found
+    }
+
     /// Whether the address belongs to any policy (support or reply-from): mail from it is our own.
     pub fn is_own_address(&self, address: &EmailAddress) -> bool {
         self.policies.iter().any(|p| p.is_own_address(address))

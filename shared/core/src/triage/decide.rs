@@ -13,6 +13,7 @@ use super::phrases::find_phrase;
 use super::severity::{DetectedSeverity, detect_cvss, detect_severity};
 use super::tier::{TierAssignment, assign_tier};
 use super::{Authenticity, Membership, Verdict, Verdicts};
+use crate::bounded::DisplayName;
 use crate::deadline::{self, Deadline, DeadlineError};
 use crate::ids::{EmailAddress, QueueId};
 use crate::message::InboundEmail;
@@ -23,7 +24,8 @@ use crate::policy::{Clamped, Metric, NoCommitment, Policy, PolicySet, RequestKin
 pub struct Decision {
     /// The authenticated-or-not From address; `None` when the message has no usable From.
     pub sender: Option<EmailAddress>,
-    pub sender_name: Option<String>,
+    /// Capped: it is stored on the case and quoted in the reply's `To`.
+    pub sender_name: Option<DisplayName>,
     pub authenticity: Authenticity,
     pub tier: TierAssignment,
     /// What the message asked for, if anything.
@@ -131,7 +133,11 @@ pub fn decide(
         });
     let severity_requested = policy.wording.requested.is_some() && severity_detected.is_some();
     Ok(Decision {
-        sender_name: email.from.as_ref().and_then(|m| m.name.clone()),
+        sender_name: email
+            .from
+            .as_ref()
+            .and_then(|m| m.name.as_deref())
+            .map(DisplayName::new),
         sender,
         authenticity,
         tier,

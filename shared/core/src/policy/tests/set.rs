@@ -14,6 +14,32 @@ fn policy_set_finds_policy_by_recipient() {
     assert!(set.is_own_address(&EmailAddress::parse("support@scalr.com").unwrap()));
 }
 
+/// Issue 8 item 10: mail to two policies' addresses is governed by both, each once.
+#[test]
+fn every_policy_a_message_was_sent_to_governs_it_once() {
+    let set = PolicySet::builtin().unwrap();
+    let addr = |a: &str| EmailAddress::parse(a).unwrap();
+    let (ent, support, scalr, other) = (
+        addr("enterprise-support@activestate.com"),
+        addr("support@activestate.com"),
+        addr("support@scalr.com"),
+        addr("someone@example.com"),
+    );
+    let found = set.all_for_recipients([&other, &ent, &scalr, &support]);
+    let ids: Vec<_> = found
+        .iter()
+        .map(|(p, a)| (p.id.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("activestate", "enterprise-support@activestate.com"),
+            ("scalr", "support@scalr.com")
+        ]
+    );
+    assert!(set.all_for_recipients([&other]).is_empty());
+}
+
 #[test]
 fn policy_set_rejects_shared_addresses() {
     let a = builtin("scalr").unwrap();
