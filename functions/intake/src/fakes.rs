@@ -298,10 +298,13 @@ impl Cases for FakeCases {
                 "a case with this id already exists",
             ));
         }
+        // A duplicate is the same sender's Message-ID under the same policy (a message sent to
+        // two policies' addresses is one case under each), as the table decides it.
         if let Some(key) = &case.message_id_key
             && let Some(owner) = t.message_ids.get(key)
             && t.message_id_from.get(key).map(String::as_str) == case.requester.as_deref()
             && case.requester.is_some()
+            && t.cases.get(owner).is_none_or(|c| c.policy == case.policy)
         {
             return Ok(Opened::Duplicate {
                 case_id: Some(owner.clone()),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
+use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::CaseRecord;
 use slamail_core::clock::LedgerEntry;
 use slamail_core::ids::{CaseId, QueueId};
@@ -235,7 +236,7 @@ impl CaseStore {
             }
             actions.push((
                 Role::MessageId,
-                self.claim_message_id(id, a.case_id, sender)?,
+                self.claim_message_id(&MessageIdKey::of(id), a.case_id, sender, None)?,
             ));
         }
         if let Some(fence) = a.fence {
@@ -268,7 +269,7 @@ impl CaseStore {
         if roles.contains(&Role::Case) || roles.contains(&Role::Ledger) {
             return Ok(Appended::Conflict);
         }
-        if let Some(dup) = duplicate_of(&refused, sender) {
+        if let Some(dup) = duplicate_of(&refused, sender, None) {
             return Ok(Appended::Duplicate { case_id: dup });
         }
         if inbound && index_inbound {

@@ -153,7 +153,12 @@ fn ledger_sk(seq: u32) -> String {
 
 /// Message-IDs are keyed by a digest: an attacker's id may be longer than a key may be.
 fn message_id_pk(message_id: &str) -> String {
-    format!("MSGID#{}", MessageIdKey::of(message_id))
+    message_key_pk(&MessageIdKey::of(message_id))
+}
+
+/// The same key from a digest already taken of the whole id (a stored id may be capped).
+fn message_key_pk(key: &MessageIdKey) -> String {
+    format!("MSGID#{key}")
 }
 
 impl CaseStore {

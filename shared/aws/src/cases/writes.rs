@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::{
     Update,
 };
 use chrono::{DateTime, Utc};
+use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, ReplyOutcome};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::ports::{
@@ -17,7 +18,7 @@ use slamail_core::clock::LedgerEntry;
 
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, ReplyState, case_pk, condition_failed,
-    inbound_key, ledger_sk, message_id_pk, message_sk, n, s, stamp,
+    inbound_key, ledger_sk, message_id_pk, message_key_pk, message_sk, n, s, stamp,
 };
 
 /// What each action of a transaction is, to read its cancellation reason.
@@ -44,9 +45,14 @@ pub(super) fn build<T, E: std::fmt::Display>(
     r.map_err(|e| store.err("build transaction", e))
 }
 
-/// Whether a refused Message-ID index was taken by the same sender: then the message is a
-/// duplicate delivery, of the case the index names.
-pub(super) fn duplicate_of(refused: &Refusals, sender: Option<&str>) -> Option<Option<CaseId>> {
+/// Whether a refused Message-ID index was taken by the same sender (and, when `policy` is given,
+/// under the same policy: a message sent to two policies' addresses is one case under each):
+/// then the message is a duplicate delivery, of the case the index names.
+pub(super) fn duplicate_of(
+    refused: &Refusals,
+    sender: Option<&str>,
+    policy: Option<&str>,
+) -> Option<Option<CaseId>> {
     let (_, item) = refused.iter().find(|(r, _)| *r == Role::MessageId)?;
     let field = |name: &str| {
         item.as_ref()
@@ -58,7 +64,11 @@ pub(super) fn duplicate_of(refused: &Refusals, sender: Option<&str>) -> Option<O
         (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
         _ => false,
     };
-    same_sender.then(|| field("case_id").and_then(|c| CaseId::parse(&c).ok()))
+    let same_policy = match (field("policy"), policy) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    (same_sender && same_policy).then(|| field("case_id").and_then(|c| CaseId::parse(&c).ok()))
 }
 
 impl CaseStore {
@@ -190,16 +200,20 @@ impl CaseStore {
     /// existing item (its case and sender).
     pub(super) fn claim_message_id(
         &self,
-        message_id: &str,
+        key: &MessageIdKey,
         case_id: &CaseId,
         from: Option<&str>,
+        policy: Option<&str>,
     ) -> Result<TransactWriteItem, CaseStoreError> {
         let mut item = Item::new();
-        item.insert("pk".into(), s(message_id_pk(message_id)));
+        item.insert("pk".into(), s(message_key_pk(key)));
         item.insert("sk".into(), s("MSGID"));
         item.insert("case_id".into(), s(case_id.as_str()));
         if let Some(f) = from {
             item.insert("from".into(), s(f));
+        }
+        if let Some(p) = policy {
+            item.insert("policy".into(), s(p));
         }
         let put = build(
             self,
@@ -281,10 +295,15 @@ impl CaseStore {
         ));
         // The first case to claim a Message-ID keeps it: a later message reusing someone else's
         // Message-ID must not be able to hijack their case.
-        if let (true, Some(mid)) = (index_message_id, &case.message_id) {
+        if let (true, Some(key)) = (index_message_id, &case.message_id_key) {
             actions.push((
                 Role::MessageId,
-                self.claim_message_id(mid, &case.case_id, case.requester.as_deref())?,
+                self.claim_message_id(
+                    key,
+                    &case.case_id,
+                    case.requester.as_deref(),
+                    Some(&case.policy),
+                )?,
             ));
         }
         for entry in new.ledger {
@@ -320,7 +339,7 @@ impl CaseStore {
                 message: "a case with this id already exists (the case counter went back?)".into(),
             });
         }
-        if let Some(dup) = duplicate_of(&refused, case.requester.as_deref()) {
+        if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy)) {
             return Ok(Opened::Duplicate { case_id: dup });
         }
         if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
