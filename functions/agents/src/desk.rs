@@ -71,27 +71,21 @@ pub struct Desk<S = Mailer> {
 /// A message to the requester: its words, why it is sent (in our Message-ID), and its kind.
 struct Outgoing<'a> {
     text: &'a str,
-    purpose: &'a str,
+    purpose: &'static str,
     kind: MessageKind,
 }
 
 impl<'a> Outgoing<'a> {
-    /// An agent's public answer: the response the clock waits for.
-    fn reply(text: &'a str) -> Self {
-        let kind = MessageKind::AgentReply;
+    /// An agent's public answer (`reply`: the response the clock waits for), or what the
+    /// requester is told when their case changes (`notice`).
+    fn new(text: &'a str, kind: MessageKind) -> Self {
+        let purpose = match kind {
+            MessageKind::Notice => "notice",
+            _ => "reply",
+        };
         Self {
             text,
-            purpose: "reply",
-            kind,
-        }
-    }
-
-    /// What the requester is told when their case changes (its priority).
-    fn notice(text: &'a str) -> Self {
-        let kind = MessageKind::Notice;
-        Self {
-            text,
-            purpose: "notice",
+            purpose,
             kind,
         }
     }
@@ -406,7 +400,7 @@ impl<S: ReplySender + Sync> Desk<S> {
         if view.status == clock::Status::Closed {
             return Err(TransitionError::Closed.into());
         }
-        let sent = Outgoing::reply(&text);
+        let sent = Outgoing::new(&text, MessageKind::AgentReply);
         let extra = self.send(policy, &conv, agent, sent, now).await?;
         self.record(agent, case_id, now, Some(&Happening::AgentPublic), extra)
             .await
@@ -485,7 +479,7 @@ impl<S: ReplySender + Sync> Desk<S> {
                 reason,
                 due.as_ref().map(|(w, d)| (w.as_str(), d.as_str())),
             );
-            let sent = Outgoing::notice(&text);
+            let sent = Outgoing::new(&text, MessageKind::Notice);
             let extra = self.send(policy, &conv, agent, sent, now).await?;
             self.record(agent, case_id, now, None, extra).await
         }
