@@ -15,41 +15,20 @@
 //! | GET | `/queues/{policy}/{queue}?until=&limit=` | open cases by next due instant |
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use aws_lambda_events::encodings::Body;
-use aws_lambda_events::http::{HeaderMap, HeaderValue, Method};
-use base64::Engine as _;
+use aws_lambda_events::http::Method;
 use chrono::{DateTime, Utc};
-use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use slamail_aws::http::{Claims, Reply, body_bytes, respond, segments};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::intake::ports::ReplySender;
 
 use crate::desk::{Desk, DeskError};
 
+pub use slamail_aws::http::ApiError;
+
 /// The agents' group when `AGENTS_GROUP` is not set.
 pub const DEFAULT_AGENTS_GROUP: &str = "slamail-agents";
-
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(400, "bad-request", message)
-    }
-}
 
 impl From<DeskError> for ApiError {
     fn from(e: DeskError) -> Self {
@@ -71,44 +50,14 @@ impl From<DeskError> for ApiError {
     }
 }
 
-/// API Gateway flattens array claims to `[a b]`; other issuers send JSON arrays or commas.
-fn groups(raw: &str) -> impl Iterator<Item = &str> {
-    raw.trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .map(|g| g.trim_matches('"'))
-        .filter(|g| !g.is_empty())
-}
-
 /// The calling agent, from the JWT authorizer's claims only: a verified email in the group.
 pub fn agent(req: &ApiGatewayV2httpRequest, group: &str) -> Result<EmailAddress, ApiError> {
-    let claims = req
-        .request_context
-        .authorizer
-        .as_ref()
-        .and_then(|a| a.jwt.as_ref())
-        .map(|j| &j.claims)
-        .ok_or_else(|| ApiError::new(401, "no-identity", "no authenticated identity"))?;
+    let claims = Claims::of(req)?;
     let email = claims
-        .get("email")
-        .and_then(|e| EmailAddress::parse(e).ok())
-        .ok_or_else(|| ApiError::new(401, "no-identity", "the token has no valid email claim"))?;
-    let verified = claims
-        .get("email_verified")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    if !verified {
-        return Err(ApiError::new(
-            403,
-            "email-not-verified",
-            "verify your email address with the identity provider first",
-        ));
-    }
-    let member = claims
-        .get("cognito:groups")
-        .or_else(|| claims.get("groups"))
-        .is_some_and(|g| groups(g).any(|g| g == group));
-    if !member {
+        .email()
+        .map_err(|_| ApiError::new(401, "no-identity", "the token has no valid email claim"))?;
+    claims.require_verified_email()?;
+    if !claims.in_group(group) {
         return Err(ApiError::new(
             403,
             "not-an-agent",
@@ -118,50 +67,11 @@ pub fn agent(req: &ApiGatewayV2httpRequest, group: &str) -> Result<EmailAddress,
     Ok(email)
 }
 
-fn segments(req: &ApiGatewayV2httpRequest) -> Result<Vec<String>, ApiError> {
-    let path = req
-        .raw_path
-        .as_deref()
-        .or(req.request_context.http.path.as_deref())
-        .unwrap_or("/");
-    let mut segs = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            percent_decode_str(s)
-                .decode_utf8()
-                .map(|d| d.into_owned())
-                .map_err(|_| ApiError::bad_request("the path is not valid UTF-8"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(stage) = req.request_context.stage.as_deref()
-        && stage != "$default"
-        && segs.first().is_some_and(|s| s == stage)
-    {
-        segs.remove(0);
-    }
-    Ok(segs)
-}
-
 /// Request bodies are small JSON objects; anything larger is refused before parsing.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 fn body<T: for<'de> Deserialize<'de>>(req: &ApiGatewayV2httpRequest) -> Result<T, ApiError> {
-    let raw = req.body.as_deref().unwrap_or("");
-    if raw.len() > MAX_BODY_BYTES * 2 {
-        return Err(ApiError::bad_request("the body is too large"));
-    }
-    let bytes = if req.is_base64_encoded {
-        base64::engine::general_purpose::STANDARD
-            .decode(raw)
-            .map_err(|_| ApiError::bad_request("the body is not valid base64"))?
-    } else {
-        raw.as_bytes().to_vec()
-    };
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(ApiError::bad_request("the body is too large"));
-    }
-    serde_json::from_slice(&bytes)
+    serde_json::from_slice(&body_bytes(req, Some(MAX_BODY_BYTES))?)
         .map_err(|e| ApiError::bad_request(format!("the body is not the expected JSON: {e}")))
 }
 
@@ -191,8 +101,6 @@ fn case_id(raw: &str) -> Result<CaseId, ApiError> {
 fn query<'a>(req: &'a ApiGatewayV2httpRequest, name: &str) -> Option<&'a str> {
     req.query_string_parameters.first(name)
 }
-
-type Reply = Result<(u16, Value), ApiError>;
 
 fn json_of<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
@@ -277,20 +185,6 @@ async fn route<S: ReplySender + Sync>(
     }
 }
 
-fn respond(status: u16, body: &Value) -> ApiGatewayV2httpResponse {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        "content-type",
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    headers.insert("cache-control", HeaderValue::from_static("no-store"));
-    let mut resp = ApiGatewayV2httpResponse::default();
-    resp.status_code = i64::from(status);
-    resp.headers = headers;
-    resp.body = Some(Body::Text(body.to_string()));
-    resp
-}
-
 /// Serves one request. Never panics; every failure is a JSON error response.
 pub async fn handle<S: ReplySender + Sync>(
     desk: &Desk<S>,
@@ -302,12 +196,7 @@ pub async fn handle<S: ReplySender + Sync>(
         Ok(a) => route(desk, &a, &req, now).await,
         Err(e) => Err(e),
     };
-    let (status, body) = match result {
-        Ok(ok) => ok,
-        Err(e) => (e.status, json!({ "error": e.message, "code": e.code })),
-    };
-    tracing::info!(status, "response");
-    respond(status, &body)
+    respond(result)
 }
 
 #[cfg(test)]

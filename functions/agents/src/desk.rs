@@ -71,8 +71,24 @@ pub struct Desk<S = Mailer> {
 /// A message to the requester: its words, why it is sent (in our Message-ID), and its kind.
 struct Outgoing<'a> {
     text: &'a str,
-    purpose: &'a str,
+    purpose: &'static str,
     kind: MessageKind,
+}
+
+impl<'a> Outgoing<'a> {
+    /// An agent's public answer (`reply`: the response the clock waits for), or what the
+    /// requester is told when their case changes (`notice`).
+    fn new(text: &'a str, kind: MessageKind) -> Self {
+        let purpose = match kind {
+            MessageKind::Notice => "notice",
+            _ => "reply",
+        };
+        Self {
+            text,
+            purpose,
+            kind,
+        }
+    }
 }
 
 /// What one append adds besides clock entries.
@@ -81,6 +97,27 @@ struct Extra {
     message: Option<MessageItem>,
     index_ids: Vec<String>,
     reclassified_by: Option<String>,
+}
+
+/// The state changes an agent makes with only a reason (`Happening::$variant { reason }`): one
+/// method each, all recorded the same way.
+macro_rules! state_changes {
+    ($($(#[$doc:meta])* $name:ident => $variant:ident;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            &self,
+            agent: &EmailAddress,
+            case_id: &CaseId,
+            reason: &str,
+            now: DateTime<Utc>,
+        ) -> Result<Done, DeskError> {
+            let h = Happening::$variant {
+                reason: reason.to_string(),
+            };
+            self.record(agent, case_id, now, Some(&h), Extra::default())
+                .await
+        }
+    )*};
 }
 
 impl<S: ReplySender + Sync> Desk<S> {
@@ -220,10 +257,10 @@ impl<S: ReplySender + Sync> Desk<S> {
         &self,
         agent: &EmailAddress,
         case_id: &CaseId,
-        text: &str,
+        note: &str,
         now: DateTime<Utc>,
     ) -> Result<Done, DeskError> {
-        let text = bounded_text(text)?;
+        let text = bounded_text(note)?;
         let message = MessageItem {
             direction: Direction::Inbound,
             ses_message_id: format!("note-{}", now.timestamp_millis()),
@@ -247,7 +284,8 @@ impl<S: ReplySender + Sync> Desk<S> {
         self.record(agent, case_id, now, None, extra).await
     }
 
-    /// Sends `message` (rendered for the case's requester) and returns it as recorded.
+    /// Sends `out` (rendered for the case's requester); what the case records of it: the
+    /// message, indexed under its Message-IDs.
     async fn send(
         &self,
         policy: &Policy,
@@ -255,7 +293,7 @@ impl<S: ReplySender + Sync> Desk<S> {
         agent: &EmailAddress,
         out: Outgoing<'_>,
         now: DateTime<Utc>,
-    ) -> Result<MessageItem, DeskError> {
+    ) -> Result<Extra, DeskError> {
         let Outgoing {
             text,
             purpose,
@@ -321,7 +359,7 @@ impl<S: ReplySender + Sync> Desk<S> {
             })?;
         let mut ids = vec![rendered.message_id.clone()];
         ids.extend(sent.message_ids);
-        Ok(MessageItem {
+        let message = MessageItem {
             direction: Direction::Outbound,
             ses_message_id: sent.ses_message_id,
             message_id: Some(rendered.message_id.into()),
@@ -336,6 +374,11 @@ impl<S: ReplySender + Sync> Desk<S> {
             message_ids: ids,
             by: Some(format!("agent:{agent}")),
             text: Some(rendered.text),
+        };
+        Ok(Extra {
+            index_ids: message.message_ids.clone(),
+            message: Some(message),
+            ..Extra::default()
         })
     }
 
@@ -357,24 +400,8 @@ impl<S: ReplySender + Sync> Desk<S> {
         if view.status == clock::Status::Closed {
             return Err(TransitionError::Closed.into());
         }
-        let message = self
-            .send(
-                policy,
-                &conv,
-                agent,
-                Outgoing {
-                    text: &text,
-                    purpose: "reply",
-                    kind: MessageKind::AgentReply,
-                },
-                now,
-            )
-            .await?;
-        let extra = Extra {
-            index_ids: message.message_ids.clone(),
-            message: Some(message),
-            ..Extra::default()
-        };
+        let sent = Outgoing::new(&text, MessageKind::AgentReply);
+        let extra = self.send(policy, &conv, agent, sent, now).await?;
         self.record(agent, case_id, now, Some(&Happening::AgentPublic), extra)
             .await
     }
@@ -452,24 +479,8 @@ impl<S: ReplySender + Sync> Desk<S> {
                 reason,
                 due.as_ref().map(|(w, d)| (w.as_str(), d.as_str())),
             );
-            let message = self
-                .send(
-                    policy,
-                    &conv,
-                    agent,
-                    Outgoing {
-                        text: &text,
-                        purpose: "notice",
-                        kind: MessageKind::Notice,
-                    },
-                    now,
-                )
-                .await?;
-            let extra = Extra {
-                index_ids: message.message_ids.clone(),
-                message: Some(message),
-                ..Extra::default()
-            };
+            let sent = Outgoing::new(&text, MessageKind::Notice);
+            let extra = self.send(policy, &conv, agent, sent, now).await?;
             self.record(agent, case_id, now, None, extra).await
         }
         .await;
@@ -479,47 +490,11 @@ impl<S: ReplySender + Sync> Desk<S> {
         }
     }
 
-    /// Waiting on the customer: the running target pauses until a verified customer message.
-    pub async fn wait(
-        &self,
-        agent: &EmailAddress,
-        case_id: &CaseId,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Done, DeskError> {
-        let h = Happening::Wait {
-            reason: reason.to_string(),
-        };
-        self.record(agent, case_id, now, Some(&h), Extra::default())
-            .await
-    }
-
-    pub async fn close(
-        &self,
-        agent: &EmailAddress,
-        case_id: &CaseId,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Done, DeskError> {
-        let h = Happening::Close {
-            reason: reason.to_string(),
-        };
-        self.record(agent, case_id, now, Some(&h), Extra::default())
-            .await
-    }
-
-    pub async fn reopen(
-        &self,
-        agent: &EmailAddress,
-        case_id: &CaseId,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Done, DeskError> {
-        let h = Happening::Reopen {
-            reason: reason.to_string(),
-        };
-        self.record(agent, case_id, now, Some(&h), Extra::default())
-            .await
+    state_changes! {
+        /// Waiting on the customer: the running target pauses until a verified customer message.
+        wait => Wait;
+        close => Close;
+        reopen => Reopen;
     }
 
     /// A queue's open cases by the next instant due from us, soonest first (one Query).

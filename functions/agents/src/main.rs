@@ -1,13 +1,12 @@
 //! Lambda entry point of the agents' API; the logic is in the library.
 
-use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-use lambda_runtime::{Error, LambdaEvent, service_fn};
+use lambda_runtime::Error;
 use slamail_agents::Desk;
 use slamail_agents::api::{DEFAULT_AGENTS_GROUP, handle};
 use slamail_aws::cases::CaseStore;
+use slamail_aws::http::serve;
 use slamail_aws::mailer::Mailer;
 use slamail_core::policy::PolicySet;
-use tracing::Instrument;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -41,21 +40,5 @@ async fn main() -> Result<(), Error> {
     tracing::info!(agents_group = %group, "agents API ready");
 
     let (desk, group) = (&desk, group.as_str());
-    lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<ApiGatewayV2httpRequest>| async move {
-            let (request, context) = event.into_parts();
-            let span = tracing::info_span!(
-                "request",
-                request_id = %context.request_id,
-                method = %request.request_context.http.method,
-                path = request.raw_path.as_deref().unwrap_or(""),
-            );
-            Ok::<_, Error>(
-                handle(desk, group, request, chrono::Utc::now())
-                    .instrument(span)
-                    .await,
-            )
-        },
-    ))
-    .await
+    serve(|request| handle(desk, group, request, chrono::Utc::now())).await
 }

@@ -6,13 +6,11 @@
 //! See `docs/directory.md` for the routes.
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use aws_lambda_events::encodings::Body;
-use aws_lambda_events::http::{HeaderMap, HeaderValue, Method};
-use base64::Engine;
-use percent_encoding::percent_decode_str;
+use aws_lambda_events::http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use slamail_aws::directory::{Directory, DirectoryStoreError};
+use slamail_aws::directory::Directory;
+use slamail_aws::http::{Claims, Reply, body_bytes, respond, segments};
 use slamail_core::directory::{
     Action, Actor, DirectoryError, Member, MemberChanges, NewMember, NewOrg, OrgChanges,
     Organisation, Role, Standing, authorize, org_limit,
@@ -24,6 +22,7 @@ use slamail_core::support_term::SupportTerm;
 mod config;
 
 pub use config::{ConfigError, ContactsConfig, DEFAULT_OPERATORS_GROUP};
+pub use slamail_aws::http::ApiError;
 
 /// How requests are handled (part of [`ContactsConfig`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,61 +35,6 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             operators_group: DEFAULT_OPERATORS_GROUP.to_string(),
-        }
-    }
-}
-
-/// An error response: HTTP status, stable code, human message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(400, "bad-request", message)
-    }
-}
-
-impl From<DirectoryError> for ApiError {
-    fn from(e: DirectoryError) -> Self {
-        let status = match &e {
-            DirectoryError::Invalid(_) => 400,
-            DirectoryError::Forbidden(_) => 403,
-            DirectoryError::UnknownOrg(_) | DirectoryError::NotAMember { .. } => 404,
-            DirectoryError::OrgExists(_)
-            | DirectoryError::MemberExists { .. }
-            | DirectoryError::LimitReached { .. }
-            | DirectoryError::NotEligible { .. }
-            | DirectoryError::AlreadyDesignated { .. }
-            | DirectoryError::NotDesignated { .. }
-            | DirectoryError::OverLimit { .. }
-            | DirectoryError::LastAdmin { .. } => 409,
-        };
-        Self::new(status, e.code(), e.to_string())
-    }
-}
-
-impl From<DirectoryStoreError> for ApiError {
-    fn from(e: DirectoryStoreError) -> Self {
-        match e {
-            DirectoryStoreError::Refused(e) => e.into(),
-            DirectoryStoreError::Conflict(_) => Self::new(409, e.code(), e.to_string()),
-            DirectoryStoreError::Corrupt { .. } | DirectoryStoreError::Storage(_) => {
-                // The details stay in the log: they name tables and AWS internals.
-                tracing::error!(error = %e, "directory failure");
-                Self::new(500, "internal", "internal error; try again later")
-            }
         }
     }
 }
@@ -116,43 +60,11 @@ impl Caller {
 /// address the identity provider has not verified is 403, since anyone can type any address
 /// into a sign-up form.
 pub fn caller(req: &ApiGatewayV2httpRequest, settings: &Settings) -> Result<Caller, ApiError> {
-    let claims = req
-        .request_context
-        .authorizer
-        .as_ref()
-        .and_then(|a| a.jwt.as_ref())
-        .map(|j| &j.claims)
-        .ok_or_else(|| ApiError::new(401, "no-identity", "no authenticated identity"))?;
-    let raw = claims
-        .get("email")
-        .ok_or_else(|| ApiError::new(401, "no-identity", "the token has no email claim"))?;
-    let email = EmailAddress::parse(raw)
-        .map_err(|_| ApiError::new(401, "no-identity", "the token's email claim is invalid"))?;
-    let verified = claims
-        .get("email_verified")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    if !verified {
-        return Err(ApiError::new(
-            403,
-            "email-not-verified",
-            "verify your email address with the identity provider first",
-        ));
-    }
-    let operator = claims
-        .get("cognito:groups")
-        .or_else(|| claims.get("groups"))
-        .is_some_and(|g| groups(g).any(|g| g == settings.operators_group));
+    let claims = Claims::of(req)?;
+    let email = claims.email()?;
+    claims.require_verified_email()?;
+    let operator = claims.in_group(&settings.operators_group);
     Ok(Caller { email, operator })
-}
-
-/// API Gateway flattens array claims to `[a b]`; other issuers send JSON arrays or commas.
-fn groups(raw: &str) -> impl Iterator<Item = &str> {
-    raw.trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .map(|g| g.trim_matches('"'))
-        .filter(|g| !g.is_empty())
 }
 
 /// Serves one request. Never panics; every failure is a JSON error response.
@@ -166,54 +78,7 @@ pub async fn handle(
         Ok(c) => route(dir, policies, &c, &req).await,
         Err(e) => Err(e),
     };
-    let (status, body) = match result {
-        Ok((status, body)) => (status, body),
-        Err(e) => (e.status, json!({ "error": e.message, "code": e.code })),
-    };
-    tracing::info!(status, "response");
-    respond(status, &body)
-}
-
-fn respond(status: u16, body: &Value) -> ApiGatewayV2httpResponse {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        "content-type",
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    headers.insert("cache-control", HeaderValue::from_static("no-store"));
-    let mut resp = ApiGatewayV2httpResponse::default();
-    resp.status_code = i64::from(status);
-    resp.headers = headers;
-    resp.body = Some(Body::Text(body.to_string()));
-    resp
-}
-
-type Reply = Result<(u16, Value), ApiError>;
-
-/// The path's segments, percent-decoded, without an API Gateway stage prefix.
-fn segments(req: &ApiGatewayV2httpRequest) -> Result<Vec<String>, ApiError> {
-    let path = req
-        .raw_path
-        .as_deref()
-        .or(req.request_context.http.path.as_deref())
-        .unwrap_or("/");
-    let mut segs = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            percent_decode_str(s)
-                .decode_utf8()
-                .map(|d| d.into_owned())
-                .map_err(|_| ApiError::bad_request("the path is not valid UTF-8"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(stage) = req.request_context.stage.as_deref()
-        && stage != "$default"
-        && segs.first().is_some_and(|s| s == stage)
-    {
-        segs.remove(0);
-    }
-    Ok(segs)
+    respond(result)
 }
 
 async fn route(
@@ -282,14 +147,7 @@ fn email_id(raw: &str) -> Result<EmailAddress, ApiError> {
 }
 
 fn body<T: for<'de> Deserialize<'de>>(req: &ApiGatewayV2httpRequest) -> Result<T, ApiError> {
-    let raw = req.body.as_deref().unwrap_or("");
-    let bytes = if req.is_base64_encoded {
-        base64::engine::general_purpose::STANDARD
-            .decode(raw)
-            .map_err(|_| ApiError::bad_request("the body is not valid base64"))?
-    } else {
-        raw.as_bytes().to_vec()
-    };
+    let bytes = body_bytes(req, None)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("a JSON body is required"));
     }
@@ -681,17 +539,6 @@ mod tests {
             "/me",
         );
         assert!(!caller(&lookalike, &s).unwrap().operator);
-    }
-
-    #[test]
-    fn group_claim_formats() {
-        let all: Vec<&str> = groups("[a b]").collect();
-        assert_eq!(all, ["a", "b"]);
-        let all: Vec<&str> = groups(r#"["a","b"]"#).collect();
-        assert_eq!(all, ["a", "b"]);
-        let all: Vec<&str> = groups("a, b").collect();
-        assert_eq!(all, ["a", "b"]);
-        assert_eq!(groups("").count(), 0);
     }
 
     #[test]

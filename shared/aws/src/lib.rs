@@ -3,6 +3,7 @@
 //!
 //! - [`cases`] — the cases table: cases, messages, exactly-once bookkeeping.
 //! - [`directory`] — the directory table: organisations, members, designated contacts, audit.
+//! - [`http`] — what every HTTP API Lambda shares: caller claims, path, body, JSON responses.
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
 //! - `membership` — the directory as the intake's membership lookup.
@@ -15,6 +16,7 @@
 
 pub mod cases;
 pub mod directory;
+pub mod http;
 pub mod mailer;
 mod membership;
 pub mod rawmail;

@@ -92,16 +92,9 @@ impl Directory {
             let mut items = vec![
                 TransactWriteItem::builder().update(take).build(),
                 TransactWriteItem::builder().update(flag).build(),
-                self.audit_put(
-                    actor,
-                    AuditAction::Designate,
-                    org,
-                    Some(email),
-                    (to_json(&before), to_json(&after)),
-                    now,
-                )?,
             ];
-            items.extend(self.caller_check(&caller, org, &[email])?);
+            let change = (to_json(&before), to_json(&after));
+            items.extend(self.audited(&caller, AuditAction::Designate, email, change, now)?);
             Ok(Step::Write(items, after))
         })
         .await
@@ -145,16 +138,9 @@ impl Directory {
             let mut items = vec![
                 TransactWriteItem::builder().update(flag).build(),
                 self.release_slot(org, now)?,
-                self.audit_put(
-                    actor,
-                    AuditAction::RemoveContact,
-                    org,
-                    Some(email),
-                    (to_json(&before), to_json(&after)),
-                    now,
-                )?,
             ];
-            items.extend(self.caller_check(&caller, org, &[email])?);
+            let change = (to_json(&before), to_json(&after));
+            items.extend(self.audited(&caller, AuditAction::RemoveContact, email, change, now)?);
             Ok(Step::Write(items, after))
         })
         .await

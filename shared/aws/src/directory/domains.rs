@@ -10,9 +10,9 @@ use slamail_core::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use slamail_core::support_term::SupportTerm;
 use slamail_core::triage::Membership;
 
-use super::Directory;
-use super::error::{DirectoryStoreError, build_err, storage};
-use super::items::{Item, from_item, key, org_pk, s, to_item};
+use super::error::{DirectoryStoreError, build_err};
+use super::items::{from_item, key, org_pk, s, to_item};
+use super::{Directory, query_all};
 
 pub(super) const DOMAIN_PREFIX: &str = "DOMAIN#";
 
@@ -114,28 +114,17 @@ impl Directory {
     }
 
     async fn query_domain(&self, domain: &str) -> Result<Vec<Membership>, DirectoryStoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(&domain_pk(domain)))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(storage)?;
-            for item in page.items() {
-                out.push(from_item::<DomainItem>(item)?.membership());
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
-        }
-        Ok(out)
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(&domain_pk(domain)));
+        query_all(query)
+            .await?
+            .iter()
+            .map(|item| Ok(from_item::<DomainItem>(item)?.membership()))
+            .collect()
     }
 }
 

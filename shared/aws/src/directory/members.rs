@@ -58,16 +58,9 @@ impl Directory {
             let mut items = vec![
                 TransactWriteItem::builder().condition_check(check).build(),
                 TransactWriteItem::builder().put(put).build(),
-                self.audit_put(
-                    actor,
-                    AuditAction::AddMember,
-                    &new.org,
-                    Some(&member.email),
-                    (None, to_json(&member)),
-                    now,
-                )?,
             ];
-            items.extend(self.caller_check(&caller, &new.org, &[&new.email])?);
+            let change = (None, to_json(&member));
+            items.extend(self.audited(&caller, AuditAction::AddMember, &new.email, change, now)?);
             Ok(Step::Write(items, member))
         })
         .await
@@ -124,15 +117,14 @@ impl Directory {
                 .build()
                 .map_err(build_err)?;
             items.push(TransactWriteItem::builder().update(update).build());
-            items.push(self.audit_put(
-                actor,
+            let change = (to_json(&before), to_json(&after));
+            items.extend(self.audited(
+                &caller,
                 AuditAction::UpdateMember,
-                org,
-                Some(email),
-                (to_json(&before), to_json(&after)),
+                email,
+                change,
                 Utc::now(),
             )?);
-            items.extend(self.caller_check(&caller, org, &[email])?);
             Ok(Step::Write(items, after))
         })
         .await
@@ -210,15 +202,8 @@ impl Directory {
             if before.designated {
                 items.push(self.release_slot(org, now)?);
             }
-            items.push(self.audit_put(
-                actor,
-                AuditAction::RemoveMember,
-                org,
-                Some(email),
-                (to_json(&before), None),
-                now,
-            )?);
-            items.extend(self.caller_check(&caller, org, &[email])?);
+            let change = (to_json(&before), None);
+            items.extend(self.audited(&caller, AuditAction::RemoveMember, email, change, now)?);
             Ok(Step::Write(items, before))
         })
         .await

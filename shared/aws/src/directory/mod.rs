@@ -18,6 +18,7 @@ mod orgs;
 mod txn;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use slamail_core::directory::{AuditEntry, DirectoryError, Member, Organisation};
 use slamail_core::ids::{EmailAddress, OrgId};
 use slamail_core::triage::Membership;
@@ -59,30 +60,19 @@ impl Directory {
         &self,
         email: &EmailAddress,
     ) -> Result<Vec<Membership>, DirectoryStoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(BY_EMAIL_INDEX)
-                .key_condition_expression("#email = :email")
-                .expression_attribute_names("#email", "email")
-                .expression_attribute_values(":email", s(email.as_str()))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(storage)?;
-            for item in page.items() {
-                out.push(from_item::<MemberItem>(item)?.membership());
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
-        }
-        Ok(out)
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(BY_EMAIL_INDEX)
+            .key_condition_expression("#email = :email")
+            .expression_attribute_names("#email", "email")
+            .expression_attribute_values(":email", s(email.as_str()));
+        query_all(query)
+            .await?
+            .iter()
+            .map(|item| Ok(from_item::<MemberItem>(item)?.membership()))
+            .collect()
     }
 
     pub async fn org(&self, org: &OrgId) -> Result<Option<Organisation>, DirectoryStoreError> {
@@ -102,28 +92,22 @@ impl Directory {
 
     /// All organisations (a scan: an operator command, never on a request path).
     pub async fn list_orgs(&self) -> Result<Vec<Organisation>, DirectoryStoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("#sk = :org")
-                .expression_attribute_names("#sk", "sk")
-                .expression_attribute_values(":org", s(ORG_SK))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(storage)?;
-            for item in page.items() {
-                out.push(from_item::<OrgItem>(item)?.org());
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
-        }
+        let mut out = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("#sk = :org")
+            .expression_attribute_names("#sk", "sk")
+            .expression_attribute_values(":org", s(ORG_SK))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(storage)?
+            .iter()
+            .map(|item| Ok(from_item::<OrgItem>(item)?.org()))
+            .collect::<Result<Vec<_>, DirectoryStoreError>>()?;
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
@@ -213,27 +197,25 @@ impl Directory {
         org: &OrgId,
         prefix: &str,
     ) -> Result<Vec<Item>, DirectoryStoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":pk", s(&org_pk(org)))
-                .expression_attribute_values(":prefix", s(prefix))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(storage)?;
-            out.extend(page.items().iter().cloned());
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
-        }
-        Ok(out)
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(&org_pk(org)))
+            .expression_attribute_values(":prefix", s(prefix))
+            .consistent_read(true);
+        query_all(query).await
     }
+}
+
+/// Every item `query` matches, across pages (the SDK's paginator follows `LastEvaluatedKey`).
+async fn query_all(query: QueryFluentBuilder) -> Result<Vec<Item>, DirectoryStoreError> {
+    query
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(storage)
 }

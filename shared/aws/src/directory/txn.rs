@@ -33,6 +33,8 @@ pub(super) enum Step<T> {
 /// The caller of a change, as the directory says at the moment of the attempt.
 pub(super) struct Caller {
     pub standing: Standing,
+    actor: Actor,
+    org: OrgId,
     /// A customer's address; operators have no record to pin.
     email: Option<EmailAddress>,
 }
@@ -90,7 +92,28 @@ impl Directory {
         };
         let standing = Standing::of_actor(actor, own.as_ref());
         authorize(standing, action)?;
-        Ok(Caller { standing, email })
+        Ok(Caller {
+            standing,
+            actor: actor.clone(),
+            org: org.clone(),
+            email,
+        })
+    }
+
+    /// What closes every change `caller` makes to `target`'s member item: the audit entry, and
+    /// the condition that the caller is still an administrator ([`Self::caller_check`]).
+    pub(super) fn audited(
+        &self,
+        caller: &Caller,
+        action: AuditAction,
+        target: &EmailAddress,
+        change: (Option<serde_json::Value>, Option<serde_json::Value>),
+        at: DateTime<Utc>,
+    ) -> Result<Vec<TransactWriteItem>, DirectoryStoreError> {
+        let audit = self.audit_put(&caller.actor, action, &caller.org, Some(target), change, at)?;
+        let mut items = vec![audit];
+        items.extend(self.caller_check(caller, &caller.org, &[target])?);
+        Ok(items)
     }
 
     /// The condition that the customer calling is still an administrator of `org`: every

@@ -56,6 +56,22 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, for walking the whole matrix.
+    pub const ALL: [Self; 12] = [
+        Self::CreateOrg,
+        Self::UpdateOrg,
+        Self::ShowOrg,
+        Self::ListMembers,
+        Self::AddMember,
+        Self::UpdateMember,
+        Self::RemoveMember,
+        Self::ListContacts,
+        Self::Designate,
+        Self::RemoveContact,
+        Self::ViewAudit,
+        Self::ViewOwnStatus,
+    ];
+
     fn describe(self) -> &'static str {
         match self {
             Self::CreateOrg => "create organisations",
@@ -125,21 +141,7 @@ mod tests {
     #[test]
     fn authorization_matrix() {
         use Action::*;
-        let all = [
-            CreateOrg,
-            UpdateOrg,
-            ShowOrg,
-            ListMembers,
-            AddMember,
-            UpdateMember,
-            RemoveMember,
-            ListContacts,
-            Designate,
-            RemoveContact,
-            ViewAudit,
-            ViewOwnStatus,
-        ];
-        for action in all {
+        for action in Action::ALL {
             assert!(authorize(Standing::Operator, action).is_ok(), "{action:?}");
             assert!(authorize(Standing::Outsider, action).is_err(), "{action:?}");
             let admin = authorize(Standing::Admin, action).is_ok();

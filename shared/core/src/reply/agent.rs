@@ -5,16 +5,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::mime::{HeaderWriter, mailbox, unstructured};
-use super::quoted_printable::quoted_printable_into;
 use super::sanitise::{MAX_NAME_CHARS, cap_chars, sanitise};
 use super::subject::reply_subject;
-use super::threading::{clean_id, message_id_domain, references};
-use super::{RenderedReply, ReplyError};
+use super::{Outgoing, RenderedReply, ReplyError, sendable};
 use crate::case::MAX_TEXT_CHARS;
 use crate::ids::{CaseId, EmailAddress};
 use crate::policy::Policy;
-use crate::triage::loops::LOOP_HEADER;
 
 /// What a message from the support team to a requester is rendered from.
 #[derive(Debug, Clone, Copy)]
@@ -40,17 +36,7 @@ pub struct AgentMessage<'a> {
 /// Renders a message from the support team.
 pub fn render_agent_message(m: &AgentMessage<'_>) -> Result<RenderedReply, ReplyError> {
     let policy = m.policy;
-    for address in [m.to, &policy.reply_from] {
-        if !address.as_str().is_ascii() {
-            return Err(ReplyError::NonAsciiAddress(address.to_string()));
-        }
-    }
-    if policy.is_own_address(m.to) {
-        return Err(ReplyError::OwnAddress(m.to.to_string()));
-    }
-    let domain = message_id_domain(m.message_id_domain)?;
-    let subject = reply_subject(m.case_id, m.subject);
-    let to_name = sanitise(m.to_name.unwrap_or(""), MAX_NAME_CHARS);
+    let domain = sendable(policy, m.to, &policy.reply_from, m.message_id_domain)?;
     let purpose: String = m
         .purpose
         .chars()
@@ -68,48 +54,20 @@ pub fn render_agent_message(m: &AgentMessage<'_>) -> Result<RenderedReply, Reply
          the subject, so that your reply joins the same case.\n",
         case = m.case_id
     ));
-
-    let mut h = HeaderWriter::default();
-    h.field(
-        "From",
-        mailbox(
-            &sanitise(&policy.reply_name, MAX_NAME_CHARS),
-            &policy.reply_from,
-        ),
-    );
-    h.field("To", mailbox(&to_name, m.to));
-    h.field("Subject", unstructured(&subject));
-    h.field("Date", vec![m.now.to_rfc2822()]);
-    h.field("Message-ID", vec![format!("<{message_id}>")]);
-    let in_reply_to = m.in_reply_to.and_then(clean_id);
-    if let Some(id) = in_reply_to {
-        h.field("In-Reply-To", vec![format!("<{id}>")]);
-    }
-    let refs = references(m.references, in_reply_to);
-    if !refs.is_empty() {
-        h.field(
-            "References",
-            refs.iter().map(|id| format!("<{id}>")).collect(),
-        );
-    }
-    h.field(LOOP_HEADER, vec![policy.id.to_string()]);
-    h.field("MIME-Version", vec!["1.0".into()]);
-    h.field(
-        "Content-Type",
-        vec!["text/plain;".into(), "charset=utf-8".into()],
-    );
-    h.field("Content-Transfer-Encoding", vec!["quoted-printable".into()]);
-    let mut raw = h.out;
-    raw.push_str("\r\n");
-    quoted_printable_into(&text, &mut raw);
-    Ok(RenderedReply {
-        to: m.to.clone(),
-        from: policy.reply_from.clone(),
-        subject,
-        text,
-        raw: raw.into_bytes(),
+    Ok(Outgoing {
+        policy,
+        from: &policy.reply_from,
+        to: m.to,
+        to_name: sanitise(m.to_name.unwrap_or(""), MAX_NAME_CHARS),
+        subject: reply_subject(m.case_id, m.subject),
+        now: m.now,
         message_id,
-    })
+        in_reply_to: m.in_reply_to,
+        references: m.references,
+        automatic: false,
+        text,
+    }
+    .render())
 }
 
 /// What a requester is told when an agent changes their case's priority: the new priority, the

@@ -27,9 +27,11 @@ pub mod wording;
 #[cfg(test)]
 mod tests;
 
+use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::ids::EmailAddress;
+use crate::policy::Policy;
 use crate::triage::loops::LOOP_HEADER;
 
 pub use hours::support_hours;
@@ -71,68 +73,118 @@ pub enum ReplyError {
 
 /// Renders the auto-reply for a case.
 pub fn render_reply(input: &ReplyInput) -> Result<RenderedReply, ReplyError> {
-    let policy = input.policy;
     let from = input.from();
-    for address in [input.to, from] {
-        if !address.as_str().is_ascii() {
-            return Err(ReplyError::NonAsciiAddress(address.to_string()));
-        }
-    }
-    if policy.is_own_address(input.to) {
-        return Err(ReplyError::OwnAddress(input.to.to_string()));
-    }
-    let domain = message_id_domain(input.message_id_domain)?;
-
-    let subject = reply_subject(input.case_id, input.original_subject);
+    let domain = sendable(input.policy, input.to, from, input.message_id_domain)?;
     let to_name = sanitise(input.to_name.unwrap_or(""), MAX_NAME_CHARS);
     let text = body(input, &to_name);
-
-    let mut h = HeaderWriter::default();
-    h.field(
-        "From",
-        mailbox(&sanitise(&policy.reply_name, MAX_NAME_CHARS), from),
-    );
-    h.field("To", mailbox(&to_name, input.to));
-    h.field("Subject", unstructured(&subject));
-    h.field("Date", vec![input.now.to_rfc2822()]);
     let message_id = format!(
         "{}.{}.slamail@{domain}",
         input.case_id,
         input.now.timestamp_millis()
     );
-    h.field("Message-ID", vec![format!("<{message_id}>")]);
-    let in_reply_to = input.original_message_id.and_then(clean_id);
-    if let Some(id) = in_reply_to {
-        h.field("In-Reply-To", vec![format!("<{id}>")]);
-    }
-    let refs = references(input.original_references, in_reply_to);
-    if !refs.is_empty() {
-        h.field(
-            "References",
-            refs.iter().map(|id| format!("<{id}>")).collect(),
-        );
-    }
-    h.field("Auto-Submitted", vec!["auto-replied".into()]);
-    h.field("X-Auto-Response-Suppress", vec!["All".into()]);
-    h.field("Precedence", vec!["bulk".into()]);
-    h.field(LOOP_HEADER, vec![policy.id.to_string()]);
-    h.field("MIME-Version", vec!["1.0".into()]);
-    h.field(
-        "Content-Type",
-        vec!["text/plain;".into(), "charset=utf-8".into()],
-    );
-    h.field("Content-Transfer-Encoding", vec!["quoted-printable".into()]);
-
-    let mut raw = h.out;
-    raw.reserve(text.len() + text.len() / 8 + 16);
-    raw.push_str("\r\n");
-    quoted_printable_into(&text, &mut raw);
-    Ok(RenderedReply {
-        to: input.to.clone(),
-        from: from.clone(),
-        subject,
-        text,
-        raw: raw.into_bytes(),
+    Ok(Outgoing {
+        policy: input.policy,
+        from,
+        to: input.to,
+        to_name,
+        subject: reply_subject(input.case_id, input.original_subject),
+        now: input.now,
         message_id,
-    })
+        in_reply_to: input.original_message_id,
+        references: input.original_references,
+        automatic: true,
+        text,
+    }
+    .render())
+}
+
+/// What no message we send may do: carry a non-ASCII address (a 7-bit message cannot), or go
+/// to one of the policy's own addresses (a mail loop). The answer is the Message-ID domain.
+fn sendable(
+    policy: &Policy,
+    to: &EmailAddress,
+    from: &EmailAddress,
+    id_domain: &str,
+) -> Result<String, ReplyError> {
+    for address in [to, from] {
+        if !address.as_str().is_ascii() {
+            return Err(ReplyError::NonAsciiAddress(address.to_string()));
+        }
+    }
+    if policy.is_own_address(to) {
+        return Err(ReplyError::OwnAddress(to.to_string()));
+    }
+    message_id_domain(id_domain)
+}
+
+/// A message to a requester, auto-reply or written by the support team: one set of headers,
+/// threaded on the customer's message, 7-bit, quoted-printable.
+struct Outgoing<'a> {
+    policy: &'a Policy,
+    from: &'a EmailAddress,
+    to: &'a EmailAddress,
+    /// Already sanitised.
+    to_name: String,
+    subject: String,
+    now: DateTime<Utc>,
+    /// Without angle brackets.
+    message_id: String,
+    /// The customer's Message-ID, as they sent it.
+    in_reply_to: Option<&'a str>,
+    /// The thread's ids, oldest first.
+    references: &'a [String],
+    /// An auto-reply says so (RFC 3834) and asks other responders not to answer it.
+    automatic: bool,
+    text: String,
+}
+
+impl Outgoing<'_> {
+    fn render(self) -> RenderedReply {
+        let policy = self.policy;
+        let mut h = HeaderWriter::default();
+        h.field(
+            "From",
+            mailbox(&sanitise(&policy.reply_name, MAX_NAME_CHARS), self.from),
+        );
+        h.field("To", mailbox(&self.to_name, self.to));
+        h.field("Subject", unstructured(&self.subject));
+        h.field("Date", vec![self.now.to_rfc2822()]);
+        h.field("Message-ID", vec![format!("<{}>", self.message_id)]);
+        let in_reply_to = self.in_reply_to.and_then(clean_id);
+        if let Some(id) = in_reply_to {
+            h.field("In-Reply-To", vec![format!("<{id}>")]);
+        }
+        let refs = references(self.references, in_reply_to);
+        if !refs.is_empty() {
+            h.field(
+                "References",
+                refs.iter().map(|id| format!("<{id}>")).collect(),
+            );
+        }
+        if self.automatic {
+            h.field("Auto-Submitted", vec!["auto-replied".into()]);
+            h.field("X-Auto-Response-Suppress", vec!["All".into()]);
+            h.field("Precedence", vec!["bulk".into()]);
+        }
+        h.field(LOOP_HEADER, vec![policy.id.to_string()]);
+        h.field("MIME-Version", vec!["1.0".into()]);
+        h.field(
+            "Content-Type",
+            vec!["text/plain;".into(), "charset=utf-8".into()],
+        );
+        h.field("Content-Transfer-Encoding", vec!["quoted-printable".into()]);
+
+        let mut raw = h.out;
+        raw.reserve(self.text.len() + self.text.len() / 8 + 16);
+        raw.push_str("\r\n");
+        quoted_printable_into(&self.text, &mut raw);
+        RenderedReply {
+            to: self.to.clone(),
+            from: self.from.clone(),
+            subject: self.subject,
+            text: self.text,
+            raw: raw.into_bytes(),
+            message_id: self.message_id,
+        }
+    }
 }
