@@ -44,7 +44,7 @@ pub enum Fault {
 
 /// How long a [`Fault::Stall`] holds the answer: longer than the attempt timeout the fault tests
 /// configure.
-pub const STALL: Duration = Duration::from_secs(8);
+pub const STALL: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone)]
 struct Rule {

@@ -59,8 +59,9 @@ type FaultIntake = Intake<
 >;
 
 /// The client gives up on an attempt after this; [`slamail_tests::proxy::STALL`] is longer. Long
-/// enough that a loaded machine's ordinary answers are not mistaken for stalls.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+/// enough that a loaded machine's ordinary answers are not mistaken for stalls (CI once saw an
+/// ordinary answer take over 5 s while the rest of the suite queued on the shared server).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Lambda's asynchronous invocations: the first, then retries about 1 and 2 minutes apart.
 const RETRY_GAPS_SECS: [i64; 2] = [60, 120];
@@ -94,7 +95,11 @@ fn expected_reply(call: &str, fault: Fault) -> &'static str {
 }
 
 async fn fault_env() -> (Env, FaultIntake, CountingProxy) {
-    let moto = MotoServer::shared();
+    // A server of its own: the shared one serves one request at a time, so under the whole
+    // suite an ordinary call can wait behind other tests' calls longer than the attempt timeout,
+    // and a fault the row did not inject would change its outcome.
+    static OWN: std::sync::OnceLock<MotoServer> = std::sync::OnceLock::new();
+    let moto = OWN.get_or_init(|| MotoServer::start_serial().expect("moto for the fault suite"));
     let proxy = CountingProxy::start(moto).expect("proxy");
     // Set up without the timeout: only the intake's calls are under test.
     let env = env_with(moto, proxy.sdk_config().clone()).await;
