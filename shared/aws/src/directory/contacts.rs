@@ -105,15 +105,15 @@ impl Directory {
         &self,
         actor: &Actor,
         org: &OrgId,
-        email: &EmailAddress,
+        contact: &EmailAddress,
     ) -> Result<Member, DirectoryStoreError> {
         self.retrying(org, move || async move {
             let caller = self.caller(actor, org, Action::RemoveContact).await?;
-            let before = self.existing_member(org, email).await?;
+            let before = self.existing_member(org, contact).await?;
             if !before.designated {
                 return Err(DirectoryError::NotDesignated {
                     org: org.clone(),
-                    email: email.clone(),
+                    email: contact.clone(),
                 }
                 .into());
             }
@@ -124,11 +124,11 @@ impl Directory {
             let mut cond = String::from("attribute_exists(pk) AND designated = :true");
             let mut flag = Update::builder()
                 .table_name(&self.table)
-                .set_key(Some(key(org_pk(org), member_sk(email))))
+                .set_key(Some(key(org_pk(org), member_sk(contact))))
                 .update_expression("SET designated = :false REMOVE designated_at, designated_by")
                 .expression_attribute_values(":true", AttributeValue::Bool(true))
                 .expression_attribute_values(":false", AttributeValue::Bool(false));
-            if caller.is(email) {
+            if caller.is(contact) {
                 cond.push_str(" AND #role = :cadmin");
                 flag = flag
                     .expression_attribute_names("#role", "role")
@@ -140,7 +140,13 @@ impl Directory {
                 self.release_slot(org, now)?,
             ];
             let change = (to_json(&before), to_json(&after));
-            items.extend(self.audited(&caller, AuditAction::RemoveContact, email, change, now)?);
+            items.extend(self.audited(
+                &caller,
+                AuditAction::RemoveContact,
+                contact,
+                change,
+                now,
+            )?);
             Ok(Step::Write(items, after))
         })
         .await

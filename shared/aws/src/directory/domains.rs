@@ -6,12 +6,11 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use futures::future::try_join_all;
 use serde::{Deserialize, Serialize};
 use slamail_core::directory::{Organisation, domain_lookup_keys};
-use slamail_core::ids::{EmailAddress, OrgId, PolicyId, TierId};
-use slamail_core::support_term::SupportTerm;
+use slamail_core::ids::EmailAddress;
 use slamail_core::triage::Membership;
 
 use super::error::{DirectoryStoreError, build_err};
-use super::items::{from_item, key, org_pk, s, to_item};
+use super::items::{OrgCopy, from_item, key, org_pk, s, to_item};
 use super::{Directory, query_all};
 
 pub(super) const DOMAIN_PREFIX: &str = "DOMAIN#";
@@ -27,16 +26,8 @@ struct DomainItem {
     pk: String,
     sk: String,
     mail_domain: String,
-    org: OrgId,
-    org_name: String,
-    policy: PolicyId,
-    tier: TierId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    support_term: Option<SupportTerm>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    products: Vec<String>,
-    #[serde(default)]
-    org_version: u64,
+    #[serde(flatten)]
+    copy: OrgCopy,
 }
 
 impl DomainItem {
@@ -45,28 +36,12 @@ impl DomainItem {
             pk: domain_pk(domain),
             sk: org_pk(&org.id),
             mail_domain: domain.to_string(),
-            org: org.id.clone(),
-            org_name: org.name.clone(),
-            policy: org.policy.clone(),
-            tier: org.tier.clone(),
-            support_term: org.support_term,
-            products: org.products.clone(),
-            org_version,
+            copy: OrgCopy::of(org, org_version),
         }
     }
 
     fn membership(self) -> Membership {
-        Membership {
-            org: self.org,
-            org_name: self.org_name,
-            policy: self.policy,
-            tier: self.tier,
-            designated: false,
-            third_party: false,
-            by_domain: true,
-            support_term: self.support_term,
-            products: self.products,
-        }
+        self.copy.membership(false, false, true)
     }
 }
 
@@ -130,21 +105,18 @@ impl Directory {
 
 #[cfg(test)]
 mod tests {
+    use slamail_core::support_term::SupportTerm;
+
+    use super::super::items::sample_org;
     use super::*;
 
     #[test]
     fn domain_items_round_trip_and_stay_out_of_the_email_index() {
         let org = Organisation {
-            id: OrgId::parse("initech").unwrap(),
-            name: "Initech".into(),
-            policy: PolicyId::parse("alectrona").unwrap(),
-            tier: TierId::parse("standard").unwrap(),
-            extra_contacts: 0,
             domains: vec!["initech.example".into()],
             verified_domains: vec!["initech.example".into()],
-            designated_count: 0,
             support_term: Some(SupportTerm::parse("2026-01-01", "2026-12-31").unwrap()),
-            products: vec![],
+            ..sample_org("initech", "Initech", "alectrona", "standard")
         };
         let item = to_item(&DomainItem::new(&org, "initech.example", 7)).unwrap();
         assert_eq!(item.get("pk"), Some(&s("DOMAIN#initech.example")));

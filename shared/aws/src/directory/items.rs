@@ -150,6 +150,51 @@ impl OrgItem {
     }
 }
 
+/// What member and domain items copy of their organisation for the intake's one-query lookup,
+/// and the organisation version the copies were taken at.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct OrgCopy {
+    org: OrgId,
+    org_name: String,
+    policy: PolicyId,
+    tier: TierId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    support_term: Option<SupportTerm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    products: Vec<String>,
+    #[serde(default)]
+    org_version: u64,
+}
+
+impl OrgCopy {
+    pub fn of(org: &Organisation, org_version: u64) -> Self {
+        Self {
+            org: org.id.clone(),
+            org_name: org.name.clone(),
+            policy: org.policy.clone(),
+            tier: org.tier.clone(),
+            support_term: org.support_term,
+            products: org.products.clone(),
+            org_version,
+        }
+    }
+
+    /// The sender's membership these copies describe.
+    pub fn membership(self, designated: bool, third_party: bool, by_domain: bool) -> Membership {
+        Membership {
+            org: self.org,
+            org_name: self.org_name,
+            policy: self.policy,
+            tier: self.tier,
+            designated,
+            third_party,
+            by_domain,
+            support_term: self.support_term,
+            products: self.products,
+        }
+    }
+}
+
 /// A member item, with the copies of its organisation's fields that the intake's one-query
 /// lookup reads.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,17 +202,8 @@ pub(super) struct MemberItem {
     pk: String,
     sk: String,
     email: EmailAddress,
-    org: OrgId,
-    org_name: String,
-    policy: PolicyId,
-    tier: TierId,
-    /// Copies of the organisation's support term and products, for the intake's lookup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    support_term: Option<SupportTerm>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    products: Vec<String>,
-    #[serde(default)]
-    pub org_version: u64,
+    #[serde(flatten)]
+    copy: OrgCopy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     role: Role,
@@ -187,13 +223,7 @@ impl MemberItem {
             pk: org_pk(&m.org),
             sk: member_sk(&m.email),
             email: m.email.clone(),
-            org: m.org.clone(),
-            org_name: org.name.clone(),
-            policy: org.policy.clone(),
-            tier: org.tier.clone(),
-            support_term: org.support_term,
-            products: org.products.clone(),
-            org_version,
+            copy: OrgCopy::of(org, org_version),
             name: m.name.clone(),
             role: m.role,
             verified: m.verified,
@@ -205,7 +235,7 @@ impl MemberItem {
 
     pub fn member(&self) -> Member {
         Member {
-            org: self.org.clone(),
+            org: self.copy.org.clone(),
             email: self.email.clone(),
             name: self.name.clone(),
             role: self.role,
@@ -216,27 +246,20 @@ impl MemberItem {
     }
 
     pub fn membership(&self) -> Membership {
-        Membership {
-            org: self.org.clone(),
-            org_name: self.org_name.clone(),
-            policy: self.policy.clone(),
-            tier: self.tier.clone(),
-            designated: self.designated,
-            third_party: self.role == Role::ThirdParty,
-            by_domain: false,
-            support_term: self.support_term,
-            products: self.products.clone(),
-        }
+        let third_party = self.role == Role::ThirdParty;
+        self.copy
+            .clone()
+            .membership(self.designated, third_party, false)
     }
 
     /// Whether the copies already say what `org` at `version` says.
     pub fn copies_current(&self, org: &Organisation, version: u64) -> bool {
-        self.org_version == version
-            && self.org_name == org.name
-            && self.policy == org.policy
-            && self.tier == org.tier
-            && self.support_term == org.support_term
-            && self.products == org.products
+        self.copy.org_version == version
+            && self.copy.org_name == org.name
+            && self.copy.policy == org.policy
+            && self.copy.tier == org.tier
+            && self.copy.support_term == org.support_term
+            && self.copy.products == org.products
     }
 
     pub fn email(&self) -> &EmailAddress {
@@ -299,6 +322,23 @@ impl AuditItem {
     }
 }
 
+/// An organisation with nothing but its names, policy and tier, for tests to build on.
+#[cfg(test)]
+pub(super) fn sample_org(id: &str, name: &str, policy: &str, tier: &str) -> Organisation {
+    Organisation {
+        id: OrgId::parse(id).unwrap(),
+        name: name.into(),
+        policy: PolicyId::parse(policy).unwrap(),
+        tier: TierId::parse(tier).unwrap(),
+        extra_contacts: 0,
+        domains: vec![],
+        verified_domains: vec![],
+        designated_count: 0,
+        support_term: None,
+        products: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,16 +346,9 @@ mod tests {
     #[test]
     fn items_round_trip_and_absent_options_stay_absent() {
         let org = Organisation {
-            id: OrgId::parse("acme").unwrap(),
-            name: "Acme".into(),
-            policy: PolicyId::parse("activestate").unwrap(),
-            tier: TierId::parse("team").unwrap(),
             extra_contacts: 1,
             domains: vec!["acme.example".into()],
-            verified_domains: vec![],
-            designated_count: 0,
-            support_term: None,
-            products: vec![],
+            ..sample_org("acme", "Acme", "activestate", "team")
         };
         let item = to_item(&OrgItem::new(&org, Utc::now())).unwrap();
         assert!(!item.contains_key("support_term") && !item.contains_key("products"));
