@@ -1,6 +1,7 @@
 //! The INBOUND items as the intake's [`InboundLedger`]: claim, release, finish.
 
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Utc};
 use slamail_core::case::RawLocation;
@@ -106,6 +107,21 @@ impl CaseStore {
         })
     }
 
+    /// An update of the inbound item held by `fence`, with the names and values every fenced
+    /// write uses (`#state`, `:attempt`, `:now`, `:zero`); the caller adds its condition.
+    fn fenced_update(&self, fence: &Fence, now: DateTime<Utc>) -> UpdateItemFluentBuilder {
+        let (pk, sk) = inbound_key(fence);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":attempt", n(fence.attempt))
+            .expression_attribute_values(":now", s(stamp(now)))
+            .expression_attribute_values(":zero", n(0))
+    }
+
     /// Ends the claim now; with `reply_not_sent`, a `sending` reply goes back to `none`.
     async fn release_item(
         &self,
@@ -113,21 +129,12 @@ impl CaseStore {
         reply_not_sent: bool,
         now: DateTime<Utc>,
     ) -> Result<(), CaseStoreError> {
-        let (pk, sk) = inbound_key(fence);
         // A finished message stays as it is: a write that committed without an answer may have
         // finished it, and its reply state is then final.
         let mut req = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .fenced_update(fence, now)
             .condition_expression("attempts = :attempt AND #state = :processing")
-            .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":processing", s(InboundState::Processing.as_str()))
-            .expression_attribute_values(":attempt", n(fence.attempt))
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":now", s(stamp(now)));
+            .expression_attribute_values(":processing", s(InboundState::Processing.as_str()));
         req = if reply_not_sent {
             req.update_expression("SET lease_until = :zero, updated_at = :now, reply_state = :none")
                 .expression_attribute_values(":none", s(ReplyState::None.as_str()))
@@ -149,19 +156,10 @@ impl CaseStore {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), CaseStoreError> {
-        let (pk, sk) = inbound_key(fence);
         let mut req = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .fenced_update(fence, now)
             .condition_expression("attempts = :attempt")
-            .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":attempt", n(fence.attempt))
-            .expression_attribute_values(":s", s(state.as_str()))
-            .expression_attribute_values(":now", s(stamp(now)))
-            .expression_attribute_values(":zero", n(0));
+            .expression_attribute_values(":s", s(state.as_str()));
         req = match note {
             Some(text) => req
                 .update_expression(
