@@ -78,7 +78,12 @@ impl<S: ReplySender + Sync> Desk<S> {
     /// The queues `agent` works: every route queue of every loaded policy they are staff of.
     pub fn queues(&self, agent: &EmailAddress) -> Vec<QueueRef> {
         let mut out: Vec<QueueRef> = Vec::new();
-        for p in self.policies.policies().iter().filter(|p| p.is_staff(agent)) {
+        for p in self
+            .policies
+            .policies()
+            .iter()
+            .filter(|p| p.is_staff(agent))
+        {
             for r in &p.routes {
                 if !out.iter().any(|q| q.policy == p.id && q.queue == r.queue) {
                     out.push(QueueRef {

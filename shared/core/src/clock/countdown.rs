@@ -191,6 +191,9 @@ mod tests {
         let more = append(&ledger, events, when, "test", &p.version);
         ledger.extend(more);
         let waiting = evaluate(&ledger, &p).unwrap();
-        assert_eq!(countdown(&p, &waiting, at("2026-11-30T11:00:00-08:00")), None);
+        assert_eq!(
+            countdown(&p, &waiting, at("2026-11-30T11:00:00-08:00")),
+            None
+        );
     }
 }

@@ -46,11 +46,7 @@ struct Desked {
 async fn agents_console() -> Desked {
     let moto = MotoServer::shared();
     let aws = moto.sdk_config().clone();
-    let (cases, directory, bucket) = (
-        unique_name("cases"),
-        unique_name("dir"),
-        unique_name("raw"),
-    );
+    let (cases, directory, bucket) = (unique_name("cases"), unique_name("dir"), unique_name("raw"));
     let client = aws_sdk_dynamodb::Client::new(&aws);
     slamail_tables::create_tables_from_template(
         &client,
@@ -106,8 +102,12 @@ async fn agents_console() -> Desked {
         group: "slamail-agents".into(),
         now: Box::new(move || now),
     };
-    let ctx = ConsoleContext::new(Directory::new(client, directory), policies, Settings::default())
-        .with_agents(agents);
+    let ctx = ConsoleContext::new(
+        Directory::new(client, directory),
+        policies,
+        Settings::default(),
+    )
+    .with_agents(agents);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let console = start(listener, Arc::new(ctx))
         .await
@@ -181,10 +181,7 @@ impl Desked {
         let threaded = self
             .deliver(stranger.as_bytes(), "2026-11-28T01:00:00.000Z")
             .await;
-        assert!(
-            matches!(threaded, Outcome::Threaded { .. }),
-            "{threaded:?}"
-        );
+        assert!(matches!(threaded, Outcome::Threaded { .. }), "{threaded:?}");
         [breached, warning, on_track]
     }
 }
@@ -272,18 +269,18 @@ async fn an_agent_works_the_queue_and_fulfils_the_first_response() {
         [&breached, &warning, &on_track].map(|x| x.case_id.to_string())
     );
     // The due instant in the policy's zone, the viewer's beside it.
-    let due = text(&c, &format!(r#"tr[data-case="{}"] .when"#, on_track.case_id)).await;
+    let due = text(
+        &c,
+        &format!(r#"tr[data-case="{}"] .when"#, on_track.case_id),
+    )
+    .await;
     assert_eq!(
         due,
         "2026-11-30 09:30 PST (your time 2026-12-01 02:30 GMT+9)"
     );
 
     // The case: its countdown, the conversation with the stranger marked, the ledger.
-    click(
-        &c,
-        &format!(r#"a[data-key="case:{}"]"#, on_track.case_id),
-    )
-    .await;
+    click(&c, &format!(r#"a[data-key="case:{}"]"#, on_track.case_id)).await;
     wait_text(&c, "h1", on_track.case_id.as_str()).await;
     let countdown = wait_text(&c, "#case-countdown", "left").await;
     assert!(
@@ -336,7 +333,9 @@ async fn an_agent_works_the_queue_and_fulfils_the_first_response() {
     c.active_element()
         .await
         .unwrap()
-        .send_keys(&format!("We are on it: restart the build service meanwhile.{tab}"))
+        .send_keys(&format!(
+            "We are on it: restart the build service meanwhile.{tab}"
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -413,12 +412,9 @@ async fn agent_screenshots() {
     .unwrap();
     wait_text(&c, "#queue tbody", "left").await;
     shot("queue").await;
-    click(
-        &c,
-        &format!(r#"a[data-key="case:{}"]"#, on_track.case_id),
-    )
-    .await;
+    click(&c, &format!(r#"a[data-key="case:{}"]"#, on_track.case_id)).await;
     wait_text(&c, "#case-countdown", "left").await;
+    c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
     shot("case").await;
     c.close().await.unwrap();
     env.console.stop().await;

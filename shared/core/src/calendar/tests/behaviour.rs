@@ -228,12 +228,7 @@ fn next_closing_ends_the_open_stretch() {
     let always = BusinessCalendar::always_open(LA);
     assert_eq!(always.next_closing(at(LA, "2026-11-23 09:00")), None);
     // Around midnight on a calendar open all weekdays: the stop is Friday's midnight.
-    let weekdays_24 = BusinessCalendar::new(
-        LA,
-        weekdays(&["00:00-24:00"]),
-        Vec::new(),
-        Vec::new(),
-    );
+    let weekdays_24 = BusinessCalendar::new(LA, weekdays(&["00:00-24:00"]), Vec::new(), Vec::new());
     assert_eq!(
         weekdays_24
             .next_closing(at(LA, "2026-11-24 23:00"))
