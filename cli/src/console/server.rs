@@ -498,6 +498,16 @@ mod tests {
     }
 
     #[test]
+    fn agents_paths_go_to_the_agents_handler_as_the_api_routes_them() {
+        assert!(is_agents_path("/cases/AS-2026-000001/reply"));
+        assert!(is_agents_path("/queues"));
+        assert!(is_agents_path("/queues/activestate/enterprise"));
+        assert!(!is_agents_path("/orgs/acme/members"));
+        assert!(!is_agents_path("/me"));
+        assert!(!is_agents_path("/casesx"));
+    }
+
+    #[test]
     fn dev_identity_rejects_nonsense() {
         assert!(sign_in("not an address", &[]).is_err());
         assert!(sign_in("a@b.example", &["two words"]).is_err());
