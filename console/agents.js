@@ -248,7 +248,7 @@ function cyclesTable(cycles, zone) {
     h("tbody", {}, cycles.map((c) => {
       let outcome;
       if (c.ended) {
-        const [how, at] = c.ended;
+        const { how, at } = c.ended;
         outcome = [how === "fulfilled" ? `Fulfilled${c.breached ? " late (BREACHED)" : " (met)"} at ` : `Closed${c.breached ? " after the due time (BREACHED)" : ""} at `, bothZones(at, zone)];
       } else if (c.waiting) {
         outcome = "Waiting on the customer (paused)";

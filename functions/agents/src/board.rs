@@ -46,8 +46,8 @@ pub struct CycleLine {
     pub started: DateTime<Utc>,
     /// `None` when the target promises nothing, or while waiting on the customer.
     pub due: Option<DateTime<Utc>>,
-    /// `fulfilled` or `closed`, and when; `None` while running.
-    pub ended: Option<(&'static str, DateTime<Utc>)>,
+    /// `{"how": "fulfilled" | "closed", "at"}`; `None` while running.
+    pub ended: Option<clock::CycleEnd>,
     pub waiting: bool,
     pub breached: bool,
 }
@@ -61,13 +61,7 @@ pub fn cycles(view: &ClockView, now: DateTime<Utc>) -> Vec<CycleLine> {
             target: c.target.words(),
             started: c.origin,
             due: c.due,
-            ended: c.end.as_ref().map(|e| {
-                let how = match e {
-                    clock::CycleEnd::Fulfilled { .. } => "fulfilled",
-                    clock::CycleEnd::Closed { .. } => "closed",
-                };
-                (how, e.at())
-            }),
+            ended: c.end.clone(),
             waiting: c.is_paused(),
             breached: c.breached(now),
         })
