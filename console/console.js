@@ -1,81 +1,13 @@
 // slamail console: organisation administrators manage their members and designated contacts;
-// members see their own standing. No framework and no build step. Everything that comes from
-// the API is put into the page as text (textContent), never as HTML.
+// members see their own standing; agents work their queues (agents.js). No framework and no
+// build step. Everything that comes from the API is put into the page as text (textContent),
+// never as HTML.
+
+import { state, localZone, hooks, h, setMain, say, timeIn, policyOf, refusal, api, enc } from "./ui.js";
+import { renderAgents, isAgent, stopTicking } from "./agents.js";
 
 const SESSION_KEY = "slamail.session";
 const PKCE_KEY = "slamail.pkce";
-const state = { config: null, policies: {}, session: null };
-const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-
-// ------------------------------------------------------------------ helpers
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
-function setMain(title, ...nodes) {
-  const main = document.getElementById("main");
-  const heading = h("h1", { tabindex: "-1" }, title);
-  main.replaceChildren(heading, ...nodes);
-  document.title = `${title} — slamail console`;
-  heading.focus();
-}
-
-function say(message) {
-  document.getElementById("status").textContent = message;
-}
-
-// "2026-11-23 05:05" in a zone: unambiguous in every locale.
-function wallClock(date, zone) {
-  const f = new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  });
-  const p = Object.fromEntries(f.formatToParts(date).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}
-
-function timeIn(iso, zone) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return h("span", {}, "unknown");
-  return h("time", { datetime: iso, "data-zone": zone }, wallClock(d, zone));
-}
-
-function policyOf(org) {
-  const p = state.policies[org.policy] || {};
-  return {
-    name: p.name || org.policy,
-    zone: p.zone || "UTC",
-    tier: (p.tiers && p.tiers[org.tier]) || org.tier,
-  };
-}
-
-// Plain words for the API's refusals; the API's own sentence always comes first.
-const HINTS = {
-  "limit-reached": "Remove a designation first, or ask your vendor about extra contacts.",
-  "not-eligible": "Only verified, named members who are not third parties can be designated; members are verified when they first sign in.",
-  "already-designated": "Nothing to do: this person is already a designated contact.",
-  "not-designated": "Nothing to do: this person is not a designated contact.",
-  "member-exists": "This address is already a member.",
-  forbidden: "Your role in this organisation does not allow this.",
-  conflict: "Someone changed this at the same time; the page has the latest state now, try again.",
-  internal: "The service failed; try again in a minute.",
-};
-
-function refusal(result) {
-  const hint = HINTS[result.code];
-  return `Refused: ${result.error}${/[.!?]$/.test(result.error) ? "" : "."}${hint ? ` ${hint}` : ""}`;
-}
 
 // ---------------------------------------------------------------- session
 
@@ -107,31 +39,8 @@ async function signOut(message) {
   render();
 }
 
-async function api(method, path, body) {
-  const headers = { Authorization: `Bearer ${state.session.token}` };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let resp;
-  try {
-    resp = await fetch(state.config.api + path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    return { ok: false, status: 0, code: "network", error: "The console could not reach the API; check your connection" };
-  }
-  let data = null;
-  try { data = await resp.json(); } catch { data = null; }
-  if (resp.status === 401) {
-    await signOut("Your session has ended. Sign in again.");
-    return { ok: false, status: 401, code: "signed-out", error: "Your session has ended" };
-  }
-  if (resp.ok) return { ok: true, status: resp.status, data };
-  return {
-    ok: false, status: resp.status, code: data && data.code,
-    error: (data && (data.error || data.message)) || `The API answered ${resp.status}`,
-  };
-}
 
-const enc = encodeURIComponent;
+hooks.signOut = signOut;
 
 // ---------------------------------------------------------------- sign-in
 
@@ -201,12 +110,17 @@ function renderSignIn(problem) {
   if (state.config.mode === "development") {
     const email = h("input", { id: "dev-email", name: "email", type: "email", required: true, autocomplete: "off", "aria-describedby": "signin-error" });
     const groups = h("input", { id: "dev-groups", name: "groups", type: "text", "aria-describedby": "groups-hint signin-error" });
+    const agentGroup = state.config.agents_group || "slamail-agents";
+    const asAgent = h("input", { id: "dev-agent", name: "agent", type: "checkbox" });
     const form = h("form", { class: "card", id: "dev-signin", onsubmit: async (ev) => {
       ev.preventDefault();
       error.textContent = "";
       const resp = await fetch("/dev/sign-in", {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ email: email.value, groups: groups.value.split(/[\s,]+/).filter(Boolean) }),
+        body: JSON.stringify({
+          email: email.value,
+          groups: groups.value.split(/[\s,]+/).filter(Boolean).concat(asAgent.checked ? [agentGroup] : []),
+        }),
       });
       const data = await resp.json().catch(() => ({}));
       if (!resp.ok) { error.textContent = `Refused: ${data.error || resp.status}`; return; }
@@ -219,7 +133,8 @@ function renderSignIn(problem) {
         h("p", { class: "hint" }, "Anyone can be anyone here. This form exists only in \u201cslamail console serve\u201d against a local emulator; a deployed console signs in through your identity provider."),
         h("label", { for: "dev-email" }, "Email address"), email,
         h("label", { for: "dev-groups" }, "Groups (optional, comma separated)"), groups,
-        h("p", { class: "hint", id: "groups-hint" }, "e.g. agents, slamail-operators"),
+        h("p", { class: "hint", id: "groups-hint" }, `e.g. ${agentGroup}, slamail-operators`),
+        h("p", { class: "check" }, asAgent, " ", h("label", { for: "dev-agent" }, `Agent: add the agents group (${agentGroup})`)),
         h("button", { type: "submit", class: "primary", id: "dev-signin-submit" }, "Sign in (development)"),
         error));
     setMain("Sign in", form);
@@ -241,8 +156,8 @@ function renderChrome(parts) {
   const link = (href, text, current) => h("li", {}, h("a", { href, "aria-current": current ? "page" : false }, text));
   nav.replaceChildren(h("ul", {},
     link("#/", "Organisations", parts[0] !== "agents"),
-    // The agents' pages (issue 13, second half) hang here, for the `agents` group only.
-    s.groups && s.groups.includes("agents") ? link("#/agents", "Queue", parts[0] === "agents") : null));
+    // For the agents group only; the agents API checks the group (and the policy) again.
+    isAgent(s) ? link("#/agents", "Queue", parts[0] === "agents") : null));
   who.replaceChildren(
     h("span", { id: "signed-in-as" }, `Signed in as ${s.email}`),
     h("button", { type: "button", id: "sign-out", onclick: () => signOut() }, "Sign out"));
@@ -273,7 +188,7 @@ async function renderOrg(orgId, view) {
   if (!me.ok) return setMain(orgId, h("p", { class: "error", role: "alert", id: "org-error" }, refusal(me)));
   // Operators have no record of their own in an organisation and manage it like its admins.
   if (me.data.role === "admin" || me.data.member === false) {
-    return view === "audit" ? renderAudit(orgId) : renderAdmin(orgId);
+    return ORG_VIEWS[view] ? ORG_VIEWS[view](orgId) : renderAdmin(orgId);
   }
   return renderStanding(orgId, me.data);
 }
@@ -295,12 +210,27 @@ async function renderStanding(orgId, own) {
       : `Your mail gets the policy's default tier. Only ${name}'s administrators can make you a designated contact.`));
 }
 
+// The organisation's views besides its members. The SLA report page registers itself here as
+// `report` (it reads GET /orgs/{org}/report?month=YYYY-MM); until then its entry stays hidden.
+const ORG_VIEWS = { audit: (orgId) => renderAudit(orgId) };
+
+function thisMonth() {
+  const d = new Date();
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
 function subnav(orgId, current) {
   const item = (href, text, key) => h("li", {}, h("a", { href, "aria-current": current === key ? "page" : false }, text));
-  // The SLA report joins this list once the API serves it.
+  const report = h("li", { id: "nav-report", hidden: true },
+    h("a", { href: `#/orgs/${enc(orgId)}/report`, "aria-current": current === "report" ? "page" : false }, "SLA report"));
+  // Shown only once there is a page for it and the API has a report to give.
+  if (ORG_VIEWS.report) {
+    api("GET", `/orgs/${enc(orgId)}/report?month=${thisMonth()}`).then((r) => { if (r.ok) report.hidden = false; });
+  }
   return h("nav", { class: "subnav", "aria-label": "Organisation" }, h("ul", {},
     item(`#/orgs/${enc(orgId)}`, "Members and contacts", "members"),
-    item(`#/orgs/${enc(orgId)}/audit`, "Audit trail", "audit")));
+    item(`#/orgs/${enc(orgId)}/audit`, "Audit trail", "audit"),
+    report));
 }
 
 function countText(used, limit) {
@@ -433,18 +363,15 @@ async function renderAudit(orgId) {
       h("tbody", {}, rows)));
 }
 
-function renderAgents() {
-  setMain("Queue", h("p", {}, "The agents' queue is not part of this version of the console."));
-}
-
 // ---------------------------------------------------------------- routing
 
 async function render() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  stopTicking();
   renderChrome(parts);
   if (!state.session) return renderSignIn();
   if (parts[0] === "orgs" && parts[1]) return renderOrg(parts[1], parts[2]);
-  if (parts[0] === "agents") return renderAgents();
+  if (parts[0] === "agents") return renderAgents(parts.slice(1));
   return renderHome();
 }
 

@@ -40,7 +40,8 @@ cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail --templat
 # In a terminal, the web console then serves the same emulator until Ctrl-C (it prints its URL).
 if [[ -t 0 && -t 1 && -z "${SLAMAIL_NO_CONSOLE:-}" ]]; then
     echo
-    echo "Web console: sign in as alice@acme.example (an administrator of acme) or carol@acme.example (a member)."
+    echo "Web console: sign in as alice@acme.example (an administrator of acme) or carol@acme.example (a member);"
+    echo "or as sam@activestate.com with \"Agent\" ticked for ActiveState's queues and cases (#/agents)."
     cargo run --quiet --locked -p slamail-cli -- console serve --listen "127.0.0.1:${SLAMAIL_CONSOLE_PORT:-8480}"
 else
     echo "Run scripts/demo.sh in a terminal to browse the result in the web console (slamail console serve)."

@@ -1,7 +1,8 @@
-//! `slamail console`: the web console for organisation administrators (and, later, agents).
+//! `slamail console`: the web console for organisation administrators and for agents.
 //!
-//! - `slamail console serve` runs it locally: the pages and the real contacts API handler
-//!   against whatever AWS endpoint is configured (the emulator), with a development sign-in.
+//! - `slamail console serve` runs it locally: the pages and the real contacts and agents API
+//!   handlers against whatever AWS endpoint is configured (the emulator), with a development
+//!   sign-in.
 //! - `slamail console build` writes the deployable static site (OIDC sign-in only) for the
 //!   private S3 bucket behind CloudFront that `infra/template.yaml` defines.
 //!
@@ -16,11 +17,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use slamail_agents::Desk;
+use slamail_agents::api::DEFAULT_AGENTS_GROUP;
+use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
+use slamail_aws::mailer::Mailer;
 use slamail_contacts::ContactsConfig;
 use slamail_core::policy::PolicySet;
 
-pub use server::{ConsoleContext, LocalConsole, start};
+pub use server::{AgentsApi, ConsoleContext, LocalConsole, start};
 pub use site::{OidcConfig, content_security_policy};
 
 /// Why a console command failed; exit codes as the other commands (2 input, 1 runtime).
@@ -41,7 +46,7 @@ pub struct ConsoleArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConsoleCommand {
-    /// Serve the console and the contacts API locally (development sign-in, loopback only)
+    /// Serve the console, the contacts and the agents API locally (development sign-in, loopback only)
     /// against the configured AWS endpoint, e.g. the emulator of scripts/demo.sh.
     Serve(ServeArgs),
     /// Write the deployable console (static files, config.json, policies.json) to a folder,
@@ -63,6 +68,18 @@ pub struct ServeArgs {
     /// The identity-provider group of operators (as the contacts function's OPERATORS_GROUP).
     #[arg(long, env = "OPERATORS_GROUP")]
     pub operators_group: Option<String>,
+    /// The cases table the agents' pages work on.
+    #[arg(long, env = "CASES_TABLE", default_value = "slamail-cases")]
+    pub cases_table: String,
+    /// The group whose members use the agents API (as the agents function's AGENTS_GROUP).
+    #[arg(long, env = "AGENTS_GROUP", default_value = DEFAULT_AGENTS_GROUP)]
+    pub agents_group: String,
+    /// The domain of our Message-IDs in agents' replies (the reply-from domain when deployed).
+    #[arg(long, env = "MESSAGE_ID_DOMAIN", default_value = "slamail.invalid")]
+    pub message_id_domain: String,
+    /// The SES configuration set agents' replies are sent with.
+    #[arg(long, env = "SES_CONFIGURATION_SET")]
+    pub configuration_set: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +102,9 @@ pub struct BuildArgs {
     /// Policy files (comma-separated ids or paths); default: the built-in policies.
     #[arg(long, env = "POLICY_FILES")]
     pub policies: Option<String>,
+    /// The group whose members the pages offer the agents' pages to (the stack's AgentsGroup).
+    #[arg(long, default_value = DEFAULT_AGENTS_GROUP)]
+    pub agents_group: String,
 }
 
 fn policies(list: Option<&str>) -> Result<PolicySet, ConsoleCliError> {
@@ -99,6 +119,7 @@ pub async fn run_console(args: ConsoleArgs) -> Result<String, ConsoleCliError> {
                 authorization_endpoint: b.authorization_endpoint,
                 token_endpoint: b.token_endpoint,
                 scope: b.scope,
+                agents_group: b.agents_group,
             }
             .validated()
             .map_err(|e| ConsoleCliError::Input(e.to_string()))?;
@@ -135,14 +156,36 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), config.directory_table);
     let settings = config.settings;
+    let region = sdk
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let desk = Desk {
+        cases: CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), &s.cases_table),
+        mailer: Mailer::new(
+            aws_sdk_sesv2::Client::new(&sdk),
+            region,
+            s.configuration_set.clone(),
+        ),
+        policies: policies.clone(),
+        message_id_domain: s.message_id_domain.clone(),
+    };
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await
         .map_err(|e| ConsoleCliError::Runtime(format!("cannot listen on {}: {e}", s.listen)))?;
-    let ctx = Arc::new(ConsoleContext::new(directory, policies, settings));
+    let ctx = Arc::new(
+        ConsoleContext::new(directory, policies, settings)
+            .with_agents(AgentsApi::new(desk, s.agents_group.clone())),
+    );
     let console = start(listener, ctx).await.map_err(ConsoleCliError::Input)?;
     println!(
         "slamail console: {} (DEVELOPMENT SIGN-IN — not for production; Ctrl-C to stop)",
         console.url()
+    );
+    println!(
+        "  agents' queue: {}#/agents (sign in with the group {})",
+        console.url(),
+        s.agents_group
     );
     tokio::signal::ctrl_c()
         .await

@@ -1,5 +1,5 @@
-//! The local console server: the console's pages, and the real contacts API handler called
-//! in-process, on 127.0.0.1 only.
+//! The local console server: the console's pages, and the real contacts and agents API
+//! handlers called in-process, on 127.0.0.1 only.
 //!
 //! Sign-in is the **development sign-in**: the page posts an address and groups to
 //! `/dev/sign-in` and gets an opaque session token; API calls with that token reach
@@ -8,9 +8,9 @@
 //! Lambda binary links it, and the deployed API accepts only tokens its authorizer verified.
 //!
 //! Routes: `/`, the static files, `/config.json`, `/policies.json`, `POST /dev/sign-in`,
-//! `POST /dev/sign-out`, and `/api/<path>` → the contacts API at `/<path>`. The agents' pages
-//! (issue 13, second half) will get their API under `/api/` the same way: one more arm in
-//! [`api`]'s dispatch once their handler exists.
+//! `POST /dev/sign-out`, and `/api/<path>` → the API at `/<path>`: `/cases…` and `/queues…` to
+//! the agents handler ([`slamail_agents::api::handle`]), everything else to the contacts
+//! handler, as the HTTP API's routes send them to the two functions.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body as LambdaBody;
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
@@ -27,6 +28,8 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use slamail_agents::Desk;
+use slamail_agents::api::DEFAULT_AGENTS_GROUP;
 use slamail_aws::directory::Directory;
 use slamail_contacts::Settings;
 use slamail_core::ids::EmailAddress;
@@ -43,12 +46,34 @@ const MAX_BODY: usize = 64 * 1024;
 const MAX_GROUPS: usize = 16;
 const MAX_GROUP_LEN: usize = 64;
 
-/// What the local server needs: the directory and policies the API handler uses.
+/// What the local server needs: the directory and policies the contacts handler uses, and the
+/// agents' desk when it serves the agents API too.
 pub struct ConsoleContext {
     pub directory: Directory,
     pub policies: PolicySet,
     pub settings: Settings,
+    pub agents: Option<AgentsApi>,
     sessions: Mutex<HashMap<String, DevIdentity>>,
+}
+
+/// The agents API of the local console: the desk, the identity-provider group its callers
+/// must be in (as the function's `AGENTS_GROUP`), and the clock it acts at.
+pub struct AgentsApi {
+    pub desk: Desk,
+    pub group: String,
+    /// The instant each call is handled at: the system clock, or a fixed one in tests.
+    pub now: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
+
+impl AgentsApi {
+    /// The agents API on the system clock.
+    pub fn new(desk: Desk, group: impl Into<String>) -> Self {
+        Self {
+            desk,
+            group: group.into(),
+            now: Box::new(Utc::now),
+        }
+    }
 }
 
 impl ConsoleContext {
@@ -57,8 +82,22 @@ impl ConsoleContext {
             directory,
             policies,
             settings,
+            agents: None,
             sessions: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Serves the agents API (`/api/cases…`, `/api/queues…`) as well.
+    pub fn with_agents(mut self, agents: AgentsApi) -> Self {
+        self.agents = Some(agents);
+        self
+    }
+
+    /// The group whose members the pages offer the agents' pages to.
+    fn agents_group(&self) -> &str {
+        self.agents
+            .as_ref()
+            .map_or(DEFAULT_AGENTS_GROUP, |a| a.group.as_str())
     }
 }
 
@@ -237,9 +276,10 @@ async fn serve(ctx: &ConsoleContext, req: Request<Incoming>) -> Resp {
         return api(ctx, req, &rest).await;
     }
     match (&method, path.as_str()) {
-        (&Method::GET, "/config.json") => {
-            json_response(StatusCode::OK, &site::development_config())
-        }
+        (&Method::GET, "/config.json") => json_response(
+            StatusCode::OK,
+            &site::development_config(ctx.agents_group()),
+        ),
         (&Method::GET, "/policies.json") => {
             json_response(StatusCode::OK, &site::policies_json(&ctx.policies))
         }
@@ -342,8 +382,26 @@ async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str) -> Resp {
         Ok(e) => e,
         Err(message) => return error(StatusCode::BAD_REQUEST, "bad-request", &message),
     };
-    let reply = slamail_contacts::handle(&ctx.directory, &ctx.policies, &ctx.settings, event).await;
+    let reply = if is_agents_path(path) {
+        let Some(agents) = &ctx.agents else {
+            return error(
+                StatusCode::NOT_FOUND,
+                "no-route",
+                "this console does not serve the agents API",
+            );
+        };
+        slamail_agents::api::handle(&agents.desk, &agents.group, event, (agents.now)()).await
+    } else {
+        slamail_contacts::handle(&ctx.directory, &ctx.policies, &ctx.settings, event).await
+    };
     from_lambda(reply)
+}
+
+/// The paths the HTTP API routes to the agents function (`/cases/{proxy+}`, `/queues` and
+/// `/queues/{proxy+}` in `infra/template.yaml`).
+fn is_agents_path(path: &str) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    first == "cases" || first == "queues"
 }
 
 fn lambda_event(
@@ -437,6 +495,16 @@ mod tests {
                 .operator
         );
         assert_eq!(event.raw_path.as_deref(), Some("/orgs/acme/contacts/x%40y"));
+    }
+
+    #[test]
+    fn agents_paths_go_to_the_agents_handler_as_the_api_routes_them() {
+        assert!(is_agents_path("/cases/AS-2026-000001/reply"));
+        assert!(is_agents_path("/queues"));
+        assert!(is_agents_path("/queues/activestate/enterprise"));
+        assert!(!is_agents_path("/orgs/acme/members"));
+        assert!(!is_agents_path("/me"));
+        assert!(!is_agents_path("/casesx"));
     }
 
     #[test]

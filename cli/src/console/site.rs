@@ -34,6 +34,16 @@ pub const ASSETS: &[Asset] = &[
         body: include_str!("../../../console/console.js"),
     },
     Asset {
+        name: "ui.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../../console/ui.js"),
+    },
+    Asset {
+        name: "agents.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../../console/agents.js"),
+    },
+    Asset {
         name: "console.css",
         content_type: "text/css; charset=utf-8",
         body: include_str!("../../../console/console.css"),
@@ -66,13 +76,17 @@ pub fn content_security_policy(connect: &[&str]) -> String {
 
 /// How a deployed console signs in: OIDC authorization code with PKCE against the issuer the
 /// HTTP API's JWT authorizer trusts. The API is on the console's own origin (CloudFront sends
-/// `/me` and `/orgs*` to the HTTP API), so the pages need no CORS and no API URL.
+/// `/me`, `/orgs*`, `/cases/*` and `/queues*` to the HTTP API), so the pages need no CORS and no
+/// API URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OidcConfig {
     pub client_id: String,
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub scope: String,
+    /// The group whose members the pages offer the agents' pages to (the stack's
+    /// `AgentsGroup`); the agents API checks it again on every call.
+    pub agents_group: String,
 }
 
 /// Why a console configuration was refused.
@@ -119,18 +133,19 @@ impl OidcConfig {
             "authorization_endpoint": self.authorization_endpoint,
             "token_endpoint": self.token_endpoint,
             "scope": self.scope,
+            "agents_group": self.agents_group,
         })
     }
 }
 
 /// `config.json` of the local console: development sign-in, API under `/api` on the same
 /// origin. Only the CLI's local server ever serves this.
-pub fn development_config() -> Value {
-    json!({ "mode": "development", "api": "/api" })
+pub fn development_config(agents_group: &str) -> Value {
+    json!({ "mode": "development", "api": "/api", "agents_group": agents_group })
 }
 
-/// `policies.json`: per policy, its name, the zone its support hours are kept in, and the
-/// labels of its tiers.
+/// `policies.json`: per policy, its name, the zone its support hours are kept in, the labels
+/// of its tiers and its severities.
 pub fn policies_json(policies: &PolicySet) -> Value {
     let mut out = serde_json::Map::new();
     for p in policies.policies() {
@@ -145,6 +160,10 @@ pub fn policies_json(policies: &PolicySet) -> Value {
                 "name": p.name,
                 "zone": p.support_calendar().zone().name(),
                 "tiers": tiers,
+                // In rank order, for the agents' priority control.
+                "severities": p.severities.iter()
+                    .map(|s| json!({ "id": s.id.to_string(), "label": s.label }))
+                    .collect::<Vec<_>>(),
             }),
         );
     }
@@ -194,6 +213,7 @@ mod tests {
             authorization_endpoint: "https://auth.example.com/oauth2/authorize".into(),
             token_endpoint: "https://auth.example.com/oauth2/token".into(),
             scope: "openid email".into(),
+            agents_group: "slamail-agents".into(),
         }
     }
 
@@ -201,6 +221,14 @@ mod tests {
     fn assets_are_the_console_files() {
         assert_eq!(asset("/").unwrap().name, "index.html");
         assert_eq!(asset("/console.js").unwrap().name, "console.js");
+        assert_eq!(asset("/agents.js").unwrap().name, "agents.js");
+        // Every module the pages import is served.
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+            for line in a.body.lines().filter(|l| l.starts_with("import ")) {
+                let file = line.rsplit("\"./").next().unwrap().trim_end_matches("\";");
+                assert!(asset(file).is_some(), "{} imports {file}", a.name);
+            }
+        }
         assert!(asset("/../Cargo.toml").is_none());
         assert!(asset("/config.json").is_none());
         // The page loads its script and style from files: the CSP forbids inline code.
@@ -241,6 +269,7 @@ mod tests {
         let p = policies_json(&PolicySet::builtin().unwrap());
         assert_eq!(p["activestate"]["zone"], "America/Los_Angeles");
         assert_eq!(p["activestate"]["tiers"]["enterprise"], "Enterprise");
+        assert_eq!(p["activestate"]["severities"][0]["id"], "critical");
     }
 
     #[test]

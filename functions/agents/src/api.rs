@@ -4,7 +4,7 @@
 //!
 //! | method | path | does |
 //! |---|---|---|
-//! | GET | `/cases/{id}` | the case, its messages, ledger and clock (`case show`) |
+//! | GET | `/cases/{id}` | the case, its messages, ledger and clock (`case show`), its cycles in short and its `countdown` at `as_of` |
 //! | GET | `/cases/{id}/explain` | the clock in words, from the ledger (`case explain`) |
 //! | POST | `/cases/{id}/reply` | `{"text"}`: a public answer, mailed to the requester |
 //! | POST | `/cases/{id}/notes` | `{"text"}`: an internal note |
@@ -12,7 +12,12 @@
 //! | POST | `/cases/{id}/wait` | `{"reason"}`: waiting on the customer (the clock pauses) |
 //! | POST | `/cases/{id}/close` | `{"reason"}` |
 //! | POST | `/cases/{id}/reopen` | `{"reason"}`: a new response cycle |
-//! | GET | `/queues/{policy}/{queue}?until=&limit=` | open cases by next due instant |
+//! | GET | `/queues` | the queues the caller works (route queues of policies they are staff of) |
+//! | GET | `/queues/{policy}/{queue}?until=&limit=` | open cases by next due instant, each with its `countdown` at `as_of` |
+//!
+//! A `countdown` ([`slamail_core::clock::Countdown`]) is what a page needs to count the running
+//! target down live without business-time arithmetic of its own: the counted seconds left at
+//! `as_of`, whether the clock runs then, and the next instant it stops or starts.
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use aws_lambda_events::http::Method;
@@ -23,6 +28,7 @@ use slamail_aws::http::{Claims, Reply, body_bytes, respond, segments};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::intake::ports::ReplySender;
 
+use crate::board;
 use crate::desk::{Desk, DeskError};
 
 pub use slamail_aws::http::ApiError;
@@ -118,7 +124,11 @@ async fn route<S: ReplySender + Sync>(
     match (method, segs.as_slice()) {
         (Method::GET, ["cases", id]) => {
             let shown = desk.show(agent, &case_id(id)?).await?;
-            Ok((200, json_of(&shown)))
+            let mut out = json_of(&shown);
+            out["as_of"] = json_of(&now);
+            out["countdown"] = json_of(&desk.countdown(&shown, now));
+            out["cycles"] = json_of(&shown.clock.as_ref().map(|v| board::cycles(v, now)));
+            Ok((200, out))
         }
         (Method::GET, ["cases", id, "explain"]) => {
             let text = desk.explain(agent, &case_id(id)?, now).await?;
@@ -155,6 +165,7 @@ async fn route<S: ReplySender + Sync>(
             };
             Ok((200, json_of(&done)))
         }
+        (Method::GET, ["queues"]) => Ok((200, json!({ "queues": json_of(&desk.queues(agent)) }))),
         (Method::GET, ["queues", policy, queue]) => {
             let policy =
                 PolicyId::parse(policy).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -173,8 +184,13 @@ async fn route<S: ReplySender + Sync>(
                     .map_err(|_| ApiError::bad_request("limit must be a number"))?,
                 None => 100,
             };
-            let rows = desk.queue(agent, &policy, &queue, until, limit).await?;
-            Ok((200, json!({ "queue": queue, "cases": json_of(&rows) })))
+            let rows = desk
+                .queue_with_countdowns(agent, &policy, &queue, until, limit, now)
+                .await?;
+            Ok((
+                200,
+                json!({ "queue": queue, "as_of": json_of(&now), "cases": json_of(&rows) }),
+            ))
         }
         (_, ["cases", _, ..] | ["queues", ..]) => Err(ApiError::new(
             405,

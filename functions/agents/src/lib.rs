@@ -4,6 +4,7 @@
 //! [`slamail_core::clock`]; the desk reads, applies them and appends.
 
 pub mod api;
+pub mod board;
 pub mod desk;
 pub mod timeline;
 

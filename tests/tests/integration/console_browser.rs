@@ -9,6 +9,8 @@
 //! `cargo test -p slamail-tests --test console_browser -- --ignored screenshots` refreshes
 //! `docs/console-*.png`.
 
+#[path = "console_browser/agents.rs"]
+mod agents;
 #[path = "console_browser/driver.rs"]
 mod driver;
 #[path = "console_browser/oidc.rs"]
@@ -361,7 +363,7 @@ async fn a_member_sees_only_their_own_standing_never_the_contacts() {
     // Signed out, then in again as an agent: the queue has its place in the navigation.
     click(&c, "#sign-out").await;
     wait_text(&c, "#status", "Signed out.").await;
-    sign_in(&c, &console.url(), "carol@acme.example", "agents").await;
+    sign_in(&c, &console.url(), "carol@acme.example", "slamail-agents").await;
     click(&c, r##"#nav a[href="#/agents"]"##).await;
     wait_text(&c, "h1", "Queue").await;
 

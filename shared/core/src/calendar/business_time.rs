@@ -15,6 +15,32 @@ impl BusinessCalendar {
         self.opening(t).map(|(opening, _)| opening)
     }
 
+    /// When a business clock running at `t` next stops: the end of the open stretch holding `t`
+    /// (opening intervals that touch, such as `08:00-12:00` and `12:00-17:00` or midnight on an
+    /// always-open calendar, are one stretch). `None` when `t` is not open, or when the calendar
+    /// stays open for more than a week from `t` (a 24x7 calendar never stops).
+    pub fn next_closing(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if !self.is_open(t) {
+            return None;
+        }
+        let horizon = t.checked_add_signed(TimeDelta::days(8))?;
+        let mut at = t;
+        // Each step ends one interval; a week holds at most a few dozen of them.
+        for _ in 0..200 {
+            let (local, offset) = zone::local_of(self.zone, at)?;
+            let frame = Frame::new(self.zone, local.date(), offset)?;
+            let (_, end) = self.spans(&frame).find(|(s, e)| *s <= at && at < *e)?;
+            if self.next_opening(end) != Some(end) {
+                return Some(end);
+            }
+            if end > horizon {
+                return None;
+            }
+            at = end;
+        }
+        None
+    }
+
     /// Business-hours clock: the clock starts at `next_opening(received)`; the deadline is the
     /// instant at which `minutes` of open time have elapsed. It is always inside opening hours:
     /// time used up exactly at a closing time gives the next opening. `minutes == 0` gives the

@@ -7,16 +7,18 @@
 //! table in `docs/clock.md`.
 //!
 //! One concept per file: [`ledger`] (the entries), [`evaluate`](mod@evaluate) (the ledger read
-//! as cycles, pauses and due instants), [`transitions`] (which entries a happening appends),
+//! as cycles, pauses and due instants), [`countdown`](mod@countdown) (what a live page counts down), [`transitions`] (which entries a happening appends),
 //! [`live`] (the case fields that mirror the view) and [`explain`](mod@explain) (the ledger in
 //! words: business intervals counted, closed days skipped, pauses).
 
+pub mod countdown;
 pub mod evaluate;
 pub mod explain;
 pub mod ledger;
 pub mod live;
 pub mod transitions;
 
+pub use countdown::{Countdown, Standing, countdown};
 pub use evaluate::{ClockError, ClockView, Cycle, CycleEnd, Pause, Status, evaluate};
 pub use explain::explain;
 pub use ledger::{ClockEvent, LedgerEntry, append};

@@ -96,6 +96,8 @@ fn serve(stream: TcpStream, port: u16, seen: &Mutex<Seen>, id_token: &str) {
         authorization_endpoint: format!("{base}/authorize"),
         token_endpoint: format!("{base}/token"),
         scope: "openid email".into(),
+        // The group the ID token below carries.
+        agents_group: "agents".into(),
     };
     let (status, ctype, extra, out): (&str, &str, String, String) = match (method, path) {
         ("GET", "/config.json") => (

@@ -199,3 +199,41 @@ fn long_spans_match_a_day_by_day_walk() {
         );
     }
 }
+
+#[test]
+fn next_closing_ends_the_open_stretch() {
+    let cal = activestate();
+    let closes = |t: &str| cal.next_closing(at(LA, t)).map(|c| shown(LA, c));
+    assert_eq!(
+        closes("2026-11-23 10:15").as_deref(),
+        Some("Mon 2026-11-23 17:00 PST")
+    );
+    assert_eq!(closes("2026-11-23 17:00"), None, "closed: nothing to stop");
+    assert_eq!(closes("2026-11-28 10:00"), None, "Saturday");
+    // Touching intervals are one stretch: no stop at noon.
+    let split = BusinessCalendar::new(
+        LA,
+        weekdays(&["08:00-12:00", "12:00-17:00"]),
+        Vec::new(),
+        Vec::new(),
+    );
+    assert_eq!(
+        split
+            .next_closing(at(LA, "2026-11-23 09:00"))
+            .map(|c| shown(LA, c))
+            .as_deref(),
+        Some("Mon 2026-11-23 17:00 PST")
+    );
+    // Open around the clock: it never stops.
+    let always = BusinessCalendar::always_open(LA);
+    assert_eq!(always.next_closing(at(LA, "2026-11-23 09:00")), None);
+    // Around midnight on a calendar open all weekdays: the stop is Friday's midnight.
+    let weekdays_24 = BusinessCalendar::new(LA, weekdays(&["00:00-24:00"]), Vec::new(), Vec::new());
+    assert_eq!(
+        weekdays_24
+            .next_closing(at(LA, "2026-11-24 23:00"))
+            .map(|c| shown(LA, c))
+            .as_deref(),
+        Some("Sat 2026-11-28 00:00 PST")
+    );
+}

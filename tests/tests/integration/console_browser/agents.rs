@@ -1,0 +1,421 @@
+//! The agents' pages in headless Chromium: cases opened by the real intake in moto, the queue
+//! and case pages served by `slamail console`'s local server, which calls the real agents
+//! handler (and mails replies through moto's SES).
+//!
+//! The console's clock is fixed at Saturday 28 Nov 2026, 10:00 Los Angeles: ActiveState's
+//! support hours (08:00-17:00 weekdays) are closed, so every business clock stands still until
+//! Monday 08:00 PST, which is Tuesday 01:00 in the browser's Asia/Tokyo.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use slamail_agents::Desk;
+use slamail_aws::cases::CaseStore;
+use slamail_aws::directory::Directory;
+use slamail_aws::mailer::Mailer;
+use slamail_cli::console::{AgentsApi, ConsoleContext, LocalConsole, start};
+use slamail_contacts::Settings;
+use slamail_core::case::CaseRecord;
+use slamail_core::policy::PolicySet;
+use slamail_intake::{Intake, IntakeConfig, Outcome};
+use slamail_tests::{MotoServer, unique_name};
+
+use super::driver::Driver;
+use super::{click, repo, wait_text};
+
+const AGENT: &str = "sam@activestate.com";
+/// Saturday 10:00 PST.
+const NOW: &str = "2026-11-28T18:00:00Z";
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
+}
+
+struct Desked {
+    console: LocalConsole,
+    intake: Intake,
+    bucket: String,
+}
+
+/// Fresh tables, the sample directory, and a console serving both APIs at the fixed clock.
+async fn agents_console() -> Desked {
+    let moto = MotoServer::shared();
+    let aws = moto.sdk_config().clone();
+    let (cases, directory, bucket) = (unique_name("cases"), unique_name("dir"), unique_name("raw"));
+    let client = aws_sdk_dynamodb::Client::new(&aws);
+    slamail_tables::create_tables_from_template(
+        &client,
+        slamail_tables::template_path(),
+        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
+    )
+    .await
+    .expect("tables from the template");
+    moto.s3()
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("bucket");
+    let policies = PolicySet::builtin().expect("policies");
+    for p in policies.policies() {
+        let _ = moto
+            .sesv2()
+            .create_email_identity()
+            .email_identity(p.reply_from.domain())
+            .send()
+            .await;
+    }
+    let domain = format!("{}.test", unique_name("m"));
+    let intake = Intake::from_aws(
+        &aws,
+        IntakeConfig {
+            message_id_domain: domain.clone(),
+            ..IntakeConfig::new(&bucket, "inbound/", &cases, &directory)
+        },
+        policies.clone(),
+    );
+    let plan = slamail_cli::directory::read_import(&repo().join("samplemail/directory.toml"))
+        .expect("sample directory");
+    slamail_cli::directory::import(
+        &intake.directory,
+        &policies,
+        &slamail_core::directory::Actor::Operator("test".into()),
+        &plan,
+    )
+    .await
+    .into_result()
+    .expect("directory");
+    let desk = Desk {
+        cases: CaseStore::new(client.clone(), &cases),
+        mailer: Mailer::new(moto.sesv2(), "us-east-1", None),
+        policies: policies.clone(),
+        message_id_domain: domain,
+    };
+    let now = at(NOW);
+    let agents = AgentsApi {
+        desk,
+        group: "slamail-agents".into(),
+        now: Box::new(move || now),
+    };
+    let ctx = ConsoleContext::new(
+        Directory::new(client, directory),
+        policies,
+        Settings::default(),
+    )
+    .with_agents(agents);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let console = start(listener, Arc::new(ctx))
+        .await
+        .expect("the local console");
+    Desked {
+        console,
+        intake,
+        bucket,
+    }
+}
+
+impl Desked {
+    /// Delivers sample 01 (Acme's designated contact, ActiveState enterprise critical: 2
+    /// business hours) as SES would at `received`, under its own Message-ID.
+    async fn open_case(&self, received: &str, message_id: &str) -> CaseRecord {
+        let sample = std::fs::read_to_string(repo().join("samplemail/01-enterprise-critical.eml"))
+            .expect("sample 01");
+        let bytes = sample
+            .lines()
+            .map(|l| {
+                if l.to_ascii_lowercase().starts_with("message-id:") {
+                    format!("Message-ID: <{message_id}>")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        match self.deliver(bytes.as_bytes(), received).await {
+            Outcome::Created { case } => *case,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    async fn deliver(&self, bytes: &[u8], received: &str) -> Outcome {
+        let id = unique_name("agents");
+        self.intake
+            .raw
+            .put(&self.bucket, &format!("inbound/{id}"), bytes.to_vec())
+            .await
+            .expect("put raw");
+        let pass = json!({"status": "PASS"});
+        let event = json!({"Records": [{"eventSource": "aws:ses", "ses": {
+            "mail": {"messageId": id, "timestamp": received},
+            "receipt": {"timestamp": received, "recipients": ["support@activestate.com"],
+                "spamVerdict": pass, "virusVerdict": pass, "spfVerdict": pass,
+                "dkimVerdict": pass, "dmarcVerdict": pass}}}]});
+        let mut out = self.intake.handle_event(&event).await.expect("processed");
+        out.remove(0).outcome
+    }
+
+    /// Three cases of one queue: due Fri 16:00 (breached by Saturday), Mon 08:30 (30 of its
+    /// 120 business minutes left: warning) and Mon 09:30 (90 left: on track); and a stranger's
+    /// mail with the last one's tag, recorded as unverified.
+    async fn three_cases(&self) -> [CaseRecord; 3] {
+        let breached = self
+            .open_case("2026-11-27T22:00:00.000Z", "b@acme.example")
+            .await;
+        let warning = self
+            .open_case("2026-11-27T23:30:00.000Z", "w@acme.example")
+            .await;
+        let on_track = self
+            .open_case("2026-11-28T00:30:00.000Z", "o@acme.example")
+            .await;
+        let stranger = std::fs::read_to_string(
+            repo().join("samplemail/conversation/03-stranger-with-the-tag.eml"),
+        )
+        .expect("sample stranger")
+        .replace("{{case}}", on_track.case_id.as_str())
+        .replace('\n', "\r\n");
+        let threaded = self
+            .deliver(stranger.as_bytes(), "2026-11-28T01:00:00.000Z")
+            .await;
+        assert!(matches!(threaded, Outcome::Threaded { .. }), "{threaded:?}");
+        [breached, warning, on_track]
+    }
+}
+
+async fn sign_in_as_agent(c: &Client, url: &str) {
+    c.goto(url).await.unwrap();
+    let field = c
+        .wait()
+        .at_most(super::WAIT)
+        .for_element(Locator::Css("#dev-email"))
+        .await
+        .unwrap();
+    field.send_keys(AGENT).await.unwrap();
+    click(c, "#dev-agent").await;
+    click(c, "#dev-signin-submit").await;
+    wait_text(c, "#signed-in-as", AGENT).await;
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_works_the_queue_and_fulfils_the_first_response() {
+    let env = agents_console().await;
+    let [breached, warning, on_track] = env.three_cases().await;
+    assert_eq!(breached.queue, on_track.queue);
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    sign_in_as_agent(&c, &env.console.url()).await;
+
+    // The queues of the policies sam is staff of; the queue sorted by the next due instant.
+    click(&c, r##"#nav a[href="#/agents"]"##).await;
+    wait_text(&c, "h1", "Queues").await;
+    click(
+        &c,
+        &format!(
+            r##"#queues a[href="#/agents/queues/activestate/{}"]"##,
+            on_track.queue
+        ),
+    )
+    .await;
+    let row = |case: &CaseRecord| format!(r#"tr[data-case="{}"] .countdown"#, case.case_id);
+    let first = wait_text(&c, &row(&on_track), "left").await;
+    assert!(first.contains("On track"), "{first}");
+    assert!(first.contains("1h 30m 00s left"), "{first}");
+    assert!(first.contains("(business time)"), "{first}");
+    assert!(
+        first.contains("clock paused until Mon 08:00 PST (your time Tue 01:00 GMT+9)"),
+        "{first}"
+    );
+    let warned = text(&c, &row(&warning)).await;
+    assert!(
+        warned.contains("Warning") && warned.contains("0h 30m 00s left"),
+        "{warned}"
+    );
+    let late = text(&c, &row(&breached)).await;
+    assert!(
+        late.contains("BREACHED") && late.contains("overdue by 1h 00m 00s"),
+        "{late}"
+    );
+    // Readable without colour: each standing is a word, and also a class for the colour.
+    let standing = c
+        .find(Locator::Css(&row(&breached)))
+        .await
+        .unwrap()
+        .attr("data-standing")
+        .await
+        .unwrap();
+    assert_eq!(standing.as_deref(), Some("breached"));
+    let order: Vec<String> = {
+        let mut ids = Vec::new();
+        for r in c.find_all(Locator::Css("#queue tbody tr")).await.unwrap() {
+            ids.push(r.attr("data-case").await.unwrap().unwrap_or_default());
+        }
+        ids
+    };
+    assert_eq!(
+        order,
+        [&breached, &warning, &on_track].map(|x| x.case_id.to_string())
+    );
+    // The due instant in the policy's zone, the viewer's beside it.
+    let due = text(
+        &c,
+        &format!(r#"tr[data-case="{}"] .when"#, on_track.case_id),
+    )
+    .await;
+    assert_eq!(
+        due,
+        "2026-11-30 09:30 PST (your time 2026-12-01 02:30 GMT+9)"
+    );
+
+    // The case: its countdown, the conversation with the stranger marked, the ledger.
+    click(&c, &format!(r#"a[data-key="case:{}"]"#, on_track.case_id)).await;
+    wait_text(&c, "h1", on_track.case_id.as_str()).await;
+    let countdown = wait_text(&c, "#case-countdown", "left").await;
+    assert!(
+        countdown.contains("clock paused until Mon 08:00 PST"),
+        "{countdown}"
+    );
+    let conversation = text(&c, "#conversation").await;
+    assert!(
+        conversation.contains("Customer (opened the case) — alice@acme.example"),
+        "{conversation}"
+    );
+    assert!(
+        conversation.contains("UNVERIFIED sender") && conversation.contains("mallory@evil.example"),
+        "{conversation}"
+    );
+    assert!(
+        text(&c, "#explain").await.contains("start first response"),
+        "the ledger in words"
+    );
+
+    // A refusal in plain words beside the control that caused it, the focus kept there.
+    c.find(Locator::Css("#reopen-reason"))
+        .await
+        .unwrap()
+        .send_keys("the customer asked")
+        .await
+        .unwrap();
+    click(&c, "#do-reopen").await;
+    let refused = wait_text(&c, "#err-reopen", "Refused:").await;
+    assert_eq!(
+        refused,
+        "Refused: the case is not closed. Only a closed case can be reopened."
+    );
+    assert_eq!(text(&c, "#err-reply").await, "");
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some("do-reopen")
+    );
+
+    // The reply, with the keyboard only: type, Tab to the button, Enter.
+    c.find(Locator::Css("#reply-text"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let tab = char::from(Key::Tab).to_string();
+    let enter = char::from(Key::Enter).to_string();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&format!(
+            "We are on it: restart the build service meanwhile.{tab}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        c.active_element()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("do-reply")
+    );
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&enter)
+        .await
+        .unwrap();
+    wait_text(&c, "#status", "The reply was mailed and recorded.").await;
+    let outcome = wait_text(
+        &c,
+        r#"#cycles tr[data-metric="first-response"] .outcome"#,
+        "Fulfilled",
+    )
+    .await;
+    assert_eq!(
+        outcome,
+        "Fulfilled (met) at 2026-11-28 10:00 PST (your time 2026-11-29 03:00 GMT+9)"
+    );
+    assert!(
+        text(&c, "#case-countdown")
+            .await
+            .starts_with("Nothing is due"),
+        "nothing due from us after the answer"
+    );
+    let conversation = text(&c, "#conversation").await;
+    assert!(
+        conversation.contains("Agent reply (mailed)")
+            && conversation.contains("restart the build service"),
+        "{conversation}"
+    );
+    assert!(text(&c, "#explain").await.contains("fulfil first response"));
+    // The focus is back on the button that acted.
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some("do-reply")
+    );
+
+    c.close().await.unwrap();
+    env.console.stop().await;
+}
+
+/// Refreshes docs/console-queue.png and docs/console-case.png. Run by hand:
+/// `cargo test -p slamail-tests --test integration -- --ignored agent_screenshots`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "writes docs/console-queue.png and docs/console-case.png; run by hand"]
+async fn agent_screenshots() {
+    let env = agents_console().await;
+    let [_, _, on_track] = env.three_cases().await;
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    let shot = async |name: &str| {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(repo().join(format!("docs/console-{name}.png")), png).unwrap();
+    };
+    sign_in_as_agent(&c, &env.console.url()).await;
+    c.goto(&format!(
+        "{}#/agents/queues/activestate/{}",
+        env.console.url(),
+        on_track.queue
+    ))
+    .await
+    .unwrap();
+    wait_text(&c, "#queue tbody", "left").await;
+    shot("queue").await;
+    click(&c, &format!(r#"a[data-key="case:{}"]"#, on_track.case_id)).await;
+    wait_text(&c, "#case-countdown", "left").await;
+    c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+    shot("case").await;
+    c.close().await.unwrap();
+    env.console.stop().await;
+}
