@@ -188,7 +188,7 @@ async fn one_case(
             Err(e) => {
                 warn!(%case_id, point = %w.point, error = %e, "watch: warning not sent; the next pass retries it");
                 out.table_requests += 1;
-                store.warning_failed(case_id, &w.key).await?;
+                store.warning_failed(case_id, &w.key, &e).await?;
                 next = Some(next.map_or(w.send_at, |n| n.min(w.send_at)));
                 out.failed.push((w, e));
             }

@@ -5,8 +5,8 @@
 //!   now`. Never a Scan.
 //! - `CASE#<id>` / `WARN#<cycle>#<point>`: one item per warning point of a response cycle,
 //!   written once, conditionally (`sending`, then `sent`; or `superseded`). A send that failed
-//!   deletes its `sending` item so the next pass retries it; one that was in flight when its
-//!   invocation died stays `sending` and is never sent again (at most once).
+//!   marks its item `failed`, which the next pass may claim again (and retries); one that was
+//!   in flight when its invocation died stays `sending` and is never sent again (at most once).
 //! - GSI `by-report-month` (`report_month`, `report_org`): the cases opened in a month, by
 //!   organisation, for attainment reports.
 
@@ -47,6 +47,8 @@ pub enum WarningState {
     Superseded,
     /// No target is configured for its audience: recorded so it is not looked at again.
     NoTargets,
+    /// The send failed: the point may be claimed again.
+    Failed,
 }
 
 impl WarningState {
@@ -56,6 +58,7 @@ impl WarningState {
             Self::Sent => "sent",
             Self::Superseded => "superseded",
             Self::NoTargets => "no-targets",
+            Self::Failed => "failed",
         }
     }
 }
@@ -121,7 +124,8 @@ impl CaseStore {
         Ok(out)
     }
 
-    /// The warning points recorded for a case (every cycle): `<cycle>#<point>` keys.
+    /// The warning points recorded for a case (every cycle), but failed ones: `<cycle>#<point>`
+    /// keys.
     pub async fn warnings_recorded(
         &self,
         case_id: &CaseId,
@@ -137,13 +141,19 @@ impl CaseStore {
                 .key_condition_expression("pk = :pk AND begins_with(sk, :warn)")
                 .expression_attribute_values(":pk", s(&pk))
                 .expression_attribute_values(":warn", s("WARN#"))
-                .projection_expression("sk")
+                .projection_expression("sk, #state")
+                .expression_attribute_names("#state", "state")
                 .consistent_read(true)
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
                 .map_err(|e| self.err_sdk("Query (warnings sent)", e))?;
             for item in resp.items.unwrap_or_default() {
+                let failed = item.get("state").and_then(|v| v.as_s().ok()).map(String::as_str)
+                    == Some(WarningState::Failed.as_str());
+                if failed {
+                    continue;
+                }
                 if let Some(k) = item
                     .get("sk")
                     .and_then(|v| v.as_s().ok())
@@ -160,7 +170,8 @@ impl CaseStore {
         Ok(keys)
     }
 
-    /// Records a point once: `false` when it was already recorded (by another pass).
+    /// Records a point once: `false` when it was already recorded (by another pass). A point
+    /// whose send failed may be recorded again.
     pub async fn record_warning(
         &self,
         case_id: &CaseId,
@@ -178,7 +189,9 @@ impl CaseStore {
             .item("state", s(state.as_str()))
             .item("audience", s(audience))
             .item("at", s(stamp(now)))
-            .condition_expression("attribute_not_exists(pk)")
+            .condition_expression("attribute_not_exists(pk) OR #state = :failed")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":failed", s(WarningState::Failed.as_str()))
             .send()
             .await;
         match result {
@@ -215,23 +228,32 @@ impl CaseStore {
         Ok(())
     }
 
-    /// A claimed point's send failed outright: forget the claim so the next pass retries it.
-    pub async fn warning_failed(&self, case_id: &CaseId, key: &str) -> Result<(), CaseStoreError> {
+    /// A claimed point's send failed outright: `failed`, so the next pass claims and retries it.
+    pub async fn warning_failed(
+        &self,
+        case_id: &CaseId,
+        key: &str,
+        error: &str,
+    ) -> Result<(), CaseStoreError> {
         let result = self
             .client
-            .delete_item()
+            .update_item()
             .table_name(&self.table)
             .key("pk", s(case_pk(case_id)))
             .key("sk", s(warn_sk(key)))
+            .update_expression("SET #state = :failed, #error = :e")
             .condition_expression("#state = :sending")
             .expression_attribute_names("#state", "state")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":failed", s(WarningState::Failed.as_str()))
             .expression_attribute_values(":sending", s(WarningState::Sending.as_str()))
+            .expression_attribute_values(":e", s(error.chars().take(500).collect::<String>()))
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
             Err(e) if condition_failed(&e) => Ok(()),
-            Err(e) => Err(self.err_sdk("DeleteItem (warning failed)", e)),
+            Err(e) => Err(self.err_sdk("UpdateItem (warning failed)", e)),
         }
     }
 
