@@ -99,7 +99,16 @@ fn share(policy: &Policy, c: &Cycle, due: DateTime<Utc>, percent: u8) -> Option<
     for (a, b) in &segments {
         let d = measure(cal, *a, *b);
         if used + d >= need {
-            return add(cal, *a, need - used).map(|t| t.min(due));
+            let left = need - used;
+            if left == 0 {
+                return Some(*a);
+            }
+            // One minute short, then one more on the wall clock: a point that uses the last
+            // minute of an opening interval falls on its closing instant, not on the next
+            // opening (adding business time skips to where more could be counted).
+            return add(cal, *a, left - 1)
+                .map(|t| t + TimeDelta::minutes(1))
+                .map(|t| t.min(due));
         }
         used += d;
     }

@@ -117,7 +117,8 @@ fn point_at(
                 ),
             ));
         }
-        return Ok((format!("breach + {}", after.words()), PointAt::AfterBreach { after }));
+        let words = after.words().trim_end_matches(" (24x7)").to_string();
+        return Ok((format!("breach + {words}"), PointAt::AfterBreach { after }));
     }
     Err(cx.err(
         raw,
