@@ -97,7 +97,11 @@ pub async fn run_watch(a: WatchArgs) -> Result<String, CliError> {
     let mut out = format!(
         "Watch pass at {} ({}): {} warning(s) {verb}; {} due case(s) read with {} index request(s)\n",
         at.format("%Y-%m-%d %H:%M UTC"),
-        if a.send { "sending" } else { "dry run, nothing sent or recorded" },
+        if a.send {
+            "sending"
+        } else {
+            "dry run, nothing sent or recorded"
+        },
         outcome.sent.len(),
         outcome.index_items,
         outcome.index_requests,
@@ -106,13 +110,22 @@ pub async fn run_watch(a: WatchArgs) -> Result<String, CliError> {
         out.push_str(&format!("  {}\n", w.line()));
     }
     for w in &outcome.superseded {
-        out.push_str(&format!("  {}  {} superseded by a later point (not sent)\n", w.case_id, w.point));
+        out.push_str(&format!(
+            "  {}  {} superseded by a later point (not sent)\n",
+            w.case_id, w.point
+        ));
     }
     for w in &outcome.no_targets {
-        out.push_str(&format!("  {}  {}: no notification target configured for {}\n", w.case_id, w.point, w.audience));
+        out.push_str(&format!(
+            "  {}  {}: no notification target configured for {}\n",
+            w.case_id, w.point, w.audience
+        ));
     }
     for (w, e) in &outcome.failed {
-        out.push_str(&format!("  {}  {}: NOT sent ({e}); retried next pass\n", w.case_id, w.point));
+        out.push_str(&format!(
+            "  {}  {}: NOT sent ({e}); retried next pass\n",
+            w.case_id, w.point
+        ));
     }
     for e in &outcome.errors {
         out.push_str(&format!("  error: {e}\n"));
@@ -121,8 +134,12 @@ pub async fn run_watch(a: WatchArgs) -> Result<String, CliError> {
 }
 
 pub async fn run_report(a: ReportArgs) -> Result<String, CliError> {
-    let policy = slamail_core::policy::load_named(&a.policy).map_err(|e| CliError::Input(e.to_string()))?;
-    let month: Month = a.month.parse().map_err(|e: report::MonthError| CliError::Input(e.to_string()))?;
+    let policy =
+        slamail_core::policy::load_named(&a.policy).map_err(|e| CliError::Input(e.to_string()))?;
+    let month: Month = a
+        .month
+        .parse()
+        .map_err(|e: report::MonthError| CliError::Input(e.to_string()))?;
     let org = a
         .org
         .as_deref()
@@ -136,7 +153,13 @@ pub async fn run_report(a: ReportArgs) -> Result<String, CliError> {
         .report_cases(&key, org.as_ref().map(OrgId::as_str))
         .await
         .map_err(runtime)?;
-    let r = report::compute(&policy, month, org.as_ref().map(OrgId::as_str), &cases, as_of);
+    let r = report::compute(
+        &policy,
+        month,
+        org.as_ref().map(OrgId::as_str),
+        &cases,
+        as_of,
+    );
     Ok(match a.format {
         Format::Table => report::render::table(&r).trim_end().to_string(),
         Format::Csv => report::render::csv(&r).trim_end().to_string(),

@@ -1,9 +1,9 @@
 //! Lambda entry point of the designated-contacts admin API; the logic is in the library.
 
 use lambda_runtime::Error;
+use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_aws::http::serve;
-use slamail_aws::cases::CaseStore;
 use slamail_contacts::{ContactsConfig, handle_with_reports};
 
 #[tokio::main]

@@ -24,7 +24,9 @@ pub trait Sender {
 
 impl Sender for Notifier {
     async fn send(&self, from: &str, w: &Warning) -> Result<Vec<String>, String> {
-        Notifier::send(self, from, w).await.map_err(|e| e.to_string())
+        Notifier::send(self, from, w)
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -131,7 +133,9 @@ async fn one_case(
         warn!(%case_id, "watch: the case has no clock this watch can read; taken out of the warning index");
         if mode == Mode::Send {
             out.table_requests += 1;
-            store.set_next_warning(case_id, case.ledger_len, None).await?;
+            store
+                .set_next_warning(case_id, case.ledger_len, None)
+                .await?;
         }
         return Ok(());
     };
@@ -196,7 +200,9 @@ async fn one_case(
     }
     if mode == Mode::Send {
         out.table_requests += 1;
-        store.set_next_warning(case_id, case.ledger_len, next).await?;
+        store
+            .set_next_warning(case_id, case.ledger_len, next)
+            .await?;
     }
     Ok(())
 }

@@ -21,7 +21,9 @@ async fn main() -> Result<(), Error> {
     let notifier = Notifier::new(
         aws_sdk_sesv2::Client::new(&sdk),
         aws_sdk_sns::Client::new(&sdk),
-        std::env::var("SES_CONFIGURATION_SET").ok().filter(|s| !s.is_empty()),
+        std::env::var("SES_CONFIGURATION_SET")
+            .ok()
+            .filter(|s| !s.is_empty()),
     );
     let (store, policies, notifier) = (&store, &policies, &notifier);
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {

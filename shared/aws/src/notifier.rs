@@ -55,7 +55,11 @@ impl Notifier {
                 .ses
                 .send_email()
                 .from_email_address(from)
-                .destination(Destination::builder().set_to_addresses(Some(to.clone())).build())
+                .destination(
+                    Destination::builder()
+                        .set_to_addresses(Some(to.clone()))
+                        .build(),
+                )
                 .content(
                     EmailContent::builder()
                         .simple(

@@ -20,13 +20,18 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n
     }
 }
 
 fn step(p: &Policy, ledger: &mut Vec<LedgerEntry>, h: Happening, at: DateTime<Utc>) {
-    let Ok(view) = evaluate(ledger, p) else { return };
+    let Ok(view) = evaluate(ledger, p) else {
+        return;
+    };
     if let Ok(events) = transition(p, &view, &h, at) {
         let new = append(ledger, events, at, "bench", &p.version);
         ledger.extend(new);
@@ -35,26 +40,50 @@ fn step(p: &Policy, ledger: &mut Vec<LedgerEntry>, h: Happening, at: DateTime<Ut
 
 pub fn cases(p: &Policy, n: usize) -> Vec<ReportCase> {
     let mut r = Lcg(42);
-    let start = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).single().expect("literal");
-    let orgs = ["acme", "globex", "initech", "umbrella", "hooli", "soylent", "stark", "wayne"];
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 1, 8, 0, 0)
+        .single()
+        .expect("literal");
+    let orgs = [
+        "acme", "globex", "initech", "umbrella", "hooli", "soylent", "stark", "wayne",
+    ];
     let sev = ["critical", "severe", "minor"];
     (0..n)
         .map(|i| {
             let opened = start + Duration::minutes(r.next(29 * 24 * 60) as i64);
             let s = sev[r.next(3) as usize];
-            let first = opening(p, &TierId::parse("enterprise").unwrap(), &SeverityId::parse(s).unwrap());
+            let first = opening(
+                p,
+                &TierId::parse("enterprise").unwrap(),
+                &SeverityId::parse(s).unwrap(),
+            );
             let mut ledger = append(&[], vec![first], opened, "intake", &p.version);
             let mut t = opened;
             if r.next(5) == 0 {
                 t += Duration::minutes(10 + r.next(120) as i64);
-                step(p, &mut ledger, Happening::Wait { reason: "logs".into() }, t);
+                step(
+                    p,
+                    &mut ledger,
+                    Happening::Wait {
+                        reason: "logs".into(),
+                    },
+                    t,
+                );
                 t += Duration::minutes(30 + r.next(2000) as i64);
                 step(p, &mut ledger, Happening::Customer, t);
             }
             if r.next(10) == 0 {
                 t += Duration::minutes(5);
                 let to = sev[r.next(3) as usize];
-                step(p, &mut ledger, Happening::Reclassify { to: SeverityId::parse(to).unwrap(), reason: "triage".into() }, t);
+                step(
+                    p,
+                    &mut ledger,
+                    Happening::Reclassify {
+                        to: SeverityId::parse(to).unwrap(),
+                        reason: "triage".into(),
+                    },
+                    t,
+                );
             }
             if r.next(20) != 0 {
                 t += Duration::minutes(5 + r.next(900) as i64);
@@ -62,9 +91,23 @@ pub fn cases(p: &Policy, n: usize) -> Vec<ReportCase> {
             }
             if r.next(8) == 0 {
                 t += Duration::minutes(60);
-                step(p, &mut ledger, Happening::Close { reason: "done".into() }, t);
+                step(
+                    p,
+                    &mut ledger,
+                    Happening::Close {
+                        reason: "done".into(),
+                    },
+                    t,
+                );
                 t += Duration::minutes(600);
-                step(p, &mut ledger, Happening::Reopen { reason: "again".into() }, t);
+                step(
+                    p,
+                    &mut ledger,
+                    Happening::Reopen {
+                        reason: "again".into(),
+                    },
+                    t,
+                );
                 t += Duration::minutes(r.next(600) as i64);
                 step(p, &mut ledger, Happening::AgentPublic, t);
             }
@@ -80,7 +123,10 @@ pub fn cases(p: &Policy, n: usize) -> Vec<ReportCase> {
 fn bench(c: &mut Criterion) {
     let p = builtin("activestate").expect("policy");
     let month: Month = "2026-11".parse().expect("month");
-    let as_of = Utc.with_ymd_and_hms(2026, 12, 15, 0, 0, 0).single().expect("literal");
+    let as_of = Utc
+        .with_ymd_and_hms(2026, 12, 15, 0, 0, 0)
+        .single()
+        .expect("literal");
     let cases = cases(&p, 10_000);
     let entries: usize = cases.iter().map(|c| c.ledger.len()).sum();
     let t = Instant::now();

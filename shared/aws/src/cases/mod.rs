@@ -41,9 +41,9 @@ use slamail_core::intake::ports::{Cases, Fence, PortError, Scope};
 use crate::sdk_error::{AwsFailure, Resource};
 
 pub use conversation::{QUEUE_INDEX, message_ids_of};
-pub use watch::{DueCase, REPORT_INDEX, ReadCost, WARNING_INDEX, WarningState};
 pub use slamail_core::case::{Direction, MessageItem};
 pub use slamail_core::intake::ports::{InboundState, ReplyState};
+pub use watch::{DueCase, REPORT_INDEX, ReadCost, WARNING_INDEX, WarningState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseStoreError {

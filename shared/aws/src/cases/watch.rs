@@ -149,7 +149,10 @@ impl CaseStore {
                 .await
                 .map_err(|e| self.err_sdk("Query (warnings sent)", e))?;
             for item in resp.items.unwrap_or_default() {
-                let failed = item.get("state").and_then(|v| v.as_s().ok()).map(String::as_str)
+                let failed = item
+                    .get("state")
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str)
                     == Some(WarningState::Failed.as_str());
                 if failed {
                     continue;
@@ -318,7 +321,11 @@ impl CaseStore {
                 .await
                 .map_err(|e| self.err_sdk("Query (report index)", e))?;
             for item in resp.items.unwrap_or_default() {
-                let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                let pk = item
+                    .get("pk")
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
                 if let Ok(id) = CaseId::parse(pk.strip_prefix("CASE#").unwrap_or(&pk)) {
                     ids.push(id);
                 }

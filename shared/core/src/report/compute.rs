@@ -123,8 +123,14 @@ impl Clock<'_> {
 
 fn clock_of<'p>(policy: &'p Policy, c: &Cycle) -> Clock<'p> {
     match c.target.calendar() {
-        Some(id) => Clock { id: Some(id.clone()), cal: policy.calendar(id) },
-        None if c.target.is_commitment() => Clock { id: None, cal: None },
+        Some(id) => Clock {
+            id: Some(id.clone()),
+            cal: policy.calendar(id),
+        },
+        None if c.target.is_commitment() => Clock {
+            id: None,
+            cal: None,
+        },
         None => Clock {
             id: Some(policy.default_calendar.clone()),
             cal: Some(policy.support_calendar()),
@@ -236,7 +242,8 @@ fn tally(
         };
         let fulfilled = matches!(c.end, Some(CycleEnd::Fulfilled { at }) if at <= as_of);
         if c.metric == Metric::FirstResponse && fulfilled {
-            acc.minutes.push(counted(&clock, c.origin, until, &c.pauses));
+            acc.minutes
+                .push(counted(&clock, c.origin, until, &c.pauses));
         }
         let Some(due) = c.due.filter(|_| c.target.is_commitment()) else {
             att.no_commitment += 1;
@@ -306,7 +313,15 @@ pub fn compute(
         let acc = rows
             .entry((case.organisation.clone(), rank, view.severity.to_string()))
             .or_default();
-        tally(policy, case, &view, as_of, acc, &mut breaches, &mut holidays);
+        tally(
+            policy,
+            case,
+            &view,
+            as_of,
+            acc,
+            &mut breaches,
+            &mut holidays,
+        );
     }
     breaches.sort_by(|a, b| (a.due, &a.case_id).cmp(&(b.due, &b.case_id)));
     Report {
@@ -341,4 +356,3 @@ pub fn compute(
         unreadable,
     }
 }
-

@@ -9,9 +9,7 @@ pub mod compute;
 pub mod month;
 pub mod render;
 
-pub use compute::{
-    Attainment, Breach, HolidayApplied, Minutes, Report, ReportCase, Row, compute,
-};
+pub use compute::{Attainment, Breach, HolidayApplied, Minutes, Report, ReportCase, Row, compute};
 pub use month::{Month, MonthError, month_key, org_key};
 
 #[cfg(test)]

@@ -38,10 +38,22 @@ pub fn table(r: &Report) -> String {
     let _ = writeln!(
         out,
         "{:<20} {:<10} {:>5} {:>16} {:>12} {:>7} {:>7} {:>8} {:>6} {:>8}",
-        "organisation", "severity", "cases", "first resp. met", "updates met", "median", "p90", "breaches", "pauses", "paused"
+        "organisation",
+        "severity",
+        "cases",
+        "first resp. met",
+        "updates met",
+        "median",
+        "p90",
+        "breaches",
+        "pauses",
+        "paused"
     );
     for row in &r.rows {
-        let Row { first_response_minutes: m, .. } = row;
+        let Row {
+            first_response_minutes: m,
+            ..
+        } = row;
         let _ = writeln!(
             out,
             "{:<20} {:<10} {:>5} {:>16} {:>12} {:>7} {:>7} {:>8} {:>6} {:>8}",
@@ -57,7 +69,10 @@ pub fn table(r: &Report) -> String {
             row.paused_minutes,
         );
     }
-    let _ = writeln!(out, "(median and p90: minutes to first response on the target's clock; paused: minutes)");
+    let _ = writeln!(
+        out,
+        "(median and p90: minutes to first response on the target's clock; paused: minutes)"
+    );
     if r.breaches.is_empty() {
         let _ = writeln!(out, "Breaches: none");
     } else {
@@ -72,7 +87,11 @@ pub fn table(r: &Report) -> String {
                 b.metric.as_str(),
                 b.due.format("%Y-%m-%d %H:%M UTC"),
                 b.minutes_over,
-                if b.answered.is_some() { "" } else { " (still unanswered)" },
+                if b.answered.is_some() {
+                    ""
+                } else {
+                    " (still unanswered)"
+                },
             );
         }
     }

@@ -9,7 +9,9 @@ use crate::ids::{CaseId, SeverityId, TierId};
 use crate::policy::{Metric, Policy, builtin};
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).expect("instant").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
 }
 
 fn case(
@@ -21,7 +23,11 @@ fn case(
     then: &[(Happening, &str)],
 ) -> ReportCase {
     let tier = if org.is_some() { "enterprise" } else { "free" };
-    let start = opening(p, &TierId::parse(tier).unwrap(), &SeverityId::parse(severity).unwrap());
+    let start = opening(
+        p,
+        &TierId::parse(tier).unwrap(),
+        &SeverityId::parse(severity).unwrap(),
+    );
     let mut ledger: Vec<LedgerEntry> = append(&[], vec![start], at(opened), "intake", &p.version);
     for (h, when) in then {
         let view = evaluate(&ledger, p).unwrap();
@@ -42,11 +48,32 @@ fn a_month_per_organisation_and_severity() {
     let answer = |t: &'static str| (Happening::AgentPublic, t);
     let cases = vec![
         // Severe, 4 business hours. Answered after 1h: met.
-        case(&p, 1, Some("acme"), "severe", "2026-11-23T09:00:00-08:00", &[answer("2026-11-23T10:00:00-08:00")]),
+        case(
+            &p,
+            1,
+            Some("acme"),
+            "severe",
+            "2026-11-23T09:00:00-08:00",
+            &[answer("2026-11-23T10:00:00-08:00")],
+        ),
         // Answered after 3h: met.
-        case(&p, 2, Some("acme"), "severe", "2026-11-23T09:00:00-08:00", &[answer("2026-11-23T12:00:00-08:00")]),
+        case(
+            &p,
+            2,
+            Some("acme"),
+            "severe",
+            "2026-11-23T09:00:00-08:00",
+            &[answer("2026-11-23T12:00:00-08:00")],
+        ),
         // Wed before Thanksgiving 15:00, due Fri 10:00; answered Fri 11:30: missed by 90 minutes.
-        case(&p, 3, Some("acme"), "severe", "2026-11-25T15:00:00-08:00", &[answer("2026-11-27T11:30:00-08:00")]),
+        case(
+            &p,
+            3,
+            Some("acme"),
+            "severe",
+            "2026-11-25T15:00:00-08:00",
+            &[answer("2026-11-27T11:30:00-08:00")],
+        ),
         // Paused an hour in the middle, answered within its target: met, one pause of 60 min.
         case(
             &p,
@@ -55,18 +82,44 @@ fn a_month_per_organisation_and_severity() {
             "severe",
             "2026-11-24T09:00:00-08:00",
             &[
-                (Happening::Wait { reason: "logs".into() }, "2026-11-24T10:00:00-08:00"),
+                (
+                    Happening::Wait {
+                        reason: "logs".into(),
+                    },
+                    "2026-11-24T10:00:00-08:00",
+                ),
                 (Happening::Customer, "2026-11-24T11:00:00-08:00"),
                 answer("2026-11-24T13:30:00-08:00"),
             ],
         ),
         // Still unanswered at the report instant, past due: missed, still open.
-        case(&p, 5, Some("acme"), "critical", "2026-11-30T09:00:00-08:00", &[]),
+        case(
+            &p,
+            5,
+            Some("acme"),
+            "critical",
+            "2026-11-30T09:00:00-08:00",
+            &[],
+        ),
         // Another organisation and a sender without one (free: no commitment).
-        case(&p, 6, Some("globex"), "minor", "2026-11-02T09:00:00-08:00", &[answer("2026-11-02T10:00:00-08:00")]),
+        case(
+            &p,
+            6,
+            Some("globex"),
+            "minor",
+            "2026-11-02T09:00:00-08:00",
+            &[answer("2026-11-02T10:00:00-08:00")],
+        ),
         case(&p, 7, None, "minor", "2026-11-02T09:00:00-08:00", &[]),
         // October: not in November's report.
-        case(&p, 8, Some("acme"), "severe", "2026-10-30T09:00:00-07:00", &[]),
+        case(
+            &p,
+            8,
+            Some("acme"),
+            "severe",
+            "2026-10-30T09:00:00-07:00",
+            &[],
+        ),
     ];
     let month: Month = "2026-11".parse().unwrap();
     let as_of = at("2026-12-01T12:00:00-08:00");
@@ -81,7 +134,10 @@ fn a_month_per_organisation_and_severity() {
     };
     let severe = row(Some("acme"), "severe");
     assert_eq!(severe.cases, 4);
-    assert_eq!((severe.first_response.met, severe.first_response.missed), (3, 1));
+    assert_eq!(
+        (severe.first_response.met, severe.first_response.missed),
+        (3, 1)
+    );
     // Business minutes to first response: 60, 180, 330 (2h Wed + 3h30 Fri), 210 (4h30 less the
     // 60-minute pause). Nearest rank: median = 2nd of 4 = 180, p90 = 4th = 330.
     assert_eq!(severe.first_response_minutes.count, 4);
@@ -99,22 +155,44 @@ fn a_month_per_organisation_and_severity() {
         .map(|b| (b.case_id.as_str(), b.minutes_over, b.answered.is_some()))
         .collect();
     // Case 5: due Mon 30 Nov 11:00; unanswered at Tue 1 Dec 12:00 = 6h + 4h = 600 minutes.
-    assert_eq!(b, [("AS-2026-000003", 90, true), ("AS-2026-000005", 600, false)]);
+    assert_eq!(
+        b,
+        [("AS-2026-000003", 90, true), ("AS-2026-000005", 600, false)]
+    );
     assert_eq!(r.breaches[0].metric, Metric::FirstResponse);
-    assert!(r.holidays.iter().any(|h| h.name.contains("Thanksgiving")), "{:?}", r.holidays);
+    assert!(
+        r.holidays.iter().any(|h| h.name.contains("Thanksgiving")),
+        "{:?}",
+        r.holidays
+    );
     // One organisation only.
     let acme = compute(&p, month, Some("acme"), &cases, as_of);
     assert_eq!(acme.cases, 5);
-    assert!(acme.rows.iter().all(|r| r.organisation.as_deref() == Some("acme")));
+    assert!(
+        acme.rows
+            .iter()
+            .all(|r| r.organisation.as_deref() == Some("acme"))
+    );
     // Renders.
     let table = render::table(&r);
-    assert!(table.contains("acme") && table.contains("AS-2026-000005"), "{table}");
+    assert!(
+        table.contains("acme") && table.contains("AS-2026-000005"),
+        "{table}"
+    );
     let csv = render::csv(&r);
     assert_eq!(csv.lines().count(), 1 + r.rows.len());
-    assert!(csv.lines().nth(1).unwrap().starts_with("activestate,2026-11,"));
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("activestate,2026-11,")
+    );
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["month"], "2026-11");
-    assert_eq!(json["rows"][0]["first_response_minutes"]["median"], serde_json::Value::Null);
+    assert_eq!(
+        json["rows"][0]["first_response_minutes"]["median"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]

@@ -28,7 +28,12 @@ pub fn targets_for(
         Audience::Lead => rule
             .map(|r| r.lead.clone().unwrap_or_else(|| r.notify.clone()))
             .unwrap_or_default(),
-        Audience::Named(name) => policy.warnings.audiences.get(name).cloned().unwrap_or_default(),
+        Audience::Named(name) => policy
+            .warnings
+            .audiences
+            .get(name)
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -63,7 +68,12 @@ pub struct CaseFacts<'a> {
 }
 
 impl Warning {
-    pub fn new(policy: &Policy, view: &crate::clock::ClockView, case: &CaseFacts<'_>, p: &ScheduledPoint) -> Self {
+    pub fn new(
+        policy: &Policy,
+        view: &crate::clock::ClockView,
+        case: &CaseFacts<'_>,
+        p: &ScheduledPoint,
+    ) -> Self {
         Self {
             case_id: case.case_id.clone(),
             policy: policy.id.to_string(),
@@ -105,7 +115,13 @@ impl Warning {
     pub fn subject(&self) -> String {
         let s = format!("[{}] {}: {}", self.queue, self.case_id, self.headline());
         s.chars()
-            .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { ' ' })
+            .map(|c| {
+                if c.is_ascii() && !c.is_ascii_control() {
+                    c
+                } else {
+                    ' '
+                }
+            })
             .take(99)
             .collect()
     }
@@ -160,9 +176,16 @@ impl Warning {
     pub fn line(&self) -> String {
         let mut to: Vec<String> = self.targets.email.iter().map(|e| e.to_string()).collect();
         to.extend(self.targets.sns.iter().map(|s| format!("sns:{s}")));
-        let to = if to.is_empty() { "(no targets configured)".to_string() } else { to.join(", ") };
+        let to = if to.is_empty() {
+            "(no targets configured)".to_string()
+        } else {
+            to.join(", ")
+        };
         let held = if self.send_at != self.at {
-            format!(" (held from {} until opening)", format_local(self.at, self.zone))
+            format!(
+                " (held from {} until opening)",
+                format_local(self.at, self.zone)
+            )
         } else {
             String::new()
         };
@@ -175,4 +198,3 @@ impl Warning {
         )
     }
 }
-

@@ -22,7 +22,12 @@ pub struct Plan {
 
 /// The plan for a case whose ledger reads `view`, given the keys of the points already recorded
 /// (sent, superseded or in flight) in its cycles.
-pub fn plan(policy: &Policy, view: &ClockView, sent: &BTreeSet<String>, now: DateTime<Utc>) -> Plan {
+pub fn plan(
+    policy: &Policy,
+    view: &ClockView,
+    sent: &BTreeSet<String>,
+    now: DateTime<Utc>,
+) -> Plan {
     let unsent: Vec<ScheduledPoint> = schedule(policy, view)
         .into_iter()
         .filter(|p| !sent.contains(&p.key()))

@@ -71,7 +71,11 @@ fn add(cal: Option<&BusinessCalendar>, from: DateTime<Utc>, minutes: i64) -> Opt
 }
 
 /// `[origin, due)` without the pauses.
-fn counting(origin: DateTime<Utc>, due: DateTime<Utc>, pauses: &[Pause]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn counting(
+    origin: DateTime<Utc>,
+    due: DateTime<Utc>,
+    pauses: &[Pause],
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let mut out = Vec::new();
     let mut cursor = origin;
     for p in pauses {
@@ -115,14 +119,21 @@ fn share(policy: &Policy, c: &Cycle, due: DateTime<Utc>, percent: u8) -> Option<
     Some(due)
 }
 
-fn after_breach(policy: &Policy, c: &Cycle, due: DateTime<Utc>, after: &Target) -> Option<DateTime<Utc>> {
+fn after_breach(
+    policy: &Policy,
+    c: &Cycle,
+    due: DateTime<Utc>,
+    after: &Target,
+) -> Option<DateTime<Utc>> {
     let cal = clock_of(policy, &c.target)
         .or_else(|| clock_of(policy, after))
         .unwrap_or_else(|| policy.support_calendar());
     match after {
         Target::BusinessMinutes { minutes, .. } => cal.add_business_minutes(due, *minutes),
         Target::BusinessDays { days, .. } => cal.add_business_days(due, *days),
-        Target::Elapsed { minutes } => due.checked_add_signed(TimeDelta::minutes(i64::from(*minutes))),
+        Target::Elapsed { minutes } => {
+            due.checked_add_signed(TimeDelta::minutes(i64::from(*minutes)))
+        }
         Target::CalendarMonths { .. } | Target::None { .. } => None,
     }
 }
@@ -180,7 +191,11 @@ pub fn schedule(policy: &Policy, view: &ClockView) -> Vec<ScheduledPoint> {
 /// The instant the next unsent point may be sent: the warning index's sort key. With no record
 /// of what was sent (`sent` empty), it is the earliest point: a write path that does not read the
 /// record stays correct, the watch only reads the case once more and moves the key on.
-pub fn next_warning(policy: &Policy, view: &ClockView, sent: &BTreeSet<String>) -> Option<DateTime<Utc>> {
+pub fn next_warning(
+    policy: &Policy,
+    view: &ClockView,
+    sent: &BTreeSet<String>,
+) -> Option<DateTime<Utc>> {
     schedule(policy, view)
         .into_iter()
         .filter(|p| !sent.contains(&p.key()))

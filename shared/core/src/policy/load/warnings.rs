@@ -182,14 +182,19 @@ fn points(
 /// A delay's length for ordering escalations (a business day counts as a day).
 fn rough_minutes(t: &Target) -> u64 {
     match t {
-        Target::BusinessMinutes { minutes, .. } | Target::Elapsed { minutes } => u64::from(*minutes),
+        Target::BusinessMinutes { minutes, .. } | Target::Elapsed { minutes } => {
+            u64::from(*minutes)
+        }
         Target::BusinessDays { days, .. } => u64::from(*days) * 24 * 60,
         Target::CalendarMonths { months } => u64::from(*months) * 31 * 24 * 60,
         Target::None { .. } => 0,
     }
 }
 
-fn defaults(audiences: &BTreeMap<String, NotifyTargets>, calendar: &CalendarId) -> Vec<WarningPoint> {
+fn defaults(
+    audiences: &BTreeMap<String, NotifyTargets>,
+    calendar: &CalendarId,
+) -> Vec<WarningPoint> {
     DEFAULT_POINTS
         .iter()
         .map(|(at, to)| {
@@ -199,10 +204,8 @@ fn defaults(audiences: &BTreeMap<String, NotifyTargets>, calendar: &CalendarId) 
                 text: "",
             };
             // The defaults are constants that parse; `expect` would be a panic on no input.
-            let (label, at) = point_at(&cx, &at_spanned, calendar).unwrap_or((
-                "breach".to_string(),
-                PointAt::Breach,
-            ));
+            let (label, at) = point_at(&cx, &at_spanned, calendar)
+                .unwrap_or(("breach".to_string(), PointAt::Breach));
             let audience = match to {
                 None => Audience::Queue,
                 Some("lead") => Audience::Lead,

@@ -329,14 +329,26 @@ fn warning_points_are_parsed_ordered_and_defaulted() {
     )
     .unwrap();
     let labels: Vec<&str> = p.warnings.points.iter().map(|w| w.label.as_str()).collect();
-    assert_eq!(labels, ["25%", "80%", "breach", "breach + 2 business hours"]);
-    assert_eq!(p.warnings.points[3].audience, Audience::Named("boss".into()));
+    assert_eq!(
+        labels,
+        ["25%", "80%", "breach", "breach + 2 business hours"]
+    );
+    assert_eq!(
+        p.warnings.points[3].audience,
+        Audience::Named("boss".into())
+    );
     // No [warnings]: 50%, 80%, breach, +1 business hour (lead), +4 business hours.
     let p = load_str(BASE, "test.toml").unwrap();
     let labels: Vec<&str> = p.warnings.points.iter().map(|w| w.label.as_str()).collect();
     assert_eq!(
         labels,
-        ["50%", "80%", "breach", "breach + 1 business hour", "breach + 4 business hours"]
+        [
+            "50%",
+            "80%",
+            "breach",
+            "breach + 1 business hour",
+            "breach + 4 business hours"
+        ]
     );
 }
 
@@ -346,9 +358,17 @@ fn bad_warning_points_and_targets_are_rejected_with_their_line() {
         (r#"{ at = "100%" }"#, "", "1% to 99%"),
         (r#"{ at = "soon" }"#, "", "not a warning point"),
         (r#"{ at = "breach +" }"#, "", "breach + <amount>"),
-        (r#"{ at = "breach + 3 months" }"#, "", "business or elapsed time"),
+        (
+            r#"{ at = "breach + 3 months" }"#,
+            "",
+            "business or elapsed time",
+        ),
         (r#"{ at = "50%" }, { at = "50 %" }"#, "", "listed twice"),
-        (r#"{ at = "breach", notify = "cfo" }"#, "", "unknown audience \"cfo\""),
+        (
+            r#"{ at = "breach", notify = "cfo" }"#,
+            "",
+            "unknown audience \"cfo\"",
+        ),
         (
             r#"{ at = "breach" }"#,
             "[warnings.audiences.boss]\nemail = [\"support@t.example\"]\n",
@@ -359,7 +379,11 @@ fn bad_warning_points_and_targets_are_rejected_with_their_line() {
             "[warnings.audiences.boss]\nsns = \"arn:aws:sqs:eu-west-1:123456789012:q\"\n",
             "not an SNS topic ARN",
         ),
-        (r#"{ at = "breach" }"#, "[warnings.audiences.boss]\n", "no email address and no sns"),
+        (
+            r#"{ at = "breach" }"#,
+            "[warnings.audiences.boss]\n",
+            "no email address and no sns",
+        ),
     ] {
         let text = with_warnings(points, extra);
         let e = load_err(&text);
