@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use slamail_aws::cases::CaseStore;
 use slamail_aws::notifier::Notifier;
-use slamail_core::ids::{OrgId, PolicyId};
+use slamail_core::ids::OrgId;
 use slamail_core::policy::PolicySet;
 use slamail_core::report::{self, Month};
 use slamail_watch::{Mode, NoSender, pass};
@@ -148,7 +148,7 @@ pub async fn run_report(a: ReportArgs) -> Result<String, CliError> {
     let as_of = instant("--as-of", a.as_of.as_deref())?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), &a.cases_table);
-    let key = report::month_key(&PolicyId::clone(&policy.id), month.first_day());
+    let key = report::month_key(&policy.id, month.first_day());
     let cases = store
         .report_cases(&key, org.as_ref().map(OrgId::as_str))
         .await

@@ -568,7 +568,7 @@ async fn no_commitment_or_no_clock_no_warnings_and_a_dry_run_writes_nothing() {
             .unwrap()
             .is_empty()
     );
-    assert!(env.points("2026-11-30T12:00:00-08:00").await.len() >= 1);
+    assert!(!env.points("2026-11-30T12:00:00-08:00").await.is_empty());
     assert!(
         env.store
             .warnings_recorded(&free.case_id)
