@@ -737,3 +737,82 @@ async fn the_month_report_from_the_ledgers_and_only_for_the_orgs_admins() {
     let (s, b) = call(Some("alice@acme.example"), "month=November").await;
     assert_eq!((s, b["code"].as_str()), (400, Some("bad-request")), "{b}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notifier_mails_staff_and_publishes_to_the_topic() {
+    use slamail_aws::notifier::Notifier;
+    use slamail_core::policy::{NotifyTargets, SnsTopicArn};
+    let env = env().await;
+    let moto = MotoServer::shared();
+    let sns = aws_sdk_sns::Client::new(moto.sdk_config());
+    let topic = sns
+        .create_topic()
+        .name(unique_name("oncall"))
+        .send()
+        .await
+        .expect("topic")
+        .topic_arn
+        .expect("arn");
+    let case = env
+        .open(
+            BOB,
+            ENTERPRISE,
+            "Severity Level 2: notify",
+            "2026-11-23T14:10:00-08:00",
+        )
+        .await;
+    let dry = pass(
+        &env.store,
+        &env.desk.policies,
+        &NoSender,
+        at("2026-11-23T16:10:00-08:00"),
+        Mode::DryRun,
+    )
+    .await
+    .expect("dry run");
+    let mut w = dry
+        .sent
+        .into_iter()
+        .find(|w| w.case_id == case.case_id)
+        .expect("50%");
+    let staff = format!("{}@activestate.com", unique_name("oncall"));
+    w.targets = NotifyTargets {
+        email: vec![EmailAddress::parse(&staff).unwrap()],
+        sns: Some(SnsTopicArn::parse(&topic).expect("moto's ARN")),
+    };
+    let notifier = Notifier::new(moto.sesv2(), sns, None);
+    let ids = notifier
+        .send("support@activestate.com", &w)
+        .await
+        .expect("sent");
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids[0].starts_with("ses:") && ids[1].starts_with("sns:"));
+    let mail = moto
+        .sent_messages()
+        .expect("moto")
+        .into_iter()
+        .find(|m| m.destinations.contains(&staff))
+        .expect("the warning mail");
+    assert_eq!(mail.source, "support@activestate.com");
+    let subject = mail.subject.unwrap_or_default();
+    assert!(
+        subject.contains(case.case_id.as_str())
+            && subject.contains("50% of the first response time"),
+        "{subject}"
+    );
+    let body = mail.body.unwrap_or_default();
+    assert!(
+        !body.contains("Severity Level 2: notify"),
+        "the customer's subject stays out of warnings"
+    );
+    // A topic that does not exist: the send fails with where and why (the pass then retries).
+    w.targets = NotifyTargets {
+        email: Vec::new(),
+        sns: Some(SnsTopicArn::parse("arn:aws:sns:us-east-1:123456789012:no-such-topic").unwrap()),
+    };
+    let e = notifier
+        .send("support@activestate.com", &w)
+        .await
+        .expect_err("no topic");
+    assert!(e.to_string().contains("no-such-topic"), "{e}");
+}
