@@ -37,6 +37,15 @@ unset POLICY_FILES SES_CONFIGURATION_SET
 echo "moto server on $AWS_ENDPOINT_URL; building slamail (first build takes a few minutes)..." >&2
 cargo run --quiet --locked -p slamail-cli -- demo --samples samplemail --template infra/template.yaml "$@"
 
+# The SLA watch (docs/watch.md): a dry-run pass at a chosen instant prints the warnings it would
+# send (to staff only; nothing is sent or recorded), then November's attainment report.
+echo
+echo "== SLA watch: a dry-run pass at Mon 30 Nov 2026, 15:45 PST"
+cargo run --quiet --locked -p slamail-cli -- watch --at 2026-11-30T23:45:00Z
+echo
+echo "== Attainment report: ActiveState, November 2026 (ledgers read as of 31 Dec)"
+cargo run --quiet --locked -p slamail-cli -- report --policy activestate --month 2026-11 --as-of 2026-12-31T00:00:00Z
+
 # In a terminal, the web console then serves the same emulator until Ctrl-C (it prints its URL).
 if [[ -t 0 && -t 1 && -z "${SLAMAIL_NO_CONSOLE:-}" ]]; then
     echo

@@ -4,6 +4,7 @@
 mod case_cmd;
 mod intake_cmd;
 mod policy_cmd;
+mod watch_cmd;
 
 use std::process::ExitCode;
 
@@ -77,6 +78,10 @@ enum Command {
     Case(case_cmd::CaseArgs),
     /// A queue's open cases by the next instant due from us.
     Queue(case_cmd::QueueArgs),
+    /// A pass of the SLA watch at an instant: the warnings it would send (or, with --send, sends).
+    Watch(watch_cmd::WatchArgs),
+    /// A month's SLA attainment report per organisation and severity, from the clock ledgers.
+    Report(watch_cmd::ReportArgs),
     /// The web console: serve it locally against the emulator (development sign-in), or
     /// build the deployable site.
     Console(slamail_cli::console::ConsoleArgs),
@@ -95,6 +100,8 @@ async fn main() -> ExitCode {
         Command::Demo(args) => intake_cmd::run_demo(args).await,
         Command::Case(args) => case_cmd::run_case(args).await,
         Command::Queue(args) => case_cmd::run_queue(args).await,
+        Command::Watch(args) => watch_cmd::run_watch(args).await,
+        Command::Report(args) => watch_cmd::run_report(args).await,
         Command::Org(args) => slamail_cli::directory::run_org(args)
             .await
             .map_err(CliError::from),

@@ -12,6 +12,9 @@ pub const DEFAULT_OPERATORS_GROUP: &str = "slamail-operators";
 pub struct ContactsConfig {
     /// `DIRECTORY_TABLE`.
     pub directory_table: String,
+    /// `CASES_TABLE`: where attainment reports are read from; `None` answers the report route
+    /// with 503.
+    pub cases_table: Option<String>,
     /// `POLICY_FILES`: comma-separated built-in ids or paths; `None` is every built-in policy.
     pub policy_files: Option<String>,
     /// `OPERATORS_GROUP` and the other request-handling settings.
@@ -30,6 +33,7 @@ impl ContactsConfig {
     pub fn new(directory_table: impl Into<String>) -> Self {
         Self {
             directory_table: directory_table.into(),
+            cases_table: None,
             policy_files: None,
             settings: Settings::default(),
         }
@@ -42,6 +46,7 @@ impl ContactsConfig {
         let mut config =
             Self::new(get("DIRECTORY_TABLE").ok_or(ConfigError::Missing("DIRECTORY_TABLE"))?);
         config.policy_files = get("POLICY_FILES");
+        config.cases_table = get("CASES_TABLE");
         if let Some(group) = get("OPERATORS_GROUP") {
             config.settings.operators_group = group.trim().to_string();
         }

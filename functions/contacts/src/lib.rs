@@ -9,6 +9,7 @@ use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse
 use aws_lambda_events::http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_aws::http::{Claims, Reply, body_bytes, respond, segments};
 use slamail_core::directory::{
@@ -17,6 +18,7 @@ use slamail_core::directory::{
 };
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId};
 use slamail_core::policy::PolicySet;
+use slamail_core::report::{Month, MonthError, compute, month_key};
 use slamail_core::support_term::SupportTerm;
 
 mod config;
@@ -67,15 +69,27 @@ pub fn caller(req: &ApiGatewayV2httpRequest, settings: &Settings) -> Result<Call
     Ok(Caller { email, operator })
 }
 
-/// Serves one request. Never panics; every failure is a JSON error response.
+/// Serves one request. Never panics; every failure is a JSON error response. Without a cases
+/// table, the report route answers 503.
 pub async fn handle(
     dir: &Directory,
     policies: &PolicySet,
     settings: &Settings,
     req: ApiGatewayV2httpRequest,
 ) -> ApiGatewayV2httpResponse {
+    handle_with_reports(dir, None, policies, settings, req).await
+}
+
+/// [`handle`], with the cases table the attainment reports are read from.
+pub async fn handle_with_reports(
+    dir: &Directory,
+    cases: Option<&CaseStore>,
+    policies: &PolicySet,
+    settings: &Settings,
+    req: ApiGatewayV2httpRequest,
+) -> ApiGatewayV2httpResponse {
     let result = match caller(&req, settings) {
-        Ok(c) => route(dir, policies, &c, &req).await,
+        Ok(c) => route(dir, cases, policies, &c, &req).await,
         Err(e) => Err(e),
     };
     respond(result)
@@ -83,6 +97,7 @@ pub async fn handle(
 
 async fn route(
     dir: &Directory,
+    cases: Option<&CaseStore>,
     policies: &PolicySet,
     caller: &Caller,
     req: &ApiGatewayV2httpRequest,
@@ -92,6 +107,7 @@ async fn route(
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let api = Api {
         dir,
+        cases,
         policies,
         caller,
     };
@@ -118,6 +134,10 @@ async fn route(
             api.remove_member(&org_id(org)?, &email_id(email)?).await
         }
         (Method::GET, ["orgs", org, "audit"]) => api.audit(&org_id(org)?).await,
+        (Method::GET, ["orgs", org, "report"]) => {
+            let month = req.query_string_parameters.first("month");
+            api.report(&org_id(org)?, month).await
+        }
         (_, ["me"] | ["orgs", ..]) if known_path(&segs) => Err(ApiError::new(
             405,
             "method-not-allowed",
@@ -133,7 +153,7 @@ fn known_path(segs: &[&str]) -> bool {
         ["me"]
             | ["orgs"]
             | ["orgs", _]
-            | ["orgs", _, "contacts" | "members" | "audit"]
+            | ["orgs", _, "contacts" | "members" | "audit" | "report"]
             | ["orgs", _, "contacts" | "members", _]
     )
 }
@@ -232,6 +252,7 @@ fn member_view(m: &Member) -> Value {
 
 struct Api<'a> {
     dir: &'a Directory,
+    cases: Option<&'a CaseStore>,
     policies: &'a PolicySet,
     caller: &'a Caller,
 }
@@ -480,6 +501,54 @@ impl Api<'_> {
         self.existing_org(org).await?;
         let entries = self.dir.audit(org).await?;
         Ok((200, json!({ "org": org, "entries": entries })))
+    }
+
+    /// The organisation's attainment report for a month (`docs/watch.md` has the JSON shape):
+    /// its administrators and operators only; anyone else is refused like on every org route.
+    async fn report(&self, org: &OrgId, month: Option<&str>) -> Reply {
+        self.allow(org, Action::ViewReport).await?;
+        let month: Month = month
+            .ok_or_else(|| {
+                ApiError::bad_request("the month query parameter is required (YYYY-MM)")
+            })?
+            .parse()
+            .map_err(|e: MonthError| ApiError::bad_request(e.to_string()))?;
+        let o = self.existing_org(org).await?;
+        let policy = self.policies.get(&o.policy).ok_or_else(|| {
+            ApiError::new(
+                409,
+                "policy-not-loaded",
+                format!(
+                    "the organisation's policy {} is not in force here",
+                    o.policy
+                ),
+            )
+        })?;
+        let cases = self.cases.ok_or_else(|| {
+            ApiError::new(
+                503,
+                "reports-unavailable",
+                "reports are not configured (CASES_TABLE)",
+            )
+        })?;
+        let read = cases
+            .report_cases(
+                &month_key(&policy.id, month.first_day()),
+                Some(org.as_str()),
+            )
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "report: cases not read");
+                ApiError::new(
+                    503,
+                    "cases-unavailable",
+                    "the cases could not be read; try again",
+                )
+            })?;
+        let report = compute(policy, month, Some(org.as_str()), &read, chrono::Utc::now());
+        let value = serde_json::to_value(&report)
+            .map_err(|e| ApiError::new(500, "internal", e.to_string()))?;
+        Ok((200, value))
     }
 }
 

@@ -486,15 +486,21 @@ where
         case.refers_to = at.refers_to;
         let ledger = clock::append(
             &[],
-            vec![clock::opening(
-                policy,
-                &decision.tier.tier,
-                &decision.severity.assigned,
-            )],
+            vec![clock::opening_of(policy, decision)],
             loaded.received,
             "intake",
             &policy.version,
         );
+        // The SLA watch's first look at the case, from the same reading of the ledger as every
+        // later write.
+        if let Ok(view) = clock::evaluate(&ledger, policy) {
+            let live = clock::live(policy, &view);
+            case.next_warning_utc = live.next_warning_utc;
+            case.watch_shard = case
+                .next_warning_utc
+                .as_ref()
+                .map(|_| slamail_core::watch::shard_of(&case.case_id));
+        }
         let mut rendered = None;
         if decision.reply.is_allowed() {
             match self.render(policy, &case.case_id, &loaded.email, decision, at.support) {

@@ -299,5 +299,6 @@ fn legacy_live(case: &slamail_core::case::CaseRecord) -> clock::Live {
         due_metric: case.due_metric,
         target: Some(case.target.clone()),
         closed_at: case.closed_at.clone(),
+        next_warning_utc: case.next_warning_utc.clone(),
     }
 }

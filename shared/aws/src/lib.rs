@@ -7,6 +7,7 @@
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
 //! - `membership` — the directory as the intake's membership lookup.
+//! - [`notifier`] — SLA warnings to staff: SESv2 mail and SNS topics.
 //! - [`sdk_error`] — one line for a failed AWS call: code, message, what to do.
 //! - [`telemetry`] — the one `tracing` setup of every binary: JSON in Lambda, text for people.
 //!
@@ -19,6 +20,7 @@ pub mod directory;
 pub mod http;
 pub mod mailer;
 mod membership;
+pub mod notifier;
 pub mod rawmail;
 pub mod sdk_error;
 pub mod telemetry;

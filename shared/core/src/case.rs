@@ -232,6 +232,18 @@ pub struct CaseRecord {
     pub due_metric: Option<Metric>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<String>,
+    /// When the SLA watch next looks at the case (UTC), and the warning index partition it is
+    /// filed under: both absent when no warning is pending, which keeps the index sparse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_warning_utc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch_shard: Option<String>,
+    /// `<policy>#<YYYY-MM>` of the month the case was opened in (the policy's zone), and
+    /// `<organisation or ~>#<case id>`: the attainment report index's keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_month: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_org: Option<String>,
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -271,6 +283,7 @@ impl CaseRecord {
             },
         };
         let deadline = &decision.deadline;
+        let case_id_text = case_id.to_string();
         CaseRecord {
             case_id,
             policy: policy.id.to_string(),
@@ -337,6 +350,16 @@ impl CaseRecord {
             ledger_len: 1,
             due_metric: deadline.due.map(|_| Metric::FirstResponse),
             closed_at: None,
+            next_warning_utc: None,
+            watch_shard: None,
+            report_month: Some(crate::report::month_key(
+                &policy.id,
+                received.received.with_timezone(&zone).date_naive(),
+            )),
+            report_org: Some(crate::report::org_key(
+                membership.map(|m| m.org.as_str()),
+                &case_id_text,
+            )),
         }
     }
 
@@ -352,5 +375,10 @@ impl CaseRecord {
             self.target = t.clone();
         }
         self.closed_at = live.closed_at.clone();
+        self.next_warning_utc = live.next_warning_utc.clone();
+        self.watch_shard = live
+            .next_warning_utc
+            .as_ref()
+            .map(|_| crate::watch::shard_of(&self.case_id));
     }
 }

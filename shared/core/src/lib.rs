@@ -17,6 +17,8 @@
 //! - [`support_term`] — the dates an organisation's support is paid for.
 //! - [`conversation`] — which case a message belongs to, and who may speak in it.
 //! - [`clock`] — the SLA clock as an append-only ledger and its pure reading.
+//! - [`watch`] — the SLA watch: warning points in business time, what a pass sends, to whom.
+//! - [`report`] — attainment reports per organisation and severity, from the ledgers.
 
 pub mod bounded;
 pub mod calendar;
@@ -30,5 +32,7 @@ pub mod intake;
 pub mod message;
 pub mod policy;
 pub mod reply;
+pub mod report;
 pub mod support_term;
 pub mod triage;
+pub mod watch;

@@ -64,13 +64,35 @@ fn cases_table_schema() {
         spec,
         TableSpec {
             logical_id: "CasesTable".into(),
-            attributes: vec![s("pk"), s("sk"), s("queue"), s("due_utc")],
+            attributes: vec![
+                s("pk"),
+                s("sk"),
+                s("queue"),
+                s("due_utc"),
+                s("watch_shard"),
+                s("next_warning_utc"),
+                s("report_month"),
+                s("report_org"),
+            ],
             key: key("pk", "sk"),
-            global_indexes: vec![IndexSpec {
-                name: "by-queue-due".into(),
-                key: key("queue", "due_utc"),
-                projection: ProjectionSpec::All,
-            }],
+            global_indexes: vec![
+                IndexSpec {
+                    name: "by-queue-due".into(),
+                    key: key("queue", "due_utc"),
+                    projection: ProjectionSpec::All,
+                },
+                // The SLA watch's due work and the attainment reports' months (docs/watch.md).
+                IndexSpec {
+                    name: "by-next-warning".into(),
+                    key: key("watch_shard", "next_warning_utc"),
+                    projection: ProjectionSpec::KeysOnly,
+                },
+                IndexSpec {
+                    name: "by-report-month".into(),
+                    key: key("report_month", "report_org"),
+                    projection: ProjectionSpec::KeysOnly,
+                },
+            ],
             local_indexes: vec![],
             ttl_attribute: Some("expires_at".into()),
         }

@@ -68,13 +68,25 @@ async fn tables_from_the_template_have_the_declared_keys_and_indexes() {
         .unwrap();
     assert_eq!(keys(table.key_schema()), hash_range("pk", "sk"));
     let gsis = table.global_secondary_indexes();
-    assert_eq!(gsis.len(), 1);
+    assert_eq!(gsis.len(), 3);
     assert_eq!(gsis[0].index_name(), Some("by-queue-due"));
     assert_eq!(keys(gsis[0].key_schema()), hash_range("queue", "due_utc"));
     assert_eq!(
         gsis[0].projection().and_then(|p| p.projection_type()),
         Some(&ProjectionType::All)
     );
+    // The SLA watch's due work and the attainment reports' months (docs/watch.md): keys only.
+    for (gsi, (name, hash, range)) in gsis[1..].iter().zip([
+        ("by-next-warning", "watch_shard", "next_warning_utc"),
+        ("by-report-month", "report_month", "report_org"),
+    ]) {
+        assert_eq!(gsi.index_name(), Some(name));
+        assert_eq!(keys(gsi.key_schema()), hash_range(hash, range));
+        assert_eq!(
+            gsi.projection().and_then(|p| p.projection_type()),
+            Some(&ProjectionType::KeysOnly)
+        );
+    }
 
     let ttl = client
         .describe_time_to_live()
@@ -350,8 +362,8 @@ mod key_policy {
         let expected = log_group_arns(&t);
         assert_eq!(
             expected.len(),
-            4,
-            "intake, contacts, agents and API access logs"
+            5,
+            "intake, contacts, agents, watch and API access logs"
         );
         let statements = statements_for(&t, "logs.");
         assert_eq!(statements.len(), 1);

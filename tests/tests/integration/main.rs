@@ -14,3 +14,4 @@ mod directory;
 mod infra;
 mod intake;
 mod support;
+mod watch;

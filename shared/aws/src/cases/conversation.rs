@@ -188,6 +188,20 @@ impl CaseStore {
             }
             None => remove.push("due_metric"),
         }
+        // The warning index, like the queue index, holds only cases with a warning pending.
+        match &live.next_warning_utc {
+            Some(next) => {
+                set.push("next_warning_utc = :next_warning");
+                set.push("watch_shard = :shard");
+                u = u
+                    .expression_attribute_values(":next_warning", s(next))
+                    .expression_attribute_values(
+                        ":shard",
+                        s(slamail_core::watch::shard_of(a.case_id)),
+                    );
+            }
+            None => remove.extend(["next_warning_utc", "watch_shard"]),
+        }
         if let Some(t) = &live.target {
             set.push("target = :target");
             u = u.expression_attribute_values(":target", s(t));

@@ -5,7 +5,8 @@
 //! | item | pk | sk | notes |
 //! |---|---|---|---|
 //! | inbound message, per policy | `INBOUND#<ses message id>` | `POLICY#<policy id>` (or `UNROUTABLE`) | processing state of the message under that policy: claim lease and attempt, case id, reply state |
-//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` (the next instant due from us, from the ledger) feed GSI `by-queue-due`; cases with nothing due stay out of it |
+//! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` (the next instant due from us, from the ledger) feed GSI `by-queue-due`; cases with nothing due stay out of it; `watch_shard` + `next_warning_utc` feed GSI `by-next-warning` (the SLA watch); `report_month` + `report_org` feed GSI `by-report-month` |
+//! | warning point sent | `CASE#<case id>` | `WARN#<cycle>#<point>` | written once per point per response cycle (see `watch.rs`) |
 //! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
 //! | Message-ID index | `MSGID#<SHA-256 of the message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids); keyed by digest so no id is too long for a key |
 //! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
@@ -21,6 +22,7 @@
 
 mod conversation;
 mod ledger;
+mod watch;
 mod writes;
 
 use std::collections::HashMap;
@@ -41,6 +43,7 @@ use crate::sdk_error::{AwsFailure, Resource};
 pub use conversation::{QUEUE_INDEX, message_ids_of};
 pub use slamail_core::case::{Direction, MessageItem};
 pub use slamail_core::intake::ports::{InboundState, ReplyState};
+pub use watch::{DueCase, REPORT_INDEX, ReadCost, WARNING_INDEX, WarningState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseStoreError {

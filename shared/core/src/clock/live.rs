@@ -24,6 +24,11 @@ pub struct Live {
     /// The running cycle's target in words.
     pub target: Option<String>,
     pub closed_at: Option<String>,
+    /// When the SLA watch should next look at the case (UTC): the earliest warning point of the
+    /// running target (see [`crate::watch::next_warning`]); `None` keeps it out of the warning
+    /// index.
+    #[serde(default)]
+    pub next_warning_utc: Option<String>,
 }
 
 fn utc(t: DateTime<Utc>) -> String {
@@ -51,5 +56,6 @@ pub fn live(policy: &Policy, view: &ClockView) -> Live {
         due_metric: next.map(|(m, _)| m),
         target: view.running().map(|c| c.target.words()),
         closed_at: view.closed_at.map(utc),
+        next_warning_utc: crate::watch::next_warning(policy, view, &Default::default()).map(utc),
     }
 }

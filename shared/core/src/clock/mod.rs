@@ -23,7 +23,7 @@ pub use evaluate::{ClockError, ClockView, Cycle, CycleEnd, Pause, Status, evalua
 pub use explain::explain;
 pub use ledger::{ClockEvent, LedgerEntry, append};
 pub use live::{Live, live};
-pub use transitions::{Happening, TransitionError, opening, transition};
+pub use transitions::{Happening, TransitionError, opening, opening_of, transition};
 
 #[cfg(test)]
 mod tests;

@@ -105,6 +105,21 @@ pub fn opening(policy: &Policy, tier: &TierId, severity: &SeverityId) -> ClockEv
     }
 }
 
+/// The first entry of a case opened by `decision`: a case that runs no SLA clock (automatic
+/// mail, a request outside the SLA, email not covered) starts with no commitment, so that no
+/// later reading of its ledger finds a due instant the case never had.
+pub fn opening_of(policy: &Policy, decision: &crate::triage::decide::Decision) -> ClockEvent {
+    let mut event = opening(policy, &decision.tier.tier, &decision.severity.assigned);
+    if decision.no_clock.is_some()
+        && let ClockEvent::Start { target, .. } = &mut event
+    {
+        *target = Target::None {
+            wording: crate::policy::NoCommitment::NotApplicable,
+        };
+    }
+    event
+}
+
 /// The entries `happening` appends at `at` to a case whose ledger reads `view`. A missed due
 /// instant noticed now is recorded first (`breach`).
 pub fn transition(

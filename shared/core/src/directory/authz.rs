@@ -53,11 +53,13 @@ pub enum Action {
     ViewAudit,
     /// "Am I a member, am I designated?"
     ViewOwnStatus,
+    /// The organisation's SLA attainment report.
+    ViewReport,
 }
 
 impl Action {
     /// Every action, for walking the whole matrix.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::CreateOrg,
         Self::UpdateOrg,
         Self::ShowOrg,
@@ -70,6 +72,7 @@ impl Action {
         Self::RemoveContact,
         Self::ViewAudit,
         Self::ViewOwnStatus,
+        Self::ViewReport,
     ];
 
     fn describe(self) -> &'static str {
@@ -86,6 +89,7 @@ impl Action {
             Self::RemoveContact => "remove designated contacts",
             Self::ViewAudit => "read the audit trail",
             Self::ViewOwnStatus => "see your membership",
+            Self::ViewReport => "read the organisation's SLA attainment report",
         }
     }
 }

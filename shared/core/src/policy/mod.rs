@@ -27,6 +27,7 @@ pub mod security;
 pub mod set;
 pub(crate) mod severity_names;
 pub mod target;
+pub mod warnings;
 pub mod wording;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,6 +52,7 @@ pub use routing::Route;
 pub use security::{SecurityBand, SecurityScope};
 pub use set::PolicySet;
 pub use target::{NoCommitment, Target, TargetParseError};
+pub use warnings::{Audience, NotifyTargets, PointAt, SnsTopicArn, WarningPoint, Warnings};
 pub use wording::{Template, Wording};
 
 /// One vendor's support policy, validated.
@@ -99,6 +101,8 @@ pub struct Policy {
     pub unpublished_calendars: BTreeSet<CalendarId>,
     /// Staff and the reopening window (`[conversation]`).
     pub conversation: Conversation,
+    /// The SLA watch's warning points and audiences (`[warnings]`).
+    pub warnings: Warnings,
     /// `<id>@<hash of the file>`: which text of the policy was in force (see the clock ledger).
     pub version: String,
     /// `severities`' names as severity detection matches them, derived once at load because
@@ -130,6 +134,9 @@ pub struct Severity {
     /// Other names customers use: "Level 1", "P0", "Urgent" …
     pub aliases: Vec<String>,
     pub description: String,
+    /// Whether the SLA watch sends this severity's warnings outside opening hours (others wait
+    /// for the next opening).
+    pub page_after_hours: bool,
 }
 /// The targets of one tier × severity cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

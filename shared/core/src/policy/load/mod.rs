@@ -18,6 +18,7 @@ mod security_bands;
 mod severities;
 mod targets;
 mod tiers;
+mod warnings;
 mod wording;
 
 use std::path::Path;
@@ -90,7 +91,17 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
             default: &default_calendar,
         },
     )?;
-    let (routes, fallback_queue) = routes::routes(&cx, &raw.routes, &tiers, &severities)?;
+    let mut own = addresses.clone();
+    own.push(reply_from.clone());
+    let (routes, fallback_queue) = routes::routes(&cx, &raw.routes, &tiers, &severities, &own)?;
+    let warnings = warnings::warnings(
+        &cx,
+        raw.warnings.as_ref(),
+        &tiers,
+        &severities,
+        &default_calendar,
+        &own,
+    )?;
     let security_bands =
         security_bands::security_bands(&cx, &raw.security_bands, &default_calendar)?;
     let security_scope = wording::security(&cx, raw.security.as_ref(), !security_bands.is_empty())?;
@@ -99,8 +110,6 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
     let email_intake = wording::email_intake(&cx, raw.email_intake.as_ref(), &channels)?;
     let request_kinds = wording::request_kinds(&cx, &raw.request_kinds)?;
     let unpublished_calendars = calendars::unpublished(&raw.calendars);
-    let mut own = addresses.clone();
-    own.push(reply_from.clone());
     let conversation = conversation::conversation(&cx, raw.conversation.as_ref(), &own)?;
     let version = version_of(&id, text);
 
@@ -131,6 +140,7 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
         request_kinds,
         unpublished_calendars,
         conversation,
+        warnings,
         version,
     })
 }

@@ -36,6 +36,42 @@ pub(super) struct RawPolicy {
     #[serde(default)]
     pub(super) security_bands: Vec<Spanned<RawBand>>,
     pub(super) conversation: Option<Spanned<RawConversation>>,
+    pub(super) warnings: Option<Spanned<RawWarnings>>,
+}
+
+/// `[warnings]`: the SLA watch's points, their per-cell overrides and named audiences.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWarnings {
+    pub(super) points: Option<Spanned<Vec<Spanned<RawPoint>>>>,
+    #[serde(default)]
+    pub(super) overrides: Vec<Spanned<RawWarningOverride>>,
+    #[serde(default)]
+    pub(super) audiences: BTreeMap<String, Spanned<RawNotify>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPoint {
+    pub(super) at: Spanned<String>,
+    pub(super) notify: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWarningOverride {
+    pub(super) tier: Spanned<String>,
+    pub(super) severity: Spanned<String>,
+    pub(super) points: Spanned<Vec<Spanned<RawPoint>>>,
+}
+
+/// Notification targets: staff addresses and/or an SNS topic.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNotify {
+    #[serde(default)]
+    pub(super) email: Vec<Spanned<String>>,
+    pub(super) sns: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +114,9 @@ pub(super) struct RawSeverity {
     pub(super) aliases: Vec<String>,
     #[serde(default)]
     pub(super) description: String,
+    /// Whether the SLA watch sends this severity's warnings outside opening hours.
+    #[serde(default)]
+    pub(super) page_after_hours: bool,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +220,10 @@ pub(super) struct RawRoute {
     pub(super) tiers: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) severities: Vec<Spanned<String>>,
+    /// Who gets this queue's warnings.
+    pub(super) notify: Option<Spanned<RawNotify>>,
+    /// Who gets its escalations (`notify = "lead"`); `notify` when absent.
+    pub(super) lead: Option<Spanned<RawNotify>>,
 }
 
 #[derive(Deserialize)]

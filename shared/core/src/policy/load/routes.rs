@@ -7,7 +7,8 @@ use super::context::Ctx;
 use super::raw::RawRoute;
 use super::severities::severity_ref;
 use super::tiers::tier_ref;
-use crate::ids::QueueId;
+use super::warnings::notify;
+use crate::ids::{EmailAddress, QueueId};
 use crate::policy::{PolicyError, Route, Severity, Tier};
 
 /// The routes, and the catch-all's queue.
@@ -16,6 +17,7 @@ pub(super) fn routes(
     raw: &Spanned<Vec<Spanned<RawRoute>>>,
     tiers: &[Tier],
     severities: &[Severity],
+    own: &[EmailAddress],
 ) -> Result<(Vec<Route>, QueueId), PolicyError> {
     let mut routes = Vec::new();
     for r in raw.get_ref() {
@@ -36,6 +38,17 @@ pub(super) fn routes(
                 .iter()
                 .map(|s| severity_ref(cx, severities, s))
                 .collect::<Result<_, _>>()?,
+            notify: r_ref
+                .notify
+                .as_ref()
+                .map(|n| notify(cx, n, own))
+                .transpose()?
+                .unwrap_or_default(),
+            lead: r_ref
+                .lead
+                .as_ref()
+                .map(|n| notify(cx, n, own))
+                .transpose()?,
         });
     }
     let fallback_queue = match routes.last() {

@@ -42,6 +42,7 @@ pub(super) fn severities(
             label: s_ref.label.clone(),
             aliases: s_ref.aliases.clone(),
             description: s_ref.description.clone(),
+            page_after_hours: s_ref.page_after_hours,
         });
     }
     if severities.is_empty() {

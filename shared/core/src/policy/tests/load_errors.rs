@@ -307,3 +307,93 @@ fn builtin_channels_all_resolve() {
         }
     }
 }
+
+/// BASE with a `[warnings]` section and a notifying route.
+fn with_warnings(points: &str, extra: &str) -> String {
+    let mut text = BASE.replace(
+        "[[routes]]\nqueue = \"all\"\n",
+        "[[routes]]\nqueue = \"all\"\nnotify = { email = [\"sla@staff.example\"] }\n",
+    );
+    text.push_str(&format!("\n[warnings]\npoints = [{points}]\n{extra}"));
+    text
+}
+
+#[test]
+fn warning_points_are_parsed_ordered_and_defaulted() {
+    let p = load_str(
+        &with_warnings(
+            r#"{ at = "breach" }, { at = "80%" }, { at = "Breach + 2 Business Hours", notify = "boss" }, { at = "25%" }"#,
+            "[warnings.audiences.boss]\nsns = \"arn:aws:sns:eu-west-1:123456789012:oncall\"\n",
+        ),
+        "test.toml",
+    )
+    .unwrap();
+    let labels: Vec<&str> = p.warnings.points.iter().map(|w| w.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["25%", "80%", "breach", "breach + 2 business hours"]
+    );
+    assert_eq!(
+        p.warnings.points[3].audience,
+        Audience::Named("boss".into())
+    );
+    // No [warnings]: 50%, 80%, breach, +1 business hour (lead), +4 business hours.
+    let p = load_str(BASE, "test.toml").unwrap();
+    let labels: Vec<&str> = p.warnings.points.iter().map(|w| w.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "50%",
+            "80%",
+            "breach",
+            "breach + 1 business hour",
+            "breach + 4 business hours"
+        ]
+    );
+}
+
+#[test]
+fn bad_warning_points_and_targets_are_rejected_with_their_line() {
+    for (points, extra, why) in [
+        (r#"{ at = "100%" }"#, "", "1% to 99%"),
+        (r#"{ at = "soon" }"#, "", "not a warning point"),
+        (r#"{ at = "breach +" }"#, "", "breach + <amount>"),
+        (
+            r#"{ at = "breach + 3 months" }"#,
+            "",
+            "business or elapsed time",
+        ),
+        (r#"{ at = "50%" }, { at = "50 %" }"#, "", "listed twice"),
+        (
+            r#"{ at = "breach", notify = "cfo" }"#,
+            "",
+            "unknown audience \"cfo\"",
+        ),
+        (
+            r#"{ at = "breach" }"#,
+            "[warnings.audiences.boss]\nemail = [\"support@t.example\"]\n",
+            "own support addresses",
+        ),
+        (
+            r#"{ at = "breach" }"#,
+            "[warnings.audiences.boss]\nsns = \"arn:aws:sqs:eu-west-1:123456789012:q\"\n",
+            "not an SNS topic ARN",
+        ),
+        (
+            r#"{ at = "breach" }"#,
+            "[warnings.audiences.boss]\n",
+            "no email address and no sns",
+        ),
+    ] {
+        let text = with_warnings(points, extra);
+        let e = load_err(&text);
+        assert!(e.reason.contains(why), "{points} {extra}: {e}");
+        assert!(e.line.is_some(), "{e}");
+    }
+    // A route that would mail its warnings to the support address itself.
+    let e = load_err(&BASE.replace(
+        "[[routes]]\nqueue = \"all\"\n",
+        "[[routes]]\nqueue = \"all\"\nnotify = { email = [\"support@t.example\"] }\n",
+    ));
+    assert!(e.reason.contains("would come back in as a case"), "{e}");
+}

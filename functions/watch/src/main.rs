@@ -1,0 +1,56 @@
+//! Lambda entry point of the SLA watch, run every minute by EventBridge Scheduler; the logic is
+//! in the library.
+
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use serde_json::Value;
+use slamail_aws::cases::CaseStore;
+use slamail_aws::notifier::Notifier;
+use slamail_core::policy::PolicySet;
+use slamail_watch::{Mode, metrics_line, pass};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    slamail_aws::telemetry::init_lambda();
+
+    // Misconfiguration must stop the cold start, not surface on every run.
+    let table = std::env::var("CASES_TABLE")
+        .map_err(|_| "CASES_TABLE is not set: the cases table's name is required")?;
+    let policies = PolicySet::from_list(std::env::var("POLICY_FILES").ok().as_deref())?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), table);
+    let notifier = Notifier::new(
+        aws_sdk_sesv2::Client::new(&sdk),
+        aws_sdk_sns::Client::new(&sdk),
+        std::env::var("SES_CONFIGURATION_SET")
+            .ok()
+            .filter(|s| !s.is_empty()),
+    );
+    let (store, policies, notifier) = (&store, &policies, &notifier);
+    lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {
+        // The schedule's own time is not trusted over the clock: a late delivery still sends
+        // everything due by now.
+        let outcome = pass(store, policies, notifier, chrono::Utc::now(), Mode::Send).await?;
+        println!("{}", metrics_line(&outcome));
+        tracing::info!(
+            sent = outcome.sent.len(),
+            failed = outcome.failed.len(),
+            cases = outcome.index_items,
+            requests = outcome.table_requests,
+            lag_seconds = outcome.lag_seconds,
+            "watch pass done"
+        );
+        if outcome.failed.is_empty() && outcome.errors.is_empty() {
+            Ok::<_, Error>(())
+        } else {
+            // Failing the invocation is what raises the errors alarm; the claims are already
+            // released, so the next pass retries.
+            Err(format!(
+                "{} warnings not sent, {} cases not processed; retried next minute",
+                outcome.failed.len(),
+                outcome.errors.len()
+            )
+            .into())
+        }
+    }))
+    .await
+}
