@@ -80,9 +80,12 @@ function liveState(cd, received) {
   const elapsed = (performance.now() - received) / 1000;
   const until = cd.changes_at ? (Date.parse(cd.changes_at) - Date.parse(cd.as_of)) / 1000 : Infinity;
   const left = cd.remaining_seconds - (cd.running ? Math.floor(Math.min(elapsed, until)) : 0);
+  // The instant now, as the API's clock reads it: as_of plus the monotonic time since.
+  const now = Date.parse(cd.as_of) + elapsed * 1000;
   let standing = "on-track";
   if (cd.standing === "breached" || left < 0) standing = "breached";
-  else if (left <= cd.warning_seconds) standing = "warning";
+  // Warning from the instant the SLA watch sends its first warning (the API's warning_at).
+  else if (cd.standing === "warning" || (cd.warning_at && now >= Date.parse(cd.warning_at))) standing = "warning";
   return { left, standing, stale: elapsed >= until };
 }
 
