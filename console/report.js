@@ -3,7 +3,7 @@
 // API's own (computed from the clock ledgers); the page only lays them out, in words as well as
 // numbers, with instants in the policy's zone and the viewer's beside them.
 
-import { state, localZone, h, setMain, say, parts, bothZones, policyOf, refusal, api, enc } from "./ui.js";
+import { state, h, setMain, parts, bothZones, policyOf, refusal, api, enc } from "./ui.js";
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -142,18 +142,18 @@ export async function renderReport(orgId, monthArg, subnav) {
     pattern: "\\d{4}-\\d{2}", value: month, "aria-describedby": "report-month-hint report-error",
   });
   const error = h("p", { class: "error", id: "report-error", role: "alert" });
-  const picker = h("form", { class: "card", id: "report-picker", onsubmit: (ev) => {
+  const picker = h("form", { class: "month-picker", id: "report-picker", onsubmit: (ev) => {
     ev.preventDefault();
     const m = input.value.trim();
     if (!MONTH.test(m)) { error.textContent = `Refused: ${JSON.stringify(m)} is not a month. ${REPORT_HINTS["bad-request"]}`; input.focus(); return; }
     go(m);
   } },
-  h("label", { for: "report-month" }, "Month"), input, " ",
-  h("button", { type: "submit", class: "primary", id: "report-show" }, "Show report"),
-  h("p", { class: "hint", id: "report-month-hint" }, `YYYY-MM; months begin and end at midnight in ${p.zone}.`),
+  h("p", {}, h("label", { for: "report-month" }, "Month"), input),
   h("p", {},
+    h("button", { type: "submit", class: "primary", id: "report-show" }, "Show report"),
     h("button", { type: "button", id: "report-prev", onclick: () => go(shiftMonth(month, -1)) }, `\u2190 ${monthWords(shiftMonth(month, -1))}`),
     h("button", { type: "button", id: "report-next", onclick: () => go(shiftMonth(month, 1)) }, `${monthWords(shiftMonth(month, 1))} \u2192`)),
+  h("p", { class: "hint", id: "report-month-hint" }, `YYYY-MM; months begin and end at midnight in ${p.zone}.`),
   error);
 
   const r = await api("GET", `/orgs/${enc(orgId)}/report?month=${enc(month)}`);
@@ -170,7 +170,7 @@ export async function renderReport(orgId, monthArg, subnav) {
     breaches: a.breaches + x.breaches,
   }), { met: 0, missed: 0, breaches: 0 });
   const summary = rep.cases
-    ? `${plural(rep.cases, "case", "cases")} opened in ${monthWords(month)}: ${total.met} first responses met, ${total.missed} missed, ${plural(rep.breaches.length, "breach", "breaches")} in all.`
+    ? `${plural(rep.cases, "case", "cases")} opened in ${monthWords(month)}. First responses: ${total.met} met, ${total.missed} missed. ${plural(rep.breaches.length, "breach", "breaches")} in all.`
     : `No case was opened in ${monthWords(month)}.`;
   setMain(title,
     h("p", { class: "meta" }, `${p.name}, ${p.tier} tier. Cases opened in the month in the policy's zone (${p.zone}); minutes are business minutes on each target's own calendar (elapsed minutes for round-the-clock targets), pauses left out. Read as of `, bothZones(rep.as_of, p.zone), "."),
@@ -184,5 +184,4 @@ export async function renderReport(orgId, monthArg, subnav) {
     holidaysList(rep),
     rep.unreadable.length ? h("section", {}, h("h2", {}, "Cases not counted"),
       h("ul", { id: "report-unreadable" }, rep.unreadable.map((u) => h("li", {}, u)))) : "");
-  say(`SLA report for ${monthWords(month)}. Times are in ${p.zone}, with yours (${localZone}) beside them.`);
 }
