@@ -454,7 +454,12 @@ mod console_distribution {
         ] {
             let b = behaviours
                 .iter()
-                .find(|b| matches(b["PathPattern"].as_str().unwrap().as_bytes(), path.as_bytes()))
+                .find(|b| {
+                    matches(
+                        b["PathPattern"].as_str().unwrap().as_bytes(),
+                        path.as_bytes(),
+                    )
+                })
                 .unwrap_or_else(|| panic!("{path} would be served from the console bucket"));
             assert_eq!(b["TargetOriginId"].as_str(), Some("contacts-api"), "{path}");
             let cache = &referenced(&t, &b["CachePolicyId"])["CachePolicyConfig"];
@@ -472,8 +477,7 @@ mod console_distribution {
                 Some("all"),
                 "{path}: the query string must reach the API"
             );
-            let origin =
-                &referenced(&t, &b["OriginRequestPolicyId"])["OriginRequestPolicyConfig"];
+            let origin = &referenced(&t, &b["OriginRequestPolicyId"])["OriginRequestPolicyConfig"];
             assert_eq!(
                 origin["QueryStringsConfig"]["QueryStringBehavior"].as_str(),
                 Some("all"),

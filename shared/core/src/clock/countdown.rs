@@ -195,21 +195,45 @@ mod tests {
         let minute = TimeDelta::minutes(1);
         let cases = [
             // Business hours across a closing time (Enterprise Critical: 50%, 75%).
-            ("activestate", "enterprise", "critical", "2026-11-27T16:30:00-08:00"),
+            (
+                "activestate",
+                "enterprise",
+                "critical",
+                "2026-11-27T16:30:00-08:00",
+            ),
             // The default points (50%, 80%) on a 4-business-hour target.
-            ("activestate", "enterprise", "severe", "2026-11-25T15:00:00-08:00"),
+            (
+                "activestate",
+                "enterprise",
+                "severe",
+                "2026-11-25T15:00:00-08:00",
+            ),
             // 24x7, paging after hours.
             ("scalr", "business", "p0", "2026-11-28T10:00:00Z"),
         ];
         for (policy, tier, severity, received) in cases {
             let p = builtin(policy).unwrap();
             let v = view_of(&p, tier, severity, received);
-            let first_send = |now| !crate::watch::plan(&p, &v, &BTreeSet::new(), now).send.is_empty();
+            let first_send = |now| {
+                !crate::watch::plan(&p, &v, &BTreeSet::new(), now)
+                    .send
+                    .is_empty()
+            };
             let warned = countdown(&p, &v, at(received)).unwrap().warning_at.unwrap();
-            assert!(first_send(warned), "{policy} {severity}: the watch sends at {warned}");
-            assert!(!first_send(warned - minute), "{policy} {severity}: not before {warned}");
+            assert!(
+                first_send(warned),
+                "{policy} {severity}: the watch sends at {warned}"
+            );
+            assert!(
+                !first_send(warned - minute),
+                "{policy} {severity}: not before {warned}"
+            );
             let standing = |t| countdown(&p, &v, t).unwrap().standing;
-            assert_eq!(standing(warned - minute), Standing::OnTrack, "{policy} {severity}");
+            assert_eq!(
+                standing(warned - minute),
+                Standing::OnTrack,
+                "{policy} {severity}"
+            );
             assert_eq!(standing(warned), Standing::Warning, "{policy} {severity}");
         }
     }
@@ -230,7 +254,9 @@ mod tests {
         assert_eq!(evening.warning_at, Some(at("2026-11-30T14:00:00Z")));
         assert_eq!(evening.standing, Standing::OnTrack);
         assert_eq!(
-            countdown(&p, &v, at("2026-11-27T23:31:00Z")).unwrap().standing,
+            countdown(&p, &v, at("2026-11-27T23:31:00Z"))
+                .unwrap()
+                .standing,
             Standing::Breached
         );
 

@@ -75,7 +75,10 @@ async fn redrawn(c: &Client, act: impl AsyncFnOnce()) {
     act().await;
     let deadline = std::time::Instant::now() + super::WAIT;
     while old.text().await.is_ok() {
-        assert!(std::time::Instant::now() < deadline, "the page was not drawn again");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page was not drawn again"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -95,7 +98,10 @@ async fn open_november(c: &Client, url: &str) {
         .unwrap();
     field.clear().await.unwrap();
     let enter = char::from(Key::Enter).to_string();
-    redrawn(c, async || field.send_keys(&format!("2026-11{enter}")).await.unwrap()).await;
+    redrawn(c, async || {
+        field.send_keys(&format!("2026-11{enter}")).await.unwrap()
+    })
+    .await;
     wait_text(c, "h1", "Acme Corporation: SLA report, November 2026").await;
     wait_text(c, "#report-summary", "2 cases").await;
 }
@@ -128,7 +134,9 @@ async fn an_admin_reads_the_months_sla_report_and_a_member_is_refused_it() {
         assert_eq!(figure(&c, "critical", key).await, want, "{key}");
     }
     let severity = c
-        .find(Locator::Css(r#"#report-rows tr[data-severity="critical"] th"#))
+        .find(Locator::Css(
+            r#"#report-rows tr[data-severity="critical"] th"#,
+        ))
         .await
         .unwrap()
         .text()
