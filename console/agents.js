@@ -5,7 +5,7 @@
 // those instants, measured on the browser's monotonic clock from when the answer arrived (so a
 // wrong clock in the browser changes nothing), and asks again when the clock changes.
 
-import { state, localZone, h, setMain, say, wallClock, refusal, api, enc } from "./ui.js";
+import { state, localZone, h, setMain, say, parts, bothZones, refusal, api, enc } from "./ui.js";
 
 const REFRESH_MS = 60_000;
 
@@ -33,11 +33,6 @@ export function stopTicking() {
 
 // -------------------------------------------------------------- times and the countdown
 
-function parts(date, zone, opts) {
-  const f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", ...opts });
-  return Object.fromEntries(f.formatToParts(date).map((x) => [x.type, x.value]));
-}
-
 // "Mon 08:00 PST"; with the date when it is not within six days of `from` (the API's as_of).
 function shortWhen(date, zone, from) {
   const near = Math.abs(date - from) < 6 * 86400_000;
@@ -46,19 +41,6 @@ function shortWhen(date, zone, from) {
   });
   return near ? `${p.weekday} ${p.hour}:${p.minute} ${p.timeZoneName}`
     : `${p.weekday} ${p.day} ${p.month} ${p.hour}:${p.minute} ${p.timeZoneName}`;
-}
-
-function zoneName(date, zone) {
-  return parts(date, zone, { timeZoneName: "short" }).timeZoneName;
-}
-
-// A time in the policy's zone, with the viewer's beside it.
-function bothZones(iso, zone) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return h("span", {}, "unknown");
-  return h("span", { class: "when" },
-    h("time", { datetime: iso, class: "policy-time" }, `${wallClock(d, zone)} ${zoneName(d, zone)}`),
-    h("span", { class: "local-time" }, ` (your time ${wallClock(d, localZone)} ${zoneName(d, localZone)})`));
 }
 
 function duration(seconds) {
@@ -80,9 +62,12 @@ function liveState(cd, received) {
   const elapsed = (performance.now() - received) / 1000;
   const until = cd.changes_at ? (Date.parse(cd.changes_at) - Date.parse(cd.as_of)) / 1000 : Infinity;
   const left = cd.remaining_seconds - (cd.running ? Math.floor(Math.min(elapsed, until)) : 0);
+  // The instant now, as the API's clock reads it: as_of plus the monotonic time since.
+  const now = Date.parse(cd.as_of) + elapsed * 1000;
   let standing = "on-track";
   if (cd.standing === "breached" || left < 0) standing = "breached";
-  else if (left <= cd.warning_seconds) standing = "warning";
+  // Warning from the instant the SLA watch sends its first warning (the API's warning_at).
+  else if (cd.standing === "warning" || (cd.warning_at && now >= Date.parse(cd.warning_at))) standing = "warning";
   return { left, standing, stale: elapsed >= until };
 }
 

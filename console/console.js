@@ -5,6 +5,7 @@
 
 import { state, localZone, hooks, h, setMain, say, timeIn, policyOf, refusal, api, enc } from "./ui.js";
 import { renderAgents, isAgent, stopTicking } from "./agents.js";
+import { renderReport } from "./report.js";
 
 const SESSION_KEY = "slamail.session";
 const PKCE_KEY = "slamail.pkce";
@@ -183,12 +184,15 @@ async function renderHome() {
       h("button", { type: "submit" }, "Open")));
 }
 
-async function renderOrg(orgId, view) {
+async function renderOrg(orgId, view, arg) {
+  // The report's address is answered by the API itself: a member who types it sees the API's
+  // refusal in plain words (their navigation never offers it).
+  if (view === "report") return ORG_VIEWS.report(orgId, arg);
   const me = await api("GET", `/orgs/${enc(orgId)}/members/me`);
   if (!me.ok) return setMain(orgId, h("p", { class: "error", role: "alert", id: "org-error" }, refusal(me)));
   // Operators have no record of their own in an organisation and manage it like its admins.
   if (me.data.role === "admin" || me.data.member === false) {
-    return ORG_VIEWS[view] ? ORG_VIEWS[view](orgId) : renderAdmin(orgId);
+    return ORG_VIEWS[view] ? ORG_VIEWS[view](orgId, arg) : renderAdmin(orgId);
   }
   return renderStanding(orgId, me.data);
 }
@@ -210,27 +214,20 @@ async function renderStanding(orgId, own) {
       : `Your mail gets the policy's default tier. Only ${name}'s administrators can make you a designated contact.`));
 }
 
-// The organisation's views besides its members. The SLA report page registers itself here as
-// `report` (it reads GET /orgs/{org}/report?month=YYYY-MM); until then its entry stays hidden.
-const ORG_VIEWS = { audit: (orgId) => renderAudit(orgId) };
+// The organisation's views besides its members, for its administrators (and operators): the
+// audit trail and the SLA report (report.js, GET /orgs/{org}/report?month=YYYY-MM).
+const ORG_VIEWS = {
+  audit: (orgId) => renderAudit(orgId),
+  report: (orgId, month) => renderReport(orgId, month, subnav),
+};
 
-function thisMonth() {
-  const d = new Date();
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-
+// Only the admin views draw this navigation, so a member never sees the report's entry.
 function subnav(orgId, current) {
-  const item = (href, text, key) => h("li", {}, h("a", { href, "aria-current": current === key ? "page" : false }, text));
-  const report = h("li", { id: "nav-report", hidden: true },
-    h("a", { href: `#/orgs/${enc(orgId)}/report`, "aria-current": current === "report" ? "page" : false }, "SLA report"));
-  // Shown only once there is a page for it and the API has a report to give.
-  if (ORG_VIEWS.report) {
-    api("GET", `/orgs/${enc(orgId)}/report?month=${thisMonth()}`).then((r) => { if (r.ok) report.hidden = false; });
-  }
+  const item = (href, text, key, id) => h("li", { id }, h("a", { href, "aria-current": current === key ? "page" : false }, text));
   return h("nav", { class: "subnav", "aria-label": "Organisation" }, h("ul", {},
     item(`#/orgs/${enc(orgId)}`, "Members and contacts", "members"),
     item(`#/orgs/${enc(orgId)}/audit`, "Audit trail", "audit"),
-    report));
+    item(`#/orgs/${enc(orgId)}/report`, "SLA report", "report", "nav-report")));
 }
 
 function countText(used, limit) {
@@ -370,7 +367,7 @@ async function render() {
   stopTicking();
   renderChrome(parts);
   if (!state.session) return renderSignIn();
-  if (parts[0] === "orgs" && parts[1]) return renderOrg(parts[1], parts[2]);
+  if (parts[0] === "orgs" && parts[1]) return renderOrg(parts[1], parts[2], parts[3]);
   if (parts[0] === "agents") return renderAgents(parts.slice(1));
   return renderHome();
 }

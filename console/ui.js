@@ -44,6 +44,24 @@ export function wallClock(date, zone) {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
+export function parts(date, zone, opts) {
+  const f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", ...opts });
+  return Object.fromEntries(f.formatToParts(date).map((x) => [x.type, x.value]));
+}
+
+function zoneName(date, zone) {
+  return parts(date, zone, { timeZoneName: "short" }).timeZoneName;
+}
+
+// A time in the policy's zone, with the viewer's beside it.
+export function bothZones(iso, zone) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return h("span", {}, "unknown");
+  return h("span", { class: "when" },
+    h("time", { datetime: iso, class: "policy-time" }, `${wallClock(d, zone)} ${zoneName(d, zone)}`),
+    h("span", { class: "local-time" }, ` (your time ${wallClock(d, localZone)} ${zoneName(d, localZone)})`));
+}
+
 export function timeIn(iso, zone) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return h("span", {}, "unknown");

@@ -175,6 +175,10 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
         .map_err(|e| ConsoleCliError::Runtime(format!("cannot listen on {}: {e}", s.listen)))?;
     let ctx = Arc::new(
         ConsoleContext::new(directory, policies, settings)
+            .with_reports(CaseStore::new(
+                aws_sdk_dynamodb::Client::new(&sdk),
+                &s.cases_table,
+            ))
             .with_agents(AgentsApi::new(desk, s.agents_group.clone())),
     );
     let console = start(listener, ctx).await.map_err(ConsoleCliError::Input)?;

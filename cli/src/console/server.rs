@@ -10,7 +10,9 @@
 //! Routes: `/`, the static files, `/config.json`, `/policies.json`, `POST /dev/sign-in`,
 //! `POST /dev/sign-out`, and `/api/<path>` → the API at `/<path>`: `/cases…` and `/queues…` to
 //! the agents handler ([`slamail_agents::api::handle`]), everything else to the contacts
-//! handler, as the HTTP API's routes send them to the two functions.
+//! handler, as the HTTP API's routes send them to the two functions. The query string goes to
+//! the handler as API Gateway passes it (`rawQueryString`, and `queryStringParameters` with a
+//! repeated name's values joined by commas).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -30,6 +32,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use slamail_agents::Desk;
 use slamail_agents::api::DEFAULT_AGENTS_GROUP;
+use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_contacts::Settings;
 use slamail_core::ids::EmailAddress;
@@ -46,12 +49,16 @@ const MAX_BODY: usize = 64 * 1024;
 const MAX_GROUPS: usize = 16;
 const MAX_GROUP_LEN: usize = 64;
 
-/// What the local server needs: the directory and policies the contacts handler uses, and the
-/// agents' desk when it serves the agents API too.
+/// What the local server needs: the directory and policies the contacts handler uses, the
+/// cases table its attainment reports read, and the agents' desk when it serves the agents API
+/// too.
 pub struct ConsoleContext {
     pub directory: Directory,
     pub policies: PolicySet,
     pub settings: Settings,
+    /// The cases table of `GET /orgs/{org}/report` (as the contacts function's `CASES_TABLE`);
+    /// without it the route answers 503 as the function does.
+    pub reports: Option<CaseStore>,
     pub agents: Option<AgentsApi>,
     sessions: Mutex<HashMap<String, DevIdentity>>,
 }
@@ -82,9 +89,16 @@ impl ConsoleContext {
             directory,
             policies,
             settings,
+            reports: None,
             agents: None,
             sessions: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Serves the organisations' attainment reports from this cases table.
+    pub fn with_reports(mut self, cases: CaseStore) -> Self {
+        self.reports = Some(cases);
+        self
     }
 
     /// Serves the agents API (`/api/cases…`, `/api/queues…`) as well.
@@ -273,7 +287,8 @@ async fn serve(ctx: &ConsoleContext, req: Request<Incoming>) -> Resp {
     let method = req.method().clone();
     if let Some(rest) = path.strip_prefix("/api/") {
         let rest = format!("/{rest}");
-        return api(ctx, req, &rest).await;
+        let query = req.uri().query().unwrap_or("").to_string();
+        return api(ctx, req, &rest, &query).await;
     }
     match (&method, path.as_str()) {
         (&Method::GET, "/config.json") => json_response(
@@ -358,7 +373,7 @@ async fn sign_in(ctx: &ConsoleContext, req: Request<Incoming>) -> Resp {
 }
 
 /// `/api/<path>`: the contacts API handler, called as API Gateway would call the Lambda.
-async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str) -> Resp {
+async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str, query: &str) -> Resp {
     // As API Gateway's JWT authorizer: no valid token, no call.
     let identity = bearer(&req).and_then(|t| sessions(ctx).get(&t).cloned());
     let Some(identity) = identity else {
@@ -378,7 +393,7 @@ async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str) -> Resp {
         Ok(b) => b,
         Err(resp) => return resp,
     };
-    let event = match lambda_event(&identity, &method, path, &content_type, &bytes) {
+    let event = match lambda_event(&identity, &method, path, query, &content_type, &bytes) {
         Ok(e) => e,
         Err(message) => return error(StatusCode::BAD_REQUEST, "bad-request", &message),
     };
@@ -392,7 +407,14 @@ async fn api(ctx: &ConsoleContext, req: Request<Incoming>, path: &str) -> Resp {
         };
         slamail_agents::api::handle(&agents.desk, &agents.group, event, (agents.now)()).await
     } else {
-        slamail_contacts::handle(&ctx.directory, &ctx.policies, &ctx.settings, event).await
+        slamail_contacts::handle_with_reports(
+            &ctx.directory,
+            ctx.reports.as_ref(),
+            &ctx.policies,
+            &ctx.settings,
+            event,
+        )
+        .await
     };
     from_lambda(reply)
 }
@@ -404,10 +426,29 @@ fn is_agents_path(path: &str) -> bool {
     first == "cases" || first == "queues"
 }
 
+/// `queryStringParameters` as API Gateway's HTTP API forms them: decoded, a repeated name's
+/// values joined with commas in the order given.
+fn query_parameters(query: &str) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        match out.get_mut(name.as_ref()) {
+            Some(Value::String(joined)) => {
+                joined.push(',');
+                joined.push_str(&value);
+            }
+            _ => {
+                out.insert(name.into_owned(), Value::String(value.into_owned()));
+            }
+        }
+    }
+    out
+}
+
 fn lambda_event(
     identity: &DevIdentity,
     method: &str,
     path: &str,
+    query: &str,
     content_type: &str,
     body: &[u8],
 ) -> Result<ApiGatewayV2httpRequest, String> {
@@ -427,7 +468,8 @@ fn lambda_event(
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": path,
-        "rawQueryString": "",
+        "rawQueryString": query,
+        "queryStringParameters": query_parameters(query),
         "headers": headers,
         "requestContext": {
             "accountId": "local",
@@ -483,12 +525,12 @@ mod tests {
             &["agents", "slamail-operators", "agents"],
         )
         .unwrap();
-        let event = lambda_event(&id, "GET", "/orgs/acme", "", b"").unwrap();
+        let event = lambda_event(&id, "GET", "/orgs/acme", "", "", b"").unwrap();
         let caller = slamail_contacts::caller(&event, &Settings::default()).unwrap();
         assert_eq!(caller.email.as_str(), "alice@acme.example");
         assert!(caller.operator);
         let plain = sign_in("bob@acme.example", &[]).unwrap();
-        let event = lambda_event(&plain, "PUT", "/orgs/acme/contacts/x%40y", "", b"").unwrap();
+        let event = lambda_event(&plain, "PUT", "/orgs/acme/contacts/x%40y", "", "", b"").unwrap();
         assert!(
             !slamail_contacts::caller(&event, &Settings::default())
                 .unwrap()
@@ -505,6 +547,30 @@ mod tests {
         assert!(!is_agents_path("/orgs/acme/members"));
         assert!(!is_agents_path("/me"));
         assert!(!is_agents_path("/casesx"));
+    }
+
+    /// The query string reaches the handler as API Gateway passes it: the report route reads
+    /// `month` from `queryStringParameters`, which the local server used to leave empty.
+    #[test]
+    fn query_strings_pass_through_as_api_gateway_passes_them() {
+        let id = sign_in("a@b.example", &[]).unwrap();
+        let e = lambda_event(
+            &id,
+            "GET",
+            "/orgs/acme/report",
+            "month=2026-11&x=a%20b&x=c",
+            "",
+            b"",
+        )
+        .unwrap();
+        assert_eq!(
+            e.raw_query_string.as_deref(),
+            Some("month=2026-11&x=a%20b&x=c")
+        );
+        assert_eq!(e.query_string_parameters.first("month"), Some("2026-11"));
+        assert_eq!(e.query_string_parameters.all("x"), Some(vec!["a b", "c"]));
+        let none = lambda_event(&id, "GET", "/orgs/acme/report", "", "", b"").unwrap();
+        assert_eq!(none.query_string_parameters.first("month"), None);
     }
 
     #[test]
@@ -524,13 +590,14 @@ mod tests {
             &id,
             "POST",
             "/orgs/acme/members",
+            "",
             "application/json",
             br#"{"email":"x@y"}"#,
         )
         .unwrap();
         assert_eq!(e.body.as_deref(), Some(r#"{"email":"x@y"}"#));
         assert!(!e.is_base64_encoded);
-        let e = lambda_event(&id, "POST", "/orgs/acme/members", "", &[0xff, 0xfe]).unwrap();
+        let e = lambda_event(&id, "POST", "/orgs/acme/members", "", "", &[0xff, 0xfe]).unwrap();
         assert!(e.is_base64_encoded);
     }
 }

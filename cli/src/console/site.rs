@@ -44,6 +44,11 @@ pub const ASSETS: &[Asset] = &[
         body: include_str!("../../../console/agents.js"),
     },
     Asset {
+        name: "report.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../../console/report.js"),
+    },
+    Asset {
         name: "console.css",
         content_type: "text/css; charset=utf-8",
         body: include_str!("../../../console/console.css"),
@@ -222,6 +227,7 @@ mod tests {
         assert_eq!(asset("/").unwrap().name, "index.html");
         assert_eq!(asset("/console.js").unwrap().name, "console.js");
         assert_eq!(asset("/agents.js").unwrap().name, "agents.js");
+        assert_eq!(asset("/report.js").unwrap().name, "report.js");
         // Every module the pages import is served.
         for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
             for line in a.body.lines().filter(|l| l.starts_with("import ")) {

@@ -15,6 +15,8 @@ mod agents;
 mod driver;
 #[path = "console_browser/oidc.rs"]
 mod oidc;
+#[path = "console_browser/report.rs"]
+mod report;
 
 use std::path::PathBuf;
 use std::sync::Arc;

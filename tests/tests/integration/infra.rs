@@ -399,3 +399,90 @@ Condition:
         assert!(verdict.is_err(), "ArnLike with a wildcard must be refused");
     }
 }
+
+// ------------------------------------------------------- the console's CloudFront
+
+/// CloudFront in front of the HTTP API: every API path the console calls reaches the API with
+/// its query string (`GET /orgs/{org}/report?month=` answers 400 without it) and its
+/// Authorization header, and nothing is cached beyond the 1-second key CloudFront requires for
+/// forwarding Authorization.
+mod console_distribution {
+    use serde_yaml::Value;
+
+    fn template() -> Value {
+        serde_yaml::from_str(slamail_tables::TEMPLATE_YAML).expect("template.yaml is YAML")
+    }
+
+    /// CloudFront's path patterns: `*` is any run of characters, `?` one character.
+    fn matches(pattern: &[u8], path: &[u8]) -> bool {
+        match (pattern.first(), path.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => {
+                matches(&pattern[1..], path) || (!path.is_empty() && matches(pattern, &path[1..]))
+            }
+            (Some(b'?'), Some(_)) => matches(&pattern[1..], &path[1..]),
+            (Some(p), Some(c)) if p == c => matches(&pattern[1..], &path[1..]),
+            _ => false,
+        }
+    }
+
+    /// The resource a `!Ref X` names.
+    fn referenced<'a>(t: &'a Value, v: &Value) -> &'a Value {
+        let id = match v {
+            Value::Tagged(tag) if tag.tag == "!Ref" => tag.value.as_str(),
+            Value::Mapping(m) => m.get("Ref").and_then(Value::as_str),
+            _ => None,
+        }
+        .unwrap_or_else(|| panic!("not a !Ref: {v:?}"));
+        &t["Resources"][id]["Properties"]
+    }
+
+    #[test]
+    fn api_paths_reach_the_api_with_their_query_strings_and_nothing_cached() {
+        assert!(matches(b"/orgs*", b"/orgs/acme/report"));
+        assert!(!matches(b"/cases/*", b"/cases"));
+        let t = template();
+        let config = &t["Resources"]["ConsoleDistribution"]["Properties"]["DistributionConfig"];
+        let behaviours = config["CacheBehaviors"].as_sequence().expect("behaviours");
+        // The paths the pages call (console.js, agents.js), as CloudFront sees them.
+        for path in [
+            "/me",
+            "/orgs/acme/report",
+            "/orgs/acme/members",
+            "/cases/AS-2026-000001/reply",
+            "/queues/activestate/enterprise",
+        ] {
+            let b = behaviours
+                .iter()
+                .find(|b| {
+                    matches(
+                        b["PathPattern"].as_str().unwrap().as_bytes(),
+                        path.as_bytes(),
+                    )
+                })
+                .unwrap_or_else(|| panic!("{path} would be served from the console bucket"));
+            assert_eq!(b["TargetOriginId"].as_str(), Some("contacts-api"), "{path}");
+            let cache = &referenced(&t, &b["CachePolicyId"])["CachePolicyConfig"];
+            assert_eq!(cache["DefaultTTL"].as_i64(), Some(0), "{path}");
+            assert!(cache["MaxTTL"].as_i64().unwrap() <= 1, "{path}");
+            let key = &cache["ParametersInCacheKeyAndForwardedToOrigin"];
+            assert_eq!(
+                key["HeadersConfig"]["Headers"][0].as_str(),
+                Some("Authorization"),
+                "{path}"
+            );
+            // In the key: one query's answer is never another's, and the API gets it.
+            assert_eq!(
+                key["QueryStringsConfig"]["QueryStringBehavior"].as_str(),
+                Some("all"),
+                "{path}: the query string must reach the API"
+            );
+            let origin = &referenced(&t, &b["OriginRequestPolicyId"])["OriginRequestPolicyConfig"];
+            assert_eq!(
+                origin["QueryStringsConfig"]["QueryStringBehavior"].as_str(),
+                Some("all"),
+                "{path}"
+            );
+        }
+    }
+}

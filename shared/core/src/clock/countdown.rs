@@ -3,6 +3,11 @@
 //! `as_of`: the counted time left (business time on the target's calendar, elapsed time on a
 //! 24x7 clock), whether the clock is counting, and the next instant it stops or starts. Between
 //! `as_of` and that instant the clock either counts second for second or stands still.
+//!
+//! The warning standing is the SLA watch's own: a countdown is in warning from the instant the
+//! watch sends its first warning for the running target ([`crate::watch::first_warning`]: the
+//! earliest share-of-time point of the policy's warning points for the case's tier and
+//! severity), so the page never says "warning" before or after the people warned hear of it.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -11,16 +16,14 @@ use super::evaluate::{ClockView, Cycle};
 use crate::calendar::BusinessCalendar;
 use crate::deadline;
 use crate::policy::{Metric, Policy};
-
-/// A target is in warning once at most this fraction of its counted time is left.
-pub const WARN_FRACTION: (i64, i64) = (1, 4);
+use crate::watch::first_warning;
 
 /// How the running target stands at `as_of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Standing {
     OnTrack,
-    /// At most a quarter ([`WARN_FRACTION`]) of the counted time is left.
+    /// The watch has sent (or would have sent) its first warning for the target.
     Warning,
     /// The due instant has passed.
     Breached,
@@ -38,8 +41,12 @@ pub struct Countdown {
     pub remaining_seconds: i64,
     /// All the counted time the target allows.
     pub target_seconds: i64,
-    /// The standing turns to warning once `remaining_seconds` is at most this.
-    pub warning_seconds: i64,
+    /// The instant the standing turns to warning: when the watch sends its first warning for
+    /// this target. `None` when the policy gives the target no warning before its breach.
+    pub warning_at: Option<DateTime<Utc>>,
+    /// The counted time from `warning_at` to the due instant on the target's clock (`None`
+    /// with it).
+    pub warning_seconds: Option<i64>,
     /// Whether the clock counts at `as_of`: for a business target, whether the calendar is open.
     pub running: bool,
     /// The next instant the clock stops (while running) or starts (while stopped). `None`: it
@@ -80,10 +87,11 @@ pub fn countdown(policy: &Policy, view: &ClockView, as_of: DateTime<Utc>) -> Opt
         .ok()
         .and_then(|d| Some(counted(calendar, d.clock_start?, d.due?).num_seconds()))
         .unwrap_or(0);
-    let warning_seconds = target_seconds * WARN_FRACTION.0 / WARN_FRACTION.1;
+    let warning_at = first_warning(policy, view).map(|p| p.send_at);
+    let warning_seconds = warning_at.map(|w| counted(calendar, w, due.max(w)).num_seconds());
     let standing = if cycle.breached(as_of) || remaining < 0 {
         Standing::Breached
-    } else if remaining <= warning_seconds {
+    } else if warning_at.is_some_and(|w| as_of >= w) {
         Standing::Warning
     } else {
         Standing::OnTrack
@@ -95,6 +103,7 @@ pub fn countdown(policy: &Policy, view: &ClockView, as_of: DateTime<Utc>) -> Opt
         as_of,
         remaining_seconds: remaining,
         target_seconds,
+        warning_at,
         warning_seconds,
         running,
         changes_at,
@@ -144,7 +153,10 @@ mod tests {
         assert_eq!(friday.due, at("2026-11-30T09:30:00-08:00"));
         assert_eq!(friday.remaining_seconds, 110 * 60);
         assert_eq!(friday.target_seconds, 120 * 60);
-        assert_eq!(friday.warning_seconds, 30 * 60);
+        // Enterprise Critical's first warning point is 50%: 60 business minutes used, Monday
+        // 08:30. (It was "a quarter left" before the policy had warning points.)
+        assert_eq!(friday.warning_at, Some(at("2026-11-30T08:30:00-08:00")));
+        assert_eq!(friday.warning_seconds, Some(60 * 60));
         assert!(friday.running && friday.business_time);
         assert_eq!(friday.changes_at, Some(at("2026-11-27T17:00:00-08:00")));
         assert_eq!(friday.standing, Standing::OnTrack);
@@ -156,7 +168,12 @@ mod tests {
         assert!(!saturday.running);
         assert_eq!(saturday.changes_at, Some(at("2026-11-30T08:00:00-08:00")));
 
-        // A quarter or less left: warning; past due: breached, counted on alike.
+        // Warning from the first warning point on; past due: breached, counted on alike.
+        let before = countdown(&p, &v, at("2026-11-30T08:29:59-08:00")).unwrap();
+        assert_eq!(before.standing, Standing::OnTrack);
+        let point = countdown(&p, &v, at("2026-11-30T08:30:00-08:00")).unwrap();
+        assert_eq!(point.standing, Standing::Warning);
+        assert_eq!(point.remaining_seconds, 60 * 60);
         let monday = countdown(&p, &v, at("2026-11-30T09:05:00-08:00")).unwrap();
         assert_eq!(monday.remaining_seconds, 25 * 60);
         assert_eq!(monday.standing, Standing::Warning);
@@ -168,6 +185,88 @@ mod tests {
         let evening = countdown(&p, &v, at("2026-11-30T20:00:00-08:00")).unwrap();
         assert_eq!(evening.remaining_seconds, -(7 * 60 + 30) * 60);
         assert!(!evening.running);
+    }
+
+    /// The page's warning is the watch's first warning: the countdown turns to "warning" at
+    /// the first instant a watch pass would send a warning for the case, not a minute before.
+    #[test]
+    fn warning_begins_when_the_watch_sends_its_first_warning() {
+        use std::collections::BTreeSet;
+        let minute = TimeDelta::minutes(1);
+        let cases = [
+            // Business hours across a closing time (Enterprise Critical: 50%, 75%).
+            (
+                "activestate",
+                "enterprise",
+                "critical",
+                "2026-11-27T16:30:00-08:00",
+            ),
+            // The default points (50%, 80%) on a 4-business-hour target.
+            (
+                "activestate",
+                "enterprise",
+                "severe",
+                "2026-11-25T15:00:00-08:00",
+            ),
+            // 24x7, paging after hours.
+            ("scalr", "business", "p0", "2026-11-28T10:00:00Z"),
+        ];
+        for (policy, tier, severity, received) in cases {
+            let p = builtin(policy).unwrap();
+            let v = view_of(&p, tier, severity, received);
+            let first_send = |now| {
+                !crate::watch::plan(&p, &v, &BTreeSet::new(), now)
+                    .send
+                    .is_empty()
+            };
+            let warned = countdown(&p, &v, at(received)).unwrap().warning_at.unwrap();
+            assert!(
+                first_send(warned),
+                "{policy} {severity}: the watch sends at {warned}"
+            );
+            assert!(
+                !first_send(warned - minute),
+                "{policy} {severity}: not before {warned}"
+            );
+            let standing = |t| countdown(&p, &v, t).unwrap().standing;
+            assert_eq!(
+                standing(warned - minute),
+                Standing::OnTrack,
+                "{policy} {severity}"
+            );
+            assert_eq!(standing(warned), Standing::Warning, "{policy} {severity}");
+        }
+    }
+
+    /// A point the watch holds until the support calendar opens (a 24x7 target of a severity
+    /// that does not page after hours) warns on the page when the warning is sent, not when it
+    /// fell; a target whose policy has no point before its breach never shows a warning.
+    #[test]
+    fn held_points_warn_when_sent_and_no_point_no_warning() {
+        let mut p = builtin("scalr").unwrap();
+        for s in &mut p.severities {
+            s.page_after_hours = false;
+        }
+        // P0, 2 hours around the clock, from Fri 16:30 New York: 50% falls at 17:30, after
+        // closing; the watch holds it to Monday 09:00, after the due instant (18:30).
+        let v = view_of(&p, "business", "p0", "2026-11-27T21:30:00Z");
+        let evening = countdown(&p, &v, at("2026-11-27T23:00:00Z")).unwrap();
+        assert_eq!(evening.warning_at, Some(at("2026-11-30T14:00:00Z")));
+        assert_eq!(evening.standing, Standing::OnTrack);
+        assert_eq!(
+            countdown(&p, &v, at("2026-11-27T23:31:00Z"))
+                .unwrap()
+                .standing,
+            Standing::Breached
+        );
+
+        let mut p = builtin("activestate").unwrap();
+        p.warnings.points.retain(|w| !w.is_reminder());
+        p.warnings.overrides.clear();
+        let v = view_of(&p, "enterprise", "severe", "2026-11-25T15:00:00-08:00");
+        let late = countdown(&p, &v, at("2026-11-25T16:59:00-08:00")).unwrap();
+        assert_eq!((late.warning_at, late.warning_seconds), (None, None));
+        assert_eq!(late.standing, Standing::OnTrack);
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod shard;
 
 pub use notice::{CaseFacts, Warning, targets_for};
 pub use plan::{Plan, plan};
-pub use schedule::{ScheduledPoint, next_warning, schedule, sent_key};
+pub use schedule::{ScheduledPoint, first_warning, next_warning, schedule, sent_key};
 pub use shard::{WATCH_SHARDS, shard_of};
 
 #[cfg(test)]

@@ -188,6 +188,17 @@ pub fn schedule(policy: &Policy, view: &ClockView) -> Vec<ScheduledPoint> {
     out
 }
 
+/// The first warning the watch sends for the running target of a case whose ledger reads `view`:
+/// its earliest point before the breach (a share of the time used), at the instant it may be
+/// sent. `None` when the target has no such point, or nothing is due from us. The agents'
+/// countdown turns to "warning" at this point's `send_at`, so the page and the watch agree.
+pub fn first_warning(policy: &Policy, view: &ClockView) -> Option<ScheduledPoint> {
+    schedule(policy, view)
+        .into_iter()
+        .filter(|p| p.point.is_reminder())
+        .min_by_key(|p| (p.send_at, p.at))
+}
+
 /// The instant the next unsent point may be sent: the warning index's sort key. With no record
 /// of what was sent (`sent` empty), it is the earliest point: a write path that does not read the
 /// record stays correct, the watch only reads the case once more and moves the key on.

@@ -36,14 +36,17 @@ fn at(s: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-struct Desked {
-    console: LocalConsole,
+pub(super) struct Desked {
+    pub(super) console: LocalConsole,
     intake: Intake,
     bucket: String,
+    /// The agents' desk on the console's tables, for acting at instants of a test's choosing.
+    pub(super) desk: Desk,
 }
 
-/// Fresh tables, the sample directory, and a console serving both APIs at the fixed clock.
-async fn agents_console() -> Desked {
+/// Fresh tables, the sample directory, and a console serving both APIs (the agents' at the
+/// fixed clock) and the organisations' reports.
+pub(super) async fn agents_console() -> Desked {
     let moto = MotoServer::shared();
     let aws = moto.sdk_config().clone();
     let (cases, directory, bucket) = (unique_name("cases"), unique_name("dir"), unique_name("raw"));
@@ -90,12 +93,14 @@ async fn agents_console() -> Desked {
     .await
     .into_result()
     .expect("directory");
-    let desk = Desk {
+    let new_desk = || Desk {
         cases: CaseStore::new(client.clone(), &cases),
         mailer: Mailer::new(moto.sesv2(), "us-east-1", None),
         policies: policies.clone(),
-        message_id_domain: domain,
+        message_id_domain: domain.clone(),
     };
+    let desk = new_desk();
+    let own_desk = new_desk();
     let now = at(NOW);
     let agents = AgentsApi {
         desk,
@@ -103,10 +108,11 @@ async fn agents_console() -> Desked {
         now: Box::new(move || now),
     };
     let ctx = ConsoleContext::new(
-        Directory::new(client, directory),
+        Directory::new(client.clone(), directory),
         policies,
         Settings::default(),
     )
+    .with_reports(CaseStore::new(client, &cases))
     .with_agents(agents);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let console = start(listener, Arc::new(ctx))
@@ -116,13 +122,14 @@ async fn agents_console() -> Desked {
         console,
         intake,
         bucket,
+        desk: own_desk,
     }
 }
 
 impl Desked {
     /// Delivers sample 01 (Acme's designated contact, ActiveState enterprise critical: 2
     /// business hours) as SES would at `received`, under its own Message-ID.
-    async fn open_case(&self, received: &str, message_id: &str) -> CaseRecord {
+    pub(super) async fn open_case(&self, received: &str, message_id: &str) -> CaseRecord {
         let sample = std::fs::read_to_string(repo().join("samplemail/01-enterprise-critical.eml"))
             .expect("sample 01");
         let bytes = sample
@@ -160,8 +167,12 @@ impl Desked {
     }
 
     /// Three cases of one queue: due Fri 16:00 (breached by Saturday), Mon 08:30 (30 of its
-    /// 120 business minutes left: warning) and Mon 09:30 (90 left: on track); and a stranger's
-    /// mail with the last one's tag, recorded as unverified.
+    /// 120 business minutes left) and Mon 09:30 (90 left); and a stranger's mail with the last
+    /// one's tag, recorded as unverified. Enterprise Critical's first warning point is at 50%
+    /// of the target (the policy's `[[warnings.overrides]]`): the second case passed it on
+    /// Friday (warning), the third reaches it Monday 08:30 (on track on Saturday). Before the
+    /// warning came from the policy it was "a quarter left", which put the same two cases on the
+    /// same sides of it.
     async fn three_cases(&self) -> [CaseRecord; 3] {
         let breached = self
             .open_case("2026-11-27T22:00:00.000Z", "b@acme.example")
