@@ -24,13 +24,16 @@ use slamail_core::policy::Policy;
 use slamail_core::reply::render_reply;
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
-use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
+use slamail_core::triage::loops::{ReplyDecision, SuppressReason, reply_rate_keys};
 use slamail_core::triage::tier::needs_domain_lookup;
 use slamail_core::triage::{Membership, Verdicts};
 use tracing::{info, warn};
 
 use crate::threading::{Incoming, Threading};
 use crate::{Intake, IntakeError, Job, Outcome, Processed};
+
+/// How many times a case id found taken is drawn again before the invocation fails.
+const MAX_ID_REDRAWS: u32 = 3;
 
 /// What this invocation did to the reply, so a failure can be released truthfully.
 #[derive(Debug, Default)]
@@ -458,6 +461,146 @@ where
             .received
             .with_timezone(&decision.deadline.zone)
             .year();
+        let ledger = clock::append(
+            &[],
+            vec![clock::opening(
+                policy,
+                &decision.tier.tier,
+                &decision.severity.assigned,
+            )],
+            loaded.received,
+            "intake",
+            &policy.version,
+        );
+        let mut case = self
+            .new_case(job, policy, loaded, decision, &at, year)
+            .await?;
+        let mut rendered = self.render_for(policy, &mut case, loaded, decision, at.support);
+        let mut redraws = 0;
+        let opened = loop {
+            let new = NewCase {
+                fence: &owned.fence,
+                case: &case,
+                message,
+                ledger: &ledger,
+                reply: rendered
+                    .as_ref()
+                    .map(|r| self.reply_request(job, policy, r)),
+                now: self.clock.now(),
+            };
+            let opened = self.cases.open(&new).await.map_err(self.port(job))?;
+            if opened != Opened::CaseIdTaken {
+                break opened;
+            }
+            if redraws == MAX_ID_REDRAWS {
+                return Err(IntakeError::Port {
+                    ses_message_id: job.ses_message_id.clone(),
+                    source: PortError::new(
+                        "cases table",
+                        format!("{} case ids in a row were taken already", redraws + 1),
+                    ),
+                });
+            }
+            redraws += 1;
+            warn!(case_id = %case.case_id, "case id already taken: drawing another");
+            case = self
+                .new_case(job, policy, loaded, decision, &at, year)
+                .await?;
+            rendered = self.render_for(policy, &mut case, loaded, decision, at.support);
+        };
+        if let Opened::Duplicate { case_id } = opened {
+            return self.finish_duplicate(job, &owned.fence, case_id).await;
+        }
+        if let Opened::Held(hold) = opened {
+            info!(?hold, "auto-reply held");
+            let mut held_case = case.clone();
+            held_case.reply = rules::held(hold);
+            let new = NewCase {
+                fence: &owned.fence,
+                case: &held_case,
+                message,
+                ledger: &ledger,
+                reply: None,
+                now: self.clock.now(),
+            };
+            match self.cases.open(&new).await.map_err(self.port(job))? {
+                Opened::Written => {}
+                Opened::Duplicate { case_id } => {
+                    return self.finish_duplicate(job, &owned.fence, case_id).await;
+                }
+                again => {
+                    return Err(IntakeError::Port {
+                        ses_message_id: job.ses_message_id.clone(),
+                        source: PortError::new(
+                            "cases table",
+                            format!("a case without a reply was not written ({again:?})"),
+                        ),
+                    });
+                }
+            }
+            info!(case_id = %held_case.case_id, "case created");
+            return Ok(created(job, held_case, None));
+        }
+        info!(case_id = %case.case_id, "case created");
+        let Some(rendered) = rendered else {
+            return Ok(created(job, case, None));
+        };
+        let (outcome, text) = self.send(job, rendered, progress).await?;
+        self.cases
+            .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
+            .await
+            .map_err(self.port(job))?;
+        case.reply = outcome;
+        Ok(created(job, case, text))
+    }
+
+    /// The reply for a new case, if one is allowed; a reply that cannot be rendered is recorded
+    /// on the case as failed.
+    fn render_for(
+        &self,
+        policy: &Policy,
+        case: &mut CaseRecord,
+        loaded: &Loaded,
+        decision: &Decision,
+        support: &EmailAddress,
+    ) -> Option<Rendered> {
+        if !decision.reply.is_allowed() {
+            return None;
+        }
+        match self.render(policy, &case.case_id, &loaded.email, decision, support) {
+            Ok(r) => Some(r),
+            Err(error) => {
+                warn!(%error, "auto-reply not rendered");
+                case.reply = ReplyOutcome::Failed { error };
+                None
+            }
+        }
+    }
+
+    /// The reply's recipient and every cap it must pass.
+    fn reply_request(&self, job: &Job, policy: &Policy, rendered: &Rendered) -> ReplyRequest {
+        ReplyRequest {
+            to: rendered.to.clone(),
+            rates: reply_rate_keys(
+                &self.config.rate_limits.cap(&policy.reply_limits),
+                &policy.id,
+                &rendered.to,
+                &job.ses_message_id,
+            ),
+        }
+    }
+
+    /// A case record for the message under a freshly drawn id, with what the directory and the
+    /// threading said about it.
+    async fn new_case(
+        &self,
+        job: &Job,
+        policy: &Policy,
+        loaded: &Loaded,
+        decision: &Decision,
+        at: &Arrival<'_>,
+        year: i32,
+    ) -> Result<CaseRecord, IntakeError> {
         let case_id = self
             .cases
             .next_case_id(&policy.case_prefix, year)
@@ -483,79 +626,8 @@ where
             .filter(|m| m.policy == policy.id)
             .map(|m| m.org.clone())
             .collect();
-        case.refers_to = at.refers_to;
-        let ledger = clock::append(
-            &[],
-            vec![clock::opening(
-                policy,
-                &decision.tier.tier,
-                &decision.severity.assigned,
-            )],
-            loaded.received,
-            "intake",
-            &policy.version,
-        );
-        let mut rendered = None;
-        if decision.reply.is_allowed() {
-            match self.render(policy, &case.case_id, &loaded.email, decision, at.support) {
-                Ok(r) => rendered = Some(r),
-                Err(error) => {
-                    warn!(%error, "auto-reply not rendered");
-                    case.reply = ReplyOutcome::Failed { error };
-                }
-            }
-        }
-        let now = self.clock.now();
-        let mut new = NewCase {
-            fence: &owned.fence,
-            case: &case,
-            message,
-            ledger: &ledger,
-            reply: rendered.as_ref().map(|r| ReplyRequest {
-                to: r.to.clone(),
-                limits: self.config.rate_limits,
-            }),
-            now,
-        };
-        let opened = self.cases.open(&new).await.map_err(self.port(job))?;
-        if let Opened::Duplicate { case_id } = opened {
-            return self.finish_duplicate(job, &owned.fence, case_id).await;
-        }
-        if let Opened::Held(hold) = opened {
-            info!(?hold, "auto-reply held");
-            let mut held_case = case.clone();
-            held_case.reply = rules::held(hold);
-            new.case = &held_case;
-            new.reply = None;
-            match self.cases.open(&new).await.map_err(self.port(job))? {
-                Opened::Written => {}
-                Opened::Duplicate { case_id } => {
-                    return self.finish_duplicate(job, &owned.fence, case_id).await;
-                }
-                Opened::Held(again) => {
-                    return Err(IntakeError::Port {
-                        ses_message_id: job.ses_message_id.clone(),
-                        source: PortError::new(
-                            "cases table",
-                            format!("a case without a reply was held ({again:?})"),
-                        ),
-                    });
-                }
-            }
-            info!(case_id = %held_case.case_id, "case created");
-            return Ok(created(job, held_case, None));
-        }
-        info!(case_id = %case.case_id, "case created");
-        let Some(rendered) = rendered else {
-            return Ok(created(job, case, None));
-        };
-        let (outcome, text) = self.send(job, rendered, progress).await?;
-        self.cases
-            .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
-            .await
-            .map_err(self.port(job))?;
-        case.reply = outcome;
-        Ok(created(job, case, text))
+        case.refers_to = at.refers_to.clone();
+        Ok(case)
     }
 
     /// Step 5b on a retry: the case was opened by an earlier attempt. The reply goes out if a

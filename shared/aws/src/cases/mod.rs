@@ -8,8 +8,8 @@
 //! | case | `CASE#<case id>` | `CASE` | the [`CaseRecord`]; `queue` + `due_utc` (the next instant due from us, from the ledger) feed GSI `by-queue-due`; cases with nothing due stay out of it |
 //! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
 //! | Message-ID index | `MSGID#<SHA-256 of the message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids); keyed by digest so no id is too long for a key |
-//! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
-//! | reply rate | `RATE#<address>` | `HOUR#<yyyy-mm-ddThh>` / `DAY#<yyyy-mm-dd>` | auto-replies sent, with a TTL |
+//! | case counters | `COUNTER#<prefix>#<year>#<shard>` | `COUNTER` | atomic `ADD`, 16 shards ([`slamail_core::intake::case_numbers`]) |
+//! | reply cap counter | `RATE#<scope>#<subject>#<window>[#<shard>]` | `RATE` | GCRA `tat` (epoch ms), with a TTL ([`rates`]) |
 //! | bounced address | `ADDR#<address>` | `UNDELIVERABLE` | a reply to it bounced: which case, until when |
 //!
 //! Exactly-once, per (message, policy): a message sent to two policies' addresses is two cases.
@@ -21,6 +21,7 @@
 
 mod conversation;
 mod ledger;
+mod rates;
 mod writes;
 
 use std::collections::HashMap;
@@ -90,6 +91,7 @@ pub struct InboundItem {
 pub struct CaseStore {
     client: Client,
     table: String,
+    hints: rates::Hints,
 }
 
 /// Whether a write was refused because its condition did not hold (the expected, benign outcome
@@ -166,6 +168,7 @@ impl CaseStore {
         Self {
             client,
             table: table.into(),
+            hints: rates::Hints::default(),
         }
     }
 

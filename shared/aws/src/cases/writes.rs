@@ -9,13 +9,15 @@ use chrono::{DateTime, Utc};
 use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, ReplyOutcome};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
+use slamail_core::intake::case_numbers::{case_number, pick_shard};
 use slamail_core::intake::ports::{
     Append, Appended, Attachment, Cases, Conversation, Fence, Hold, NewCase, Opened, PortError,
 };
-use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+use slamail_core::triage::loops::BouncedReply;
 
 use slamail_core::clock::LedgerEntry;
 
+use super::rates::{Guess, Refused};
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, ReplyState, case_pk, condition_failed,
     inbound_key, ledger_sk, message_id_pk, message_key_pk, message_sk, n, s, stamp,
@@ -30,13 +32,32 @@ pub(super) enum Role {
     Inbound,
     MessageId,
     Undeliverable,
-    Quota(RateWindow, u32),
+    /// The reply's `n`-th rate counter.
+    Rate(usize),
     Other,
 }
 
 /// Why a transaction was cancelled, by the role of each refused action, with the refused item
 /// when DynamoDB returned it.
 pub(super) type Refusals = Vec<(Role, Option<Item>)>;
+
+/// One try of a transaction.
+enum Outcome {
+    Done(Option<Refusals>),
+    /// Cancelled because another transaction held one of its items: nothing was decided.
+    Conflict(String),
+}
+
+/// A pause of 10–40 ms × attempt before retrying a conflicting transaction, randomised so that
+/// the transactions that collided do not collide again.
+fn jitter(attempt: u32) -> std::time::Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let ms = 10 + u64::from(nanos % 30);
+    std::time::Duration::from_millis(ms * u64::from(attempt))
+}
 
 pub(super) fn build<T, E: std::fmt::Display>(
     store: &CaseStore,
@@ -73,21 +94,48 @@ pub(super) fn duplicate_of(
 
 impl CaseStore {
     /// Runs a transaction. `Ok(None)` when it committed, `Ok(Some(refusals))` when conditions
-    /// cancelled it.
+    /// cancelled it. A cancellation by a conflicting concurrent transaction on one of its items
+    /// (two replies to one domain at once) is retried after a short random pause.
     pub(super) async fn transact(
         &self,
         operation: &'static str,
         actions: Vec<(Role, TransactWriteItem)>,
     ) -> Result<Option<Refusals>, CaseStoreError> {
+        const ATTEMPTS: u32 = 6;
         let roles: Vec<Role> = actions.iter().map(|(r, _)| *r).collect();
+        let items: Vec<TransactWriteItem> = actions.into_iter().map(|(_, a)| a).collect();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.transact_once(operation, &roles, items.clone()).await? {
+                Outcome::Done(refusals) => return Ok(refusals),
+                Outcome::Conflict(what) if attempt >= ATTEMPTS => {
+                    return Err(self.err(
+                        operation,
+                        format!("cancelled by conflicting transactions {ATTEMPTS} times ({what})"),
+                    ));
+                }
+                Outcome::Conflict(_) => {
+                    tokio::time::sleep(jitter(attempt)).await;
+                }
+            }
+        }
+    }
+
+    async fn transact_once(
+        &self,
+        operation: &'static str,
+        roles: &[Role],
+        items: Vec<TransactWriteItem>,
+    ) -> Result<Outcome, CaseStoreError> {
         let result = self
             .client
             .transact_write_items()
-            .set_transact_items(Some(actions.into_iter().map(|(_, a)| a).collect()))
+            .set_transact_items(Some(items))
             .send()
             .await;
         let e = match result {
-            Ok(_) => return Ok(None),
+            Ok(_) => return Ok(Outcome::Done(None)),
             Err(e) => e,
         };
         let reasons = e.as_service_error().and_then(|se| match se {
@@ -97,19 +145,27 @@ impl CaseStore {
             _ => None,
         });
         let Some(reasons) = reasons.filter(|r| r.len() == roles.len()) else {
+            if e.as_service_error()
+                .is_some_and(TransactWriteItemsError::is_transaction_in_progress_exception)
+            {
+                return Ok(Outcome::Conflict("transaction in progress".into()));
+            }
             return Err(self.err_sdk(operation, e));
         };
         let mut refused = Vec::new();
-        for (role, reason) in roles.into_iter().zip(reasons) {
+        for (role, reason) in roles.iter().zip(reasons) {
             match reason.code() {
                 None | Some("None") => {}
-                Some("ConditionalCheckFailed") => refused.push((role, reason.item().cloned())),
+                Some("ConditionalCheckFailed") => refused.push((*role, reason.item().cloned())),
+                Some("TransactionConflict") => {
+                    return Ok(Outcome::Conflict(format!("on {role:?}")));
+                }
                 Some(other) => {
                     return Err(self.err(operation, format!("cancelled: {other} on {role:?}")));
                 }
             }
         }
-        Ok(Some(refused))
+        Ok(Outcome::Done(Some(refused)))
     }
 
     pub(super) fn put(
@@ -163,34 +219,6 @@ impl CaseStore {
             self,
             u.update_expression(format!("SET {}", set.join(", ")))
                 .condition_expression(condition)
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().update(u).build())
-    }
-
-    fn quota(
-        &self,
-        to: &EmailAddress,
-        window: RateWindow,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> Result<TransactWriteItem, CaseStoreError> {
-        let (sk, ttl) = match window {
-            RateWindow::Hour => (format!("HOUR#{}", now.format("%Y-%m-%dT%H")), 3600 * 2),
-            RateWindow::Day => (format!("DAY#{}", now.format("%Y-%m-%d")), 86400 * 2),
-        };
-        let u = build(
-            self,
-            Update::builder()
-                .table_name(&self.table)
-                .key("pk", s(format!("RATE#{to}")))
-                .key("sk", s(sk))
-                .update_expression("ADD #c :one SET expires_at = :exp")
-                .condition_expression("attribute_not_exists(#c) OR #c < :limit")
-                .expression_attribute_names("#c", "count")
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":limit", n(limit))
-                .expression_attribute_values(":exp", n(now.timestamp() + ttl))
                 .build(),
         )?;
         Ok(TransactWriteItem::builder().update(u).build())
@@ -262,11 +290,77 @@ impl CaseStore {
         Ok(TransactWriteItem::builder().condition_check(c).build())
     }
 
-    async fn open_case(
+    /// Opens a case in one transaction; repeats it (at most a few times) when a rate counter's
+    /// state was guessed wrong or the customer's Message-ID belongs to another case.
+    async fn open_case(&self, new: &NewCase<'_>) -> Result<Opened, CaseStoreError> {
+        const ATTEMPTS: usize = 4;
+        let rates = new
+            .reply
+            .as_ref()
+            .map(|r| r.rates.as_slice())
+            .unwrap_or(&[]);
+        if let Some(closed) = rates.iter().find(|k| k.rate.count == 0) {
+            return Ok(Opened::Held(Hold::RateLimited(closed.hit())));
+        }
+        let now_ms = new.now.timestamp_millis();
+        let mut guesses: Vec<Guess> = rates.iter().map(|k| self.hints.guess(k, now_ms)).collect();
+        let mut index_message_id = true;
+        for _ in 0..ATTEMPTS {
+            let refused = self
+                .open_once(new, index_message_id, &guesses, now_ms)
+                .await?;
+            let Some(refused) = refused else {
+                for (key, guess) in rates.iter().zip(&guesses) {
+                    self.rate_taken(key, *guess, now_ms);
+                }
+                return Ok(Opened::Written);
+            };
+            let roles: Vec<Role> = refused.iter().map(|(r, _)| *r).collect();
+            if roles.contains(&Role::Inbound) {
+                return Err(CaseStoreError::LostClaim {
+                    ses_message_id: new.fence.ses_message_id.clone(),
+                });
+            }
+            // The ledger's entries live under the case's key: taken with it.
+            if roles.contains(&Role::Case) || roles.contains(&Role::Ledger) {
+                return Ok(Opened::CaseIdTaken);
+            }
+            let case = new.case;
+            if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy)) {
+                return Ok(Opened::Duplicate { case_id: dup });
+            }
+            if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
+                return Ok(Opened::Held(Hold::Undeliverable(bounced_reply(
+                    item.as_ref(),
+                ))));
+            }
+            for (role, item) in &refused {
+                match role {
+                    Role::Rate(i) => match self.rate_refused(&rates[*i], item.as_ref(), now_ms) {
+                        Refused::Full => {
+                            return Ok(Opened::Held(Hold::RateLimited(rates[*i].hit())));
+                        }
+                        Refused::Retry(guess) => guesses[*i] = guess,
+                    },
+                    // Taken by another sender: open without indexing it (never join their case).
+                    Role::MessageId => index_message_id = false,
+                    _ => {}
+                }
+            }
+        }
+        Err(self.err(
+            "TransactWriteItems (open case)",
+            format!("the reply's rate counters changed under {ATTEMPTS} attempts in a row"),
+        ))
+    }
+
+    async fn open_once(
         &self,
         new: &NewCase<'_>,
         index_message_id: bool,
-    ) -> Result<Opened, CaseStoreError> {
+        guesses: &[Guess],
+        now_ms: i64,
+    ) -> Result<Option<Refusals>, CaseStoreError> {
         let case = new.case;
         let pk = case_pk(&case.case_id);
         let mut actions = vec![
@@ -311,60 +405,12 @@ impl CaseStore {
         }
         if let Some(r) = &new.reply {
             actions.push((Role::Undeliverable, self.not_undeliverable(&r.to, new.now)?));
-            for (window, limit) in [
-                (RateWindow::Hour, r.limits.per_hour),
-                (RateWindow::Day, r.limits.per_day),
-            ] {
-                actions.push((
-                    Role::Quota(window, limit),
-                    self.quota(&r.to, window, limit, new.now)?,
-                ));
+            for (i, (key, guess)) in r.rates.iter().zip(guesses).enumerate() {
+                actions.push((Role::Rate(i), self.rate_take(key, *guess, now_ms)?));
             }
         }
-        let Some(refused) = self
-            .transact("TransactWriteItems (open case)", actions)
-            .await?
-        else {
-            return Ok(Opened::Written);
-        };
-        let roles: Vec<Role> = refused.iter().map(|(r, _)| *r).collect();
-        if roles.contains(&Role::Inbound) {
-            return Err(CaseStoreError::LostClaim {
-                ses_message_id: new.fence.ses_message_id.clone(),
-            });
-        }
-        if roles.contains(&Role::Case) || roles.contains(&Role::Ledger) {
-            return Err(CaseStoreError::Corrupt {
-                key: pk,
-                message: "a case with this id already exists (the case counter went back?)".into(),
-            });
-        }
-        if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy)) {
-            return Ok(Opened::Duplicate { case_id: dup });
-        }
-        if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
-            let field = |name: &str| {
-                item.as_ref()
-                    .and_then(|i| i.get(name))
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-            };
-            return Ok(Opened::Held(Hold::Undeliverable(BouncedReply {
-                case_id: field("case_id").and_then(|c| CaseId::parse(&c).ok()),
-                at: field("at"),
-            })));
-        }
-        if let Some(Role::Quota(window, limit)) =
-            roles.iter().find(|r| matches!(r, Role::Quota(..)))
-        {
-            return Ok(Opened::Held(Hold::RateLimited(RateLimitHit {
-                window: *window,
-                limit: *limit,
-            })));
-        }
-        // Only the Message-ID was taken, by another sender: open without indexing it (never
-        // join their case).
-        Box::pin(self.open_case(new, false)).await
+        self.transact("TransactWriteItems (open case)", actions)
+            .await
     }
 
     async fn record(
@@ -512,11 +558,16 @@ impl CaseStore {
 
 impl Cases for CaseStore {
     async fn next_case_id(&self, prefix: &CasePrefix, year: i32) -> Result<CaseId, PortError> {
+        let spread = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let shard = pick_shard(spread);
         let out = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(format!("COUNTER#{prefix}#{year}")))
+            .key("pk", s(format!("COUNTER#{prefix}#{year}#{shard}")))
             .key("sk", s("COUNTER"))
             .update_expression("ADD #v :one")
             .expression_attribute_names("#v", "value")
@@ -532,11 +583,11 @@ impl Cases for CaseStore {
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse::<u64>().ok())
             .ok_or_else(|| self.err("UpdateItem (counter)", "no counter value returned"))?;
-        Ok(CaseId::new(prefix, year, value))
+        Ok(CaseId::new(prefix, year, case_number(shard, value)))
     }
 
     async fn open(&self, new: &NewCase<'_>) -> Result<Opened, PortError> {
-        Ok(self.open_case(new, true).await?)
+        Ok(self.open_case(new).await?)
     }
 
     async fn resume_reply(&self, fence: &Fence) -> Result<bool, PortError> {
@@ -598,5 +649,18 @@ impl Cases for CaseStore {
 
     async fn attach(&self, a: &Attachment<'_>) -> Result<(), PortError> {
         Ok(self.attach_bounce(a).await?)
+    }
+}
+
+/// What a held address's item says about the bounce that holds it.
+fn bounced_reply(item: Option<&Item>) -> BouncedReply {
+    let field = |name: &str| {
+        item.and_then(|i| i.get(name))
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+    };
+    BouncedReply {
+        case_id: field("case_id").and_then(|c| CaseId::parse(&c).ok()),
+        at: field("at"),
     }
 }

@@ -13,7 +13,7 @@ use crate::case::{CaseRecord, DeadlineEntry, MessageItem, RawLocation, ReplyOutc
 use crate::clock::{LedgerEntry, Live};
 use crate::ids::{CaseId, CasePrefix, EmailAddress, PolicyId};
 use crate::triage::Membership;
-use crate::triage::loops::{BouncedReply, RateLimitHit, RateLimits};
+use crate::triage::loops::{BouncedReply, RateKey, RateLimitHit};
 
 /// A port could not do what was asked. `port` names the store or service, `message` says what
 /// failed (an adapter's own error, rendered once).
@@ -177,11 +177,12 @@ pub trait InboundLedger {
     ) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 
-/// The reply a new case asks for: to whom, under which caps.
+/// The reply a new case asks for: to whom, and every counter it must pass
+/// ([`crate::triage::loops::reply_rate_keys`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyRequest {
     pub to: EmailAddress,
-    pub limits: RateLimits,
+    pub rates: Vec<RateKey>,
 }
 
 /// A new case for a message, written in one step with everything that goes with it.
@@ -216,6 +217,9 @@ pub enum Opened {
     /// Nothing was written: the message's Message-ID is already recorded (the same message
     /// delivered again under another SES id), on this case when known.
     Duplicate { case_id: Option<CaseId> },
+    /// Nothing was written: a case with this id exists already (a counter that restarted, e.g.
+    /// after the numbering changed). Draw another id and open again.
+    CaseIdTaken,
 }
 
 /// A case with its clock ledger, read together.
@@ -272,7 +276,8 @@ pub struct Attachment<'a> {
 
 /// The cases, their messages, and the per-address reply bookkeeping.
 pub trait Cases {
-    /// Reserves the next case number of a prefix and year.
+    /// Reserves a case number of a prefix and year, unique but not necessarily the next in
+    /// order ([`crate::intake::case_numbers`]).
     fn next_case_id(
         &self,
         prefix: &CasePrefix,

@@ -157,11 +157,12 @@ pub fn delivery_report_message(inbound: &MessageItem, note: &str) -> MessageItem
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+    use crate::triage::loops::{BouncedReply, RateLimitHit, RateScope, RateWindow};
 
     #[test]
     fn held_replies_carry_their_reason() {
         let r = held(Hold::RateLimited(RateLimitHit {
+            scope: RateScope::Address,
             window: RateWindow::Hour,
             limit: 5,
         }));

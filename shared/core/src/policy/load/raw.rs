@@ -36,6 +36,16 @@ pub(super) struct RawPolicy {
     #[serde(default)]
     pub(super) security_bands: Vec<Spanned<RawBand>>,
     pub(super) conversation: Option<Spanned<RawConversation>>,
+    pub(super) reply_limits: Option<RawReplyLimits>,
+}
+
+/// `[reply_limits]`: each list of `"N per hour|day[, burst B]"` replaces its default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReplyLimits {
+    pub(super) per_address: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) per_domain: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) per_policy: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]

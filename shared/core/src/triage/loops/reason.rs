@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 use super::LOOP_HEADER;
+use super::rate::RateScope;
+pub use crate::policy::reply_limits::RateWindow;
 
 /// Why no auto-reply is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,28 +43,12 @@ pub enum SuppressReason {
     Undeliverable(BouncedReply),
 }
 
-/// A per-sender cap on auto-replies that was reached.
+/// A cap on auto-replies that was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RateLimitHit {
+    pub scope: RateScope,
     pub window: RateWindow,
     pub limit: u32,
-}
-
-/// The window a reply cap counts over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RateWindow {
-    Hour,
-    Day,
-}
-
-impl RateWindow {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Hour => "hour",
-            Self::Day => "day",
-        }
-    }
 }
 
 /// The bounce that holds replies to an address: which case's reply bounced, and when (as
@@ -108,11 +94,18 @@ impl SuppressReason {
                 "the sender's authentication failed, so the From address is probably forged"
                     .to_string()
             }
-            Self::RateLimited(hit) => format!(
-                "too many automatic replies to this sender: at most {} per {} to one address",
-                hit.limit,
-                hit.window.as_str()
-            ),
+            Self::RateLimited(hit) => {
+                let whom = match hit.scope {
+                    RateScope::Address => "to one address",
+                    RateScope::Domain => "to one domain",
+                    RateScope::Policy => "from this support policy in total",
+                };
+                format!(
+                    "too many automatic replies: at most {} per {} {whom}",
+                    hit.limit,
+                    hit.window.as_str()
+                )
+            }
             Self::Undeliverable(b) => {
                 let case = b
                     .case_id
@@ -181,6 +174,7 @@ mod tests {
             SuppressReason::Virus,
             SuppressReason::UnverifiedFailedAuth,
             SuppressReason::RateLimited(RateLimitHit {
+                scope: RateScope::Domain,
                 window: RateWindow::Day,
                 limit: 20,
             }),
