@@ -11,6 +11,8 @@ use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
 use slamail_core::clock::LedgerEntry;
 use slamail_core::directory::{Organisation, domain_membership};
+use slamail_core::feedback::FeedbackAction;
+use slamail_core::feedback::ports::{FeedbackRecord, FeedbackStore, Recorded};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::case_numbers::{CASE_NUMBER_SHARDS, case_number};
 use slamail_core::intake::ports::{
@@ -97,6 +99,10 @@ struct Tables {
     rates: HashMap<String, i64>,
     /// Address → (case, at, until epoch seconds).
     undeliverable: HashMap<EmailAddress, (CaseId, String, i64)>,
+    /// Address → (case, at) of a complaint (never expires).
+    complained: HashMap<EmailAddress, (CaseId, String)>,
+    /// Feedback ids recorded.
+    feedback: std::collections::HashSet<String>,
 }
 
 impl Tables {
@@ -310,6 +316,12 @@ impl Cases for FakeCases {
             });
         }
         if let Some(r) = &new.reply {
+            if let Some((case_id, at)) = t.complained.get(&r.to) {
+                return Ok(Opened::Held(Hold::Complained(BouncedReply {
+                    case_id: Some(case_id.clone()),
+                    at: Some(at.clone()),
+                })));
+            }
             if let Some((case_id, at, until)) = t.undeliverable.get(&r.to)
                 && *until > new.now.timestamp()
             {
@@ -683,5 +695,58 @@ impl FakeClock {
 impl Clock for FakeClock {
     fn now(&self) -> DateTime<Utc> {
         *lock(&self.0)
+    }
+}
+
+impl FeedbackStore for FakeCases {
+    async fn case_of_reply(
+        &self,
+        reply_ses_message_id: &str,
+    ) -> Result<Option<CaseRecord>, PortError> {
+        self.calls.call("cases", "case_of_reply")?;
+        Ok(lock(&self.tables)
+            .cases
+            .values()
+            .find(|c| {
+                matches!(&c.reply, ReplyOutcome::Sent { ses_message_id, .. }
+                    if ses_message_id == reply_ses_message_id)
+            })
+            .cloned())
+    }
+
+    async fn record_feedback(&self, r: &FeedbackRecord<'_>) -> Result<Recorded, PortError> {
+        self.calls.call("cases", "record_feedback")?;
+        let mut t = lock(&self.tables);
+        if t.feedback.contains(r.feedback_id) {
+            return Ok(Recorded::Duplicate);
+        }
+        let case = t
+            .cases
+            .get_mut(r.case_id)
+            .ok_or_else(|| PortError::new("cases", format!("case {} does not exist", r.case_id)))?;
+        case.message_count += 1;
+        t.messages
+            .entry(r.case_id.clone())
+            .or_default()
+            .push(r.message.clone());
+        match r.action {
+            FeedbackAction::HoldUntil(addresses, until) => {
+                for a in addresses {
+                    t.undeliverable.insert(
+                        a.clone(),
+                        (r.case_id.clone(), stamp(r.now), until.timestamp()),
+                    );
+                }
+            }
+            FeedbackAction::StopReplies(addresses) => {
+                for a in addresses {
+                    t.complained
+                        .insert(a.clone(), (r.case_id.clone(), stamp(r.now)));
+                }
+            }
+            FeedbackAction::Record | FeedbackAction::Ignore => {}
+        }
+        t.feedback.insert(r.feedback_id.to_string());
+        Ok(Recorded::Written)
     }
 }

@@ -17,6 +17,7 @@
 //! - [`support_term`] — the dates an organisation's support is paid for.
 //! - [`conversation`] — which case a message belongs to, and who may speak in it.
 //! - [`clock`] — the SLA clock as an append-only ledger and its pure reading.
+//! - [`feedback`] — SES bounces and complaints of our auto-replies, and what they hold.
 
 pub mod bounded;
 pub mod calendar;
@@ -25,6 +26,7 @@ pub mod clock;
 pub mod conversation;
 pub mod deadline;
 pub mod directory;
+pub mod feedback;
 pub mod ids;
 pub mod intake;
 pub mod message;

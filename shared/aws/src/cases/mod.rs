@@ -11,6 +11,8 @@
 //! | case counters | `COUNTER#<prefix>#<year>#<shard>` | `COUNTER` | atomic `ADD`, 16 shards ([`slamail_core::intake::case_numbers`]) |
 //! | reply cap counter | `RATE#<scope>#<subject>#<window>[#<shard>]` | `RATE` | GCRA `tat` (epoch ms), with a TTL ([`rates`]) |
 //! | bounced address | `ADDR#<address>` | `UNDELIVERABLE` | a reply to it bounced: which case, until when |
+//! | complained address | `ADDR#<address>` | `COMPLAINED` | its recipient marked a reply as spam: which case, when (never expires) |
+//! | SES feedback event | `FEEDBACK#<feedback id>` | `FEEDBACK` | recorded once (SNS delivers at least once) |
 //!
 //! Exactly-once, per (message, policy): a message sent to two policies' addresses is two cases.
 //! The first delivery claims the message's INBOUND item for each policy with a lease and an
@@ -20,6 +22,7 @@
 //! bound or nothing written. See [`slamail_core::intake::ports`] for the contract.
 
 mod conversation;
+mod feedback;
 mod ledger;
 mod rates;
 mod writes;

@@ -32,6 +32,8 @@ pub(super) enum Role {
     Inbound,
     MessageId,
     Undeliverable,
+    Complained,
+    Feedback,
     /// The reply's `n`-th rate counter.
     Rate(usize),
     Other,
@@ -267,6 +269,23 @@ impl CaseStore {
         self.put(item, Some("attribute_not_exists(pk)"))
     }
 
+    /// No complaint about an earlier reply to the address (complaints never expire).
+    fn not_complained(&self, to: &EmailAddress) -> Result<TransactWriteItem, CaseStoreError> {
+        let c = build(
+            self,
+            ConditionCheck::builder()
+                .table_name(&self.table)
+                .key("pk", s(format!("ADDR#{to}")))
+                .key("sk", s("COMPLAINED"))
+                .condition_expression("attribute_not_exists(pk)")
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().condition_check(c).build())
+    }
+
     fn not_undeliverable(
         &self,
         to: &EmailAddress,
@@ -328,6 +347,9 @@ impl CaseStore {
             let case = new.case;
             if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy)) {
                 return Ok(Opened::Duplicate { case_id: dup });
+            }
+            if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Complained) {
+                return Ok(Opened::Held(Hold::Complained(bounced_reply(item.as_ref()))));
             }
             if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
                 return Ok(Opened::Held(Hold::Undeliverable(bounced_reply(
@@ -404,6 +426,7 @@ impl CaseStore {
             actions.push((Role::Ledger, self.ledger_put(&pk, entry)?));
         }
         if let Some(r) = &new.reply {
+            actions.push((Role::Complained, self.not_complained(&r.to)?));
             actions.push((Role::Undeliverable, self.not_undeliverable(&r.to, new.now)?));
             for (i, (key, guess)) in r.rates.iter().zip(guesses).enumerate() {
                 actions.push((Role::Rate(i), self.rate_take(key, *guess, now_ms)?));

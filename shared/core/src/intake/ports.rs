@@ -204,6 +204,8 @@ pub struct NewCase<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hold {
     Undeliverable(BouncedReply),
+    /// The address complained about an earlier reply (SES feedback): never again.
+    Complained(BouncedReply),
     RateLimited(RateLimitHit),
 }
 
@@ -390,6 +392,12 @@ pub trait ReplySender {
 /// What time it is.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+}
+
+impl<T: Clock> Clock for &T {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
 }
 
 /// The system clock.

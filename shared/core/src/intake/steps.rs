@@ -68,6 +68,7 @@ pub fn inbound_message(
 pub fn held(hold: Hold) -> ReplyOutcome {
     suppressed(&match hold {
         Hold::Undeliverable(b) => SuppressReason::Undeliverable(b),
+        Hold::Complained(b) => SuppressReason::Complained(b),
         Hold::RateLimited(hit) => SuppressReason::RateLimited(hit),
     })
 }

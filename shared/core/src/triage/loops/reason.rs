@@ -41,6 +41,8 @@ pub enum SuppressReason {
     RateLimited(RateLimitHit),
     /// A recent reply to this address bounced; what is known about it.
     Undeliverable(BouncedReply),
+    /// The recipient marked an earlier reply as spam; which case's reply, and when.
+    Complained(BouncedReply),
 }
 
 /// A cap on auto-replies that was reached.
@@ -120,6 +122,21 @@ impl SuppressReason {
                     "a recent automatic reply to this address bounced (a reply{case} bounced{at})"
                 )
             }
+            Self::Complained(b) => {
+                let case = b
+                    .case_id
+                    .as_ref()
+                    .map(|c| format!(" of case {c}"))
+                    .unwrap_or_default();
+                let at =
+                    b.at.as_deref()
+                        .map(|t| format!(" at {t}"))
+                        .unwrap_or_default();
+                format!(
+                    "the recipient marked an automatic reply{case} as spam{at}: no automatic \
+                     reply goes to this address again"
+                )
+            }
         }
     }
 
@@ -143,6 +160,7 @@ impl SuppressReason {
             Self::UnverifiedFailedAuth => "unverified-failed-auth",
             Self::RateLimited(_) => "rate-limited",
             Self::Undeliverable(_) => "undeliverable",
+            Self::Complained(_) => "complained",
         }
     }
 }
@@ -179,6 +197,10 @@ mod tests {
                 limit: 20,
             }),
             SuppressReason::Undeliverable(BouncedReply {
+                case_id: None,
+                at: None,
+            }),
+            SuppressReason::Complained(BouncedReply {
                 case_id: None,
                 at: None,
             }),
