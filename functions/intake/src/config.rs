@@ -26,10 +26,18 @@ pub struct IntakeConfig {
     pub policy_files: Option<String>,
     /// `MESSAGE_ID_DOMAIN`.
     pub message_id_domain: String,
-    /// `REPLY_LIMIT_PER_HOUR`, `REPLY_LIMIT_PER_DAY`.
+    /// `REPLY_LIMIT_PER_HOUR`, `REPLY_LIMIT_PER_DAY`: a ceiling on every policy's per-address caps
+    /// (the caps themselves are in the policy files).
     pub rate_limits: RateLimits,
     /// `UNDELIVERABLE_DAYS`.
     pub undeliverable_days: u32,
+    /// `REPLY_QUEUE_URL`: where throttled replies wait for the paced sender (none: a throttled
+    /// reply fails the invocation and Lambda's retry sends it).
+    pub reply_queue_url: Option<String>,
+    /// How many times a throttled send is retried in the invocation before the reply is queued,
+    /// and the pause before the first retry (doubled, then tripled …).
+    pub send_retries: u32,
+    pub send_retry_pause: std::time::Duration,
 }
 
 /// A setting that cannot be used, named by its variable.
@@ -59,6 +67,9 @@ impl IntakeConfig {
             message_id_domain: DEFAULT_MESSAGE_ID_DOMAIN.to_string(),
             rate_limits: RateLimits::default(),
             undeliverable_days: DEFAULT_UNDELIVERABLE_DAYS,
+            reply_queue_url: None,
+            send_retries: 2,
+            send_retry_pause: std::time::Duration::from_millis(200),
         }
     }
 
@@ -91,6 +102,7 @@ impl IntakeConfig {
             per_day: number("REPLY_LIMIT_PER_DAY", defaults.per_day)?,
         };
         config.undeliverable_days = number("UNDELIVERABLE_DAYS", DEFAULT_UNDELIVERABLE_DAYS)?;
+        config.reply_queue_url = get("REPLY_QUEUE_URL");
         Ok(config)
     }
 }

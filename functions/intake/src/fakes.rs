@@ -20,6 +20,7 @@ use slamail_core::intake::ports::{
     InboundState, Memberships, NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState,
     Scope, SendError, SentReply,
 };
+use slamail_core::intake::reply_queue::{QueuedReplies, QueuedReply, ReplyQueue, Take};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
 use slamail_core::triage::loops::BouncedReply;
@@ -28,7 +29,8 @@ use slamail_core::triage::loops::rate::admit;
 use crate::{Intake, IntakeConfig};
 
 /// The intake over fakes.
-pub type FakeIntake = Intake<FakeCases, FakeDirectory, FakeRawMail, FakeMailer, FakeClock>;
+pub type FakeIntake =
+    Intake<FakeCases, FakeDirectory, FakeRawMail, FakeMailer, FakeClock, FakeReplyQueue>;
 
 impl FakeIntake {
     pub fn fake(config: IntakeConfig, policies: PolicySet, now: DateTime<Utc>) -> Self {
@@ -40,6 +42,15 @@ impl FakeIntake {
             raw: FakeRawMail::default(),
             mailer: FakeMailer::default(),
             clock: FakeClock::new(now),
+            reply_queue: None,
+        }
+    }
+
+    /// The same, with a reply queue for throttled replies (as deployed).
+    pub fn fake_with_queue(config: IntakeConfig, policies: PolicySet, now: DateTime<Utc>) -> Self {
+        Self {
+            reply_queue: Some(FakeReplyQueue::default()),
+            ..Self::fake(config, policies, now)
         }
     }
 }
@@ -748,5 +759,92 @@ impl FeedbackStore for FakeCases {
         }
         t.feedback.insert(r.feedback_id.to_string());
         Ok(Recorded::Written)
+    }
+}
+
+/// The reply queue: what was queued, in order, with its delay.
+#[derive(Debug, Default)]
+pub struct FakeReplyQueue {
+    queued: Mutex<Vec<(QueuedReply, u32)>>,
+    calls: Calls,
+}
+
+impl FakeReplyQueue {
+    /// Takes every queued reply out of the queue (as a receive that deletes them would).
+    pub fn drain(&self) -> Vec<QueuedReply> {
+        lock(&self.queued).drain(..).map(|(r, _)| r).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        lock(&self.queued).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn fail_next_enqueue(&self) {
+        lock(&self.calls.failing).push("enqueue");
+    }
+}
+
+impl ReplyQueue for FakeReplyQueue {
+    async fn enqueue(&self, reply: &QueuedReply, delay_seconds: u32) -> Result<(), PortError> {
+        self.calls.call("reply queue", "enqueue")?;
+        lock(&self.queued).push((reply.clone(), delay_seconds));
+        Ok(())
+    }
+}
+
+impl QueuedReplies for FakeCases {
+    async fn take(
+        &self,
+        reply: &QueuedReply,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Take, PortError> {
+        self.calls.call("cases", "take")?;
+        let mut t = lock(&self.tables);
+        let key = (reply.ses_message_id.clone(), reply.scope.clone());
+        let Some(item) = t.inbound.get_mut(&key) else {
+            return Ok(Take::Settled);
+        };
+        let fence = |item: &FakeInbound| Fence {
+            ses_message_id: reply.ses_message_id.clone(),
+            scope: reply.scope.clone(),
+            attempt: item.attempts,
+        };
+        Ok(match item.reply_state {
+            ReplyState::Queued => {
+                item.reply_state = ReplyState::Sending;
+                item.attempts += 1;
+                item.lease_until = lease_until.timestamp();
+                Take::Taken(fence(item))
+            }
+            ReplyState::Sent
+            | ReplyState::Failed
+            | ReplyState::Unknown
+            | ReplyState::Suppressed => Take::Settled,
+            ReplyState::Sending
+                if item.state == InboundState::Done && item.lease_until < now.timestamp() =>
+            {
+                item.attempts += 1;
+                item.lease_until = lease_until.timestamp();
+                Take::Abandoned(fence(item))
+            }
+            ReplyState::Sending | ReplyState::None => Take::Busy,
+        })
+    }
+
+    async fn requeue(&self, fence: &Fence) -> Result<(), PortError> {
+        self.calls.call("cases", "requeue")?;
+        let mut t = lock(&self.tables);
+        let item = t.fenced(fence)?;
+        if item.reply_state != ReplyState::Sending {
+            return Err(PortError::new("cases", "the reply is not `sending`"));
+        }
+        item.reply_state = ReplyState::Queued;
+        item.lease_until = 0;
+        Ok(())
     }
 }

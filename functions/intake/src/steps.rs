@@ -18,6 +18,9 @@ use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, InboundLedger, InboundState, Memberships, NewCase,
     Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, Scope, SendError,
 };
+use slamail_core::intake::reply_queue::{
+    QueuedReply, ReplyQueue, first_delay_seconds, queued_note,
+};
 use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
@@ -75,13 +78,14 @@ struct Rendered {
     at: DateTime<Utc>,
 }
 
-impl<C, D, R, S, K> Intake<C, D, R, S, K>
+impl<C, D, R, S, K, Q> Intake<C, D, R, S, K, Q>
 where
     C: InboundLedger + Cases + Sync,
     D: Memberships + Sync,
     R: RawMail + Sync,
     S: ReplySender + Sync,
     K: Clock,
+    Q: ReplyQueue + Sync,
 {
     pub(crate) fn port(&self, job: &Job) -> impl Fn(PortError) -> IntakeError + '_ {
         let id = job.ses_message_id.clone();
@@ -545,7 +549,7 @@ where
         let Some(rendered) = rendered else {
             return Ok(created(job, case, None));
         };
-        let (outcome, text) = self.send(job, rendered, progress).await?;
+        let (outcome, text) = self.send(job, owned, &case.case_id, rendered, progress).await?;
         self.cases
             .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
             .await
@@ -654,7 +658,7 @@ where
                 .map_err(self.port(job))?;
         let (outcome, text) = if resumed {
             match self.render(policy, case_id, &loaded.email, decision, support) {
-                Ok(rendered) => self.send(job, rendered, progress).await?,
+                Ok(rendered) => self.send(job, owned, case_id, rendered, progress).await?,
                 Err(error) => (ReplyOutcome::Failed { error }, None),
             }
         } else if matches!(case.reply, ReplyOutcome::Pending) {
@@ -675,50 +679,84 @@ where
         Ok(created(job, case, text))
     }
 
-    /// Step 6: hand the reply to SES. A definite, passing refusal fails the invocation (the
-    /// claim is released with the reply back at `none`, and the retry sends it); anything else
-    /// is an outcome to record.
+    /// Step 6: hand the reply to SES. A refusal for now (throttling) is retried a few times after
+    /// short pauses, then the reply goes to the reply queue for the paced sender (recorded as
+    /// queued); without a queue it fails the invocation (the claim is released with the reply
+    /// back at `none`, and Lambda's retry sends it). Anything else is an outcome to record.
     async fn send(
         &self,
         job: &Job,
+        owned: &Owned,
+        case_id: &CaseId,
         rendered: Rendered,
         progress: &mut Progress,
     ) -> Result<(ReplyOutcome, Option<String>), IntakeError> {
         // The rendered message is 7-bit ASCII by construction.
         let text = String::from_utf8_lossy(&rendered.raw).into_owned();
-        progress.maybe_sent = true;
-        match self
-            .mailer
-            .send(&rendered.from, &rendered.to, rendered.raw)
-            .await
-        {
-            Ok(sent) => {
-                info!(reply_ses_message_id = %sent.ses_message_id, "auto-reply sent");
-                let mut message_ids = vec![rendered.message_id];
-                message_ids.extend(sent.message_ids);
-                Ok((
-                    ReplyOutcome::Sent {
-                        ses_message_id: sent.ses_message_id,
-                        message_ids,
-                        at: rendered.at.to_rfc3339_opts(SecondsFormat::Secs, true),
-                    },
-                    Some(text),
-                ))
-            }
-            Err(SendError::Unavailable(message)) => {
-                progress.maybe_sent = false;
-                Err(IntakeError::ReplyDeferred {
-                    ses_message_id: job.ses_message_id.clone(),
-                    message,
-                })
-            }
-            Err(SendError::Rejected(error)) => {
-                warn!(%error, "auto-reply refused");
-                Ok((ReplyOutcome::Failed { error }, None))
-            }
-            Err(SendError::Unknown(error)) => {
-                warn!(%error, "auto-reply sent without an answer");
-                Ok((rules::unanswered_send(&error), None))
+        let mut retries = 0;
+        loop {
+            progress.maybe_sent = true;
+            let result = self
+                .mailer
+                .send(&rendered.from, &rendered.to, rendered.raw.clone())
+                .await;
+            match result {
+                Ok(sent) => {
+                    info!(reply_ses_message_id = %sent.ses_message_id, "auto-reply sent");
+                    let mut message_ids = vec![rendered.message_id];
+                    message_ids.extend(sent.message_ids);
+                    return Ok((
+                        ReplyOutcome::Sent {
+                            ses_message_id: sent.ses_message_id,
+                            message_ids,
+                            at: rendered.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                        },
+                        Some(text),
+                    ));
+                }
+                Err(SendError::Unavailable(message)) => {
+                    progress.maybe_sent = false;
+                    let Some(queue) = &self.reply_queue else {
+                        return Err(IntakeError::ReplyDeferred {
+                            ses_message_id: job.ses_message_id.clone(),
+                            message,
+                        });
+                    };
+                    if retries < self.config.send_retries {
+                        retries += 1;
+                        tokio::time::sleep(self.config.send_retry_pause * retries).await;
+                        continue;
+                    }
+                    let queued = QueuedReply {
+                        ses_message_id: job.ses_message_id.clone(),
+                        scope: owned.fence.scope.clone(),
+                        case_id: case_id.clone(),
+                        message_id: rendered.message_id.clone(),
+                        from: rendered.from.clone(),
+                        to: rendered.to.clone(),
+                        raw: text,
+                    };
+                    let spread = self.clock.now().timestamp_subsec_nanos();
+                    queue
+                        .enqueue(&queued, first_delay_seconds(u64::from(spread)))
+                        .await
+                        .map_err(self.port(job))?;
+                    warn!(%message, "auto-reply throttled: queued for the paced sender");
+                    return Ok((
+                        ReplyOutcome::Queued {
+                            note: queued_note(&message),
+                        },
+                        None,
+                    ));
+                }
+                Err(SendError::Rejected(error)) => {
+                    warn!(%error, "auto-reply refused");
+                    return Ok((ReplyOutcome::Failed { error }, None));
+                }
+                Err(SendError::Unknown(error)) => {
+                    warn!(%error, "auto-reply sent without an answer");
+                    return Ok((rules::unanswered_send(&error), None));
+                }
             }
         }
     }

@@ -47,6 +47,10 @@ pub enum ReplyOutcome {
     Unknown {
         note: String,
     },
+    /// SES refused it for now (throttling): it waits in the reply queue for the paced sender.
+    Queued {
+        note: String,
+    },
 }
 
 /// Which way a message of a case went.

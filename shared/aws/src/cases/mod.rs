@@ -24,6 +24,7 @@
 mod conversation;
 mod feedback;
 mod ledger;
+mod queued;
 mod rates;
 mod writes;
 
@@ -339,6 +340,7 @@ mod tests {
             ReplyState::Suppressed,
             ReplyState::Failed,
             ReplyState::Unknown,
+            ReplyState::Queued,
         ] {
             assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
         }

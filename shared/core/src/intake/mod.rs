@@ -8,4 +8,5 @@
 pub mod case_numbers;
 pub mod lease;
 pub mod ports;
+pub mod reply_queue;
 pub mod steps;

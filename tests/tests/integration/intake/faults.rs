@@ -123,6 +123,7 @@ async fn fault_env() -> (Env, FaultIntake, CountingProxy) {
         raw: base.raw,
         mailer: base.mailer,
         clock: RetryClock::default(),
+        reply_queue: base.reply_queue,
     };
     (env, intake, proxy)
 }
@@ -257,6 +258,7 @@ async fn check_outcome(
         ReplyOutcome::Pending => "pending",
         ReplyOutcome::Failed { .. } => "failed",
         ReplyOutcome::Suppressed { .. } => "suppressed",
+        ReplyOutcome::Queued { .. } => "queued",
     }
     .to_string())
 }
