@@ -38,6 +38,8 @@ pub struct IntakeConfig {
     /// and the pause before the first retry (doubled, then tripled …).
     pub send_retries: u32,
     pub send_retry_pause: std::time::Duration,
+    /// Seconds over which queued replies are first offered to the sender (default 60).
+    pub reply_queue_spread: u32,
 }
 
 /// A setting that cannot be used, named by its variable.
@@ -70,6 +72,7 @@ impl IntakeConfig {
             reply_queue_url: None,
             send_retries: 2,
             send_retry_pause: std::time::Duration::from_millis(200),
+            reply_queue_spread: 60,
         }
     }
 

@@ -738,7 +738,10 @@ where
                     };
                     let spread = self.clock.now().timestamp_subsec_nanos();
                     queue
-                        .enqueue(&queued, first_delay_seconds(u64::from(spread)))
+                        .enqueue(
+                            &queued,
+                            first_delay_seconds(u64::from(spread), self.config.reply_queue_spread),
+                        )
                         .await
                         .map_err(self.port(job))?;
                     warn!(%message, "auto-reply throttled: queued for the paced sender");

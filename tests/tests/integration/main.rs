@@ -13,4 +13,5 @@ mod conversation;
 mod directory;
 mod infra;
 mod intake;
+mod reliability;
 mod support;

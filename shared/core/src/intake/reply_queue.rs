@@ -82,10 +82,12 @@ impl<T: QueuedReplies + Sync> QueuedReplies for &T {
     }
 }
 
-/// Seconds before a reply queued by the intake is first offered to the sender: spread over
-/// 10–60 s so that a throttled burst does not come back as one burst.
-pub fn first_delay_seconds(spread: u64) -> u32 {
-    10 + (spread % 51) as u32
+/// Seconds before a reply queued by the intake is first offered to the sender: spread over the
+/// last five sixths of `window` (10–60 s for a minute) so that a throttled burst does not come
+/// back as one burst.
+pub fn first_delay_seconds(spread: u64, window: u32) -> u32 {
+    let min = window / 6;
+    min + (spread % u64::from(window - min + 1)) as u32
 }
 
 /// The note on a case whose reply waits in the queue.
@@ -102,9 +104,11 @@ mod tests {
 
     #[test]
     fn first_delays_spread_over_a_minute() {
-        let delays: std::collections::BTreeSet<u32> = (0..200).map(first_delay_seconds).collect();
+        let delays: std::collections::BTreeSet<u32> =
+            (0..200).map(|s| first_delay_seconds(s, 60)).collect();
         assert_eq!(delays.first(), Some(&10));
         assert_eq!(delays.last(), Some(&60));
+        assert!((0..10).all(|s| first_delay_seconds(s, 0) == 0));
         assert!(queued_note("Throttling").contains("never twice"));
     }
 }
