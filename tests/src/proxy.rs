@@ -8,6 +8,7 @@
 //! client connection is closed after the answer: the SDK then opens a new connection for its
 //! next request, and no response framing has to be understood here.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -24,6 +25,8 @@ pub struct CountingProxy {
     seen: Arc<Mutex<Vec<String>>>,
     faults: Arc<Mutex<Vec<Rule>>>,
     throttles: Arc<Mutex<Vec<Throttle>>>,
+    /// Time spent upstream per operation (count, total).
+    timings: Arc<Mutex<BTreeMap<String, (u64, Duration)>>>,
     sdk_config: SdkConfig,
 }
 
@@ -89,13 +92,19 @@ impl CountingProxy {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let faults = Arc::new(Mutex::new(Vec::new()));
         let throttles = Arc::new(Mutex::new(Vec::new()));
-        let (log, rules, quotas) = (seen.clone(), faults.clone(), throttles.clone());
+        let timings = Arc::new(Mutex::new(BTreeMap::new()));
+        let state = Shared {
+            log: seen.clone(),
+            rules: faults.clone(),
+            quotas: throttles.clone(),
+            timings: timings.clone(),
+        };
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (log, rules, quotas) = (log.clone(), rules.clone(), quotas.clone());
+                let state = state.clone();
                 std::thread::spawn(move || {
                     // A broken connection fails the SDK call, which the test then reports.
-                    let _ = forward(client, upstream, &log, &rules, &quotas);
+                    let _ = forward(client, upstream, &state);
                 });
             }
         });
@@ -106,6 +115,7 @@ impl CountingProxy {
             seen,
             faults,
             throttles,
+            timings,
         })
     }
 
@@ -181,6 +191,18 @@ impl CountingProxy {
                 refused: 0,
             });
         }
+    }
+
+    /// Per operation: how many were forwarded and the mean time the emulator took for one.
+    pub fn timings(&self) -> BTreeMap<String, (u64, Duration)> {
+        self.timings
+            .lock()
+            .map(|t| {
+                t.iter()
+                    .map(|(op, (n, total))| (op.clone(), (*n, *total / (*n).max(1) as u32)))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// How many requests the throttles refused so far.
@@ -328,13 +350,17 @@ fn over_quota(op: &str, quotas: &Mutex<Vec<Throttle>>) -> bool {
     false
 }
 
-fn forward(
-    client: TcpStream,
-    upstream: u16,
-    log: &Mutex<Vec<String>>,
-    rules: &Mutex<Vec<Rule>>,
-    quotas: &Mutex<Vec<Throttle>>,
-) -> std::io::Result<()> {
+/// What every connection's thread shares.
+#[derive(Clone)]
+struct Shared {
+    log: Arc<Mutex<Vec<String>>>,
+    rules: Arc<Mutex<Vec<Rule>>>,
+    quotas: Arc<Mutex<Vec<Throttle>>>,
+    timings: Arc<Mutex<BTreeMap<String, (u64, Duration)>>>,
+}
+
+fn forward(client: TcpStream, upstream: u16, state: &Shared) -> std::io::Result<()> {
+    let (log, rules, quotas) = (&state.log, &state.rules, &state.quotas);
     client.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut head = Vec::new();
@@ -388,11 +414,17 @@ fn forward(
         client.write_all(refusal(&op, f).as_bytes())?;
         return client.shutdown(Shutdown::Both);
     }
+    let started = Instant::now();
     let mut up = TcpStream::connect((Ipv4Addr::LOCALHOST, upstream))?;
     up.write_all(&head)?;
     up.write_all(&body)?;
     let mut answer = Vec::new();
     up.read_to_end(&mut answer)?;
+    if let Ok(mut t) = state.timings.lock() {
+        let e = t.entry(op.clone()).or_insert((0, Duration::ZERO));
+        e.0 += 1;
+        e.1 += started.elapsed();
+    }
     if fault == Some(Fault::Stall) {
         std::thread::sleep(STALL);
     }

@@ -278,6 +278,8 @@ struct BurstReport {
     queued: usize,
     dead_letters: usize,
     requests: BTreeMap<String, usize>,
+    /// Mean time the emulator took per operation.
+    timings: BTreeMap<String, (u64, Duration)>,
 }
 
 /// Item 15: `messages` inbound messages from distinct senders, `concurrency` intake invocations
@@ -425,6 +427,7 @@ async fn burst(messages: usize, concurrency: usize, ses_per_second: u32) -> Burs
         queued,
         dead_letters: dead.load(Ordering::Relaxed),
         requests,
+        timings: env.proxy.timings(),
     }
 }
 
@@ -497,7 +500,8 @@ fn print(r: &BurstReport) {
         "burst: {} messages, {} intake invocations at once, SES quota {}/s\n\
          intake: {:.1} s ({:.1} messages/s), {} dead letters\n\
          SES refused {} sends (429); {} replies queued; queue drained in {:.1} s\n\
-         requests: {:?}",
+         requests: {:?}\n\
+         mean emulator time per request: {}",
         r.messages,
         r.concurrency,
         r.ses_per_second,
@@ -507,7 +511,12 @@ fn print(r: &BurstReport) {
         r.throttled,
         r.queued,
         r.drain_secs,
-        r.requests
+        r.requests,
+        r.timings
+            .iter()
+            .map(|(op, (_, mean))| format!("{op} {:.1} ms", mean.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
 
