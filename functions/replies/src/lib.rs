@@ -23,8 +23,9 @@ use tracing::{Instrument, error, info, info_span, warn};
 /// sender that died loses it.
 pub const LEASE_SECS: i64 = 90;
 
-/// Sends per second per invocation, unless configured (`SEND_RATE_PER_SECOND`).
-pub const DEFAULT_SEND_RATE: f64 = 5.0;
+/// The account's SES sending rate, unless configured (`SEND_RATE_PER_SECOND`, shared by
+/// `SENDER_INSTANCES` invocations at once).
+pub const DEFAULT_SEND_RATE: f64 = 14.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SenderFailure {

@@ -14,15 +14,19 @@ async fn main() -> Result<(), Error> {
     slamail_aws::telemetry::init_lambda();
     let table =
         std::env::var("CASES_TABLE").map_err(|_| "environment variable CASES_TABLE must be set")?;
-    let rate = match std::env::var("SEND_RATE_PER_SECOND") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|r| *r > 0.0)
-            .ok_or_else(|| format!("SEND_RATE_PER_SECOND={v:?} is not a positive number"))?,
-        _ => DEFAULT_SEND_RATE,
+    let positive = |name: &str, default: f64| -> Result<f64, String> {
+        match std::env::var(name) {
+            Ok(v) if !v.trim().is_empty() => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|r| *r > 0.0)
+                .ok_or_else(|| format!("{name}={v:?} is not a positive number")),
+            _ => Ok(default),
+        }
     };
+    // The account's SES rate is shared by the invocations the event source runs at once.
+    let rate = positive("SEND_RATE_PER_SECOND", DEFAULT_SEND_RATE)? / positive("SENDER_INSTANCES", 1.0)?;
     let configuration_set = std::env::var("SES_CONFIGURATION_SET")
         .ok()
         .filter(|v| !v.trim().is_empty());

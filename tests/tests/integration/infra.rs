@@ -350,8 +350,8 @@ mod key_policy {
         let expected = log_group_arns(&t);
         assert_eq!(
             expected.len(),
-            4,
-            "intake, contacts, agents and API access logs"
+            6,
+            "intake, contacts, agents, API access, feedback and replies logs"
         );
         let statements = statements_for(&t, "logs.");
         assert_eq!(statements.len(), 1);
