@@ -26,7 +26,8 @@ async fn main() -> Result<(), Error> {
         }
     };
     // The account's SES rate is shared by the invocations the event source runs at once.
-    let rate = positive("SEND_RATE_PER_SECOND", DEFAULT_SEND_RATE)? / positive("SENDER_INSTANCES", 1.0)?;
+    let rate =
+        positive("SEND_RATE_PER_SECOND", DEFAULT_SEND_RATE)? / positive("SENDER_INSTANCES", 1.0)?;
     let configuration_set = std::env::var("SES_CONFIGURATION_SET")
         .ok()
         .filter(|v| !v.trim().is_empty());

@@ -159,7 +159,7 @@ fn the_policy_cap_is_sharded_without_exceeding_it() {
         "spread over every shard"
     );
     let total: u32 = hourly.iter().map(|(_, r)| r.count).sum();
-    assert!(total <= 3000 && total >= 3000 - POLICY_SHARDS, "{total}");
+    assert!((3000 - POLICY_SHARDS..=3000).contains(&total), "{total}");
     let daily: u32 = shards
         .iter()
         .filter(|(k, _)| k.contains("#day#"))
