@@ -11,8 +11,6 @@ use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
 use slamail_core::clock::LedgerEntry;
 use slamail_core::directory::{Organisation, domain_membership};
-use slamail_core::feedback::FeedbackAction;
-use slamail_core::feedback::ports::{FeedbackRecord, FeedbackStore, Recorded};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::case_numbers::{CASE_NUMBER_SHARDS, case_number};
 use slamail_core::intake::ports::{
@@ -20,13 +18,17 @@ use slamail_core::intake::ports::{
     InboundState, Memberships, NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState,
     Scope, SendError, SentReply,
 };
-use slamail_core::intake::reply_queue::{QueuedReplies, QueuedReply, ReplyQueue, Take};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
 use slamail_core::triage::loops::BouncedReply;
 use slamail_core::triage::loops::rate::admit;
 
 use crate::{Intake, IntakeConfig};
+
+mod feedback;
+mod queue;
+
+pub use queue::FakeReplyQueue;
 
 /// The intake over fakes.
 pub type FakeIntake =
@@ -706,145 +708,5 @@ impl FakeClock {
 impl Clock for FakeClock {
     fn now(&self) -> DateTime<Utc> {
         *lock(&self.0)
-    }
-}
-
-impl FeedbackStore for FakeCases {
-    async fn case_of_reply(
-        &self,
-        reply_ses_message_id: &str,
-    ) -> Result<Option<CaseRecord>, PortError> {
-        self.calls.call("cases", "case_of_reply")?;
-        Ok(lock(&self.tables)
-            .cases
-            .values()
-            .find(|c| {
-                matches!(&c.reply, ReplyOutcome::Sent { ses_message_id, .. }
-                    if ses_message_id == reply_ses_message_id)
-            })
-            .cloned())
-    }
-
-    async fn record_feedback(&self, r: &FeedbackRecord<'_>) -> Result<Recorded, PortError> {
-        self.calls.call("cases", "record_feedback")?;
-        let mut t = lock(&self.tables);
-        if t.feedback.contains(r.feedback_id) {
-            return Ok(Recorded::Duplicate);
-        }
-        let case = t
-            .cases
-            .get_mut(r.case_id)
-            .ok_or_else(|| PortError::new("cases", format!("case {} does not exist", r.case_id)))?;
-        case.message_count += 1;
-        t.messages
-            .entry(r.case_id.clone())
-            .or_default()
-            .push(r.message.clone());
-        match r.action {
-            FeedbackAction::HoldUntil(addresses, until) => {
-                for a in addresses {
-                    t.undeliverable.insert(
-                        a.clone(),
-                        (r.case_id.clone(), stamp(r.now), until.timestamp()),
-                    );
-                }
-            }
-            FeedbackAction::StopReplies(addresses) => {
-                for a in addresses {
-                    t.complained
-                        .insert(a.clone(), (r.case_id.clone(), stamp(r.now)));
-                }
-            }
-            FeedbackAction::Record | FeedbackAction::Ignore => {}
-        }
-        t.feedback.insert(r.feedback_id.to_string());
-        Ok(Recorded::Written)
-    }
-}
-
-/// The reply queue: what was queued, in order, with its delay.
-#[derive(Debug, Default)]
-pub struct FakeReplyQueue {
-    queued: Mutex<Vec<(QueuedReply, u32)>>,
-    calls: Calls,
-}
-
-impl FakeReplyQueue {
-    /// Takes every queued reply out of the queue (as a receive that deletes them would).
-    pub fn drain(&self) -> Vec<QueuedReply> {
-        lock(&self.queued).drain(..).map(|(r, _)| r).collect()
-    }
-
-    pub fn len(&self) -> usize {
-        lock(&self.queued).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn fail_next_enqueue(&self) {
-        lock(&self.calls.failing).push("enqueue");
-    }
-}
-
-impl ReplyQueue for FakeReplyQueue {
-    async fn enqueue(&self, reply: &QueuedReply, delay_seconds: u32) -> Result<(), PortError> {
-        self.calls.call("reply queue", "enqueue")?;
-        lock(&self.queued).push((reply.clone(), delay_seconds));
-        Ok(())
-    }
-}
-
-impl QueuedReplies for FakeCases {
-    async fn take(
-        &self,
-        reply: &QueuedReply,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-    ) -> Result<Take, PortError> {
-        self.calls.call("cases", "take")?;
-        let mut t = lock(&self.tables);
-        let key = (reply.ses_message_id.clone(), reply.scope.clone());
-        let Some(item) = t.inbound.get_mut(&key) else {
-            return Ok(Take::Settled);
-        };
-        let fence = |item: &FakeInbound| Fence {
-            ses_message_id: reply.ses_message_id.clone(),
-            scope: reply.scope.clone(),
-            attempt: item.attempts,
-        };
-        Ok(match item.reply_state {
-            ReplyState::Queued => {
-                item.reply_state = ReplyState::Sending;
-                item.attempts += 1;
-                item.lease_until = lease_until.timestamp();
-                Take::Taken(fence(item))
-            }
-            ReplyState::Sent
-            | ReplyState::Failed
-            | ReplyState::Unknown
-            | ReplyState::Suppressed => Take::Settled,
-            ReplyState::Sending
-                if item.state == InboundState::Done && item.lease_until < now.timestamp() =>
-            {
-                item.attempts += 1;
-                item.lease_until = lease_until.timestamp();
-                Take::Abandoned(fence(item))
-            }
-            ReplyState::Sending | ReplyState::None => Take::Busy,
-        })
-    }
-
-    async fn requeue(&self, fence: &Fence) -> Result<(), PortError> {
-        self.calls.call("cases", "requeue")?;
-        let mut t = lock(&self.tables);
-        let item = t.fenced(fence)?;
-        if item.reply_state != ReplyState::Sending {
-            return Err(PortError::new("cases", "the reply is not `sending`"));
-        }
-        item.reply_state = ReplyState::Queued;
-        item.lease_until = 0;
-        Ok(())
     }
 }

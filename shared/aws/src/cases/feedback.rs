@@ -7,7 +7,7 @@ use slamail_core::feedback::FeedbackAction;
 use slamail_core::feedback::ports::{FeedbackRecord, FeedbackStore, Recorded};
 use slamail_core::intake::ports::PortError;
 
-use super::writes::Role;
+use super::transact::Role;
 use super::{CaseStore, CaseStoreError, Item, case_pk, message_sk, n, s, stamp};
 
 impl CaseStore {

@@ -26,6 +26,7 @@ mod feedback;
 mod ledger;
 mod queued;
 mod rates;
+mod transact;
 mod writes;
 
 use std::collections::HashMap;
