@@ -148,5 +148,20 @@ mod tests {
             e.to_string(),
             "REPLY_LIMIT_PER_DAY=\"lots\" is not a whole number"
         );
+        let q = IntakeConfig::from_env(vars(&[
+            ("RAW_MAIL_BUCKET", "raw"),
+            ("CASES_TABLE", "cases"),
+            ("DIRECTORY_TABLE", "dir"),
+            (
+                "REPLY_QUEUE_URL",
+                "https://sqs.us-east-1.amazonaws.com/1/replies",
+            ),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            q.reply_queue_url.as_deref(),
+            Some("https://sqs.us-east-1.amazonaws.com/1/replies")
+        );
+        assert_eq!(c.reply_queue_url, None, "no queue unless configured");
     }
 }

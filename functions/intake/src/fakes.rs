@@ -194,6 +194,11 @@ impl FakeCases {
             .unwrap_or_default()
     }
 
+    /// Stores a case as if an earlier invocation had opened it (e.g. to occupy a case id).
+    pub fn insert_case(&self, case: CaseRecord) {
+        lock(&self.tables).cases.insert(case.case_id.clone(), case);
+    }
+
     pub fn case_count(&self) -> usize {
         lock(&self.tables).cases.len()
     }

@@ -269,7 +269,7 @@ async fn a_burst_under_the_ses_quota_ends_with_every_reply_sent_once() {
 }
 
 /// Item 15, the full run (by hand; figures in README "Reliability"):
-/// `cargo test -p slamail-tests --test integration reliability::burst_5000 -- --ignored --nocapture`
+/// `cargo test -p slamail-tests --test integration reliability::burst::burst_5000 -- --ignored --nocapture`
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "a 5,000-message burst takes minutes; run by hand"]
 async fn burst_5000() {
