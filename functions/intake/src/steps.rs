@@ -549,7 +549,9 @@ where
         let Some(rendered) = rendered else {
             return Ok(created(job, case, None));
         };
-        let (outcome, text) = self.send(job, owned, &case.case_id, rendered, progress).await?;
+        let (outcome, text) = self
+            .send(job, owned, &case.case_id, rendered, progress)
+            .await?;
         self.cases
             .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
             .await

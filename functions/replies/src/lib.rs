@@ -141,11 +141,7 @@ where
         let now = self.clock.now();
         let take = self
             .store
-            .take(
-                reply,
-                now,
-                now + TimeDelta::seconds(LEASE_SECS),
-            )
+            .take(reply, now, now + TimeDelta::seconds(LEASE_SECS))
             .await?;
         let fence = match take {
             Take::Taken(fence) => fence,

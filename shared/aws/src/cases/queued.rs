@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Utc};
 use slamail_core::intake::ports::{Fence, PortError};
-use slamail_core::intake::reply_queue::{QueuedReply, QueuedReplies, Take};
+use slamail_core::intake::reply_queue::{QueuedReplies, QueuedReply, Take};
 
 use super::{
     CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,

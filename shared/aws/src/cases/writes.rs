@@ -216,7 +216,8 @@ impl CaseStore {
                 return Ok(Opened::CaseIdTaken);
             }
             let case = new.case;
-            if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy)) {
+            if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy))
+            {
                 return Ok(Opened::Duplicate { case_id: dup });
             }
             if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Complained) {
