@@ -210,6 +210,9 @@ fn reply_words(reply: &ReplyOutcome) -> String {
         ReplyOutcome::Suppressed { code, .. } => format!("not sent: {code}"),
         ReplyOutcome::Failed { error } => format!("FAILED: {error}"),
         ReplyOutcome::Unknown { note } => format!("UNKNOWN: {note}"),
+        ReplyOutcome::Queued { .. } => {
+            "queued (SES throttled; the paced sender sends it)".to_string()
+        }
     }
 }
 

@@ -8,10 +8,11 @@
 //! client connection is closed after the answer: the SDK then opens a new connection for its
 //! next request, and no response framing has to be understood here.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
 
@@ -23,7 +24,21 @@ pub struct CountingProxy {
     endpoint: String,
     seen: Arc<Mutex<Vec<String>>>,
     faults: Arc<Mutex<Vec<Rule>>>,
+    throttles: Arc<Mutex<Vec<Throttle>>>,
+    /// Time spent upstream per operation (count, total).
+    timings: Arc<Mutex<BTreeMap<String, (u64, Duration)>>>,
     sdk_config: SdkConfig,
+}
+
+/// A quota on one operation, as SES enforces its sending rate: beyond `per_second` requests in
+/// one second, the request is refused with HTTP 429 `TooManyRequestsException` (not forwarded).
+#[derive(Debug, Clone)]
+struct Throttle {
+    op: String,
+    per_second: u32,
+    window: Option<Instant>,
+    used: u32,
+    refused: u64,
 }
 
 /// A failure the proxy injects into one request, in the service's own wire format so that the
@@ -76,13 +91,20 @@ impl CountingProxy {
         let upstream = moto.port();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let faults = Arc::new(Mutex::new(Vec::new()));
-        let (log, rules) = (seen.clone(), faults.clone());
+        let throttles = Arc::new(Mutex::new(Vec::new()));
+        let timings = Arc::new(Mutex::new(BTreeMap::new()));
+        let state = Shared {
+            log: seen.clone(),
+            rules: faults.clone(),
+            quotas: throttles.clone(),
+            timings: timings.clone(),
+        };
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (log, rules) = (log.clone(), rules.clone());
+                let state = state.clone();
                 std::thread::spawn(move || {
                     // A broken connection fails the SDK call, which the test then reports.
-                    let _ = forward(client, upstream, &log, &rules);
+                    let _ = forward(client, upstream, &state);
                 });
             }
         });
@@ -92,6 +114,8 @@ impl CountingProxy {
             endpoint,
             seen,
             faults,
+            throttles,
+            timings,
         })
     }
 
@@ -155,6 +179,40 @@ impl CountingProxy {
         });
     }
 
+    /// From now on, at most `per_second` requests of `op` a second are forwarded; the others are
+    /// refused as SES refuses a send over its sending rate (HTTP 429 `TooManyRequestsException`).
+    pub fn throttle(&self, op: &str, per_second: u32) {
+        if let Ok(mut t) = self.throttles.lock() {
+            t.push(Throttle {
+                op: op.to_string(),
+                per_second,
+                window: None,
+                used: 0,
+                refused: 0,
+            });
+        }
+    }
+
+    /// Per operation: how many were forwarded and the mean time the emulator took for one.
+    pub fn timings(&self) -> BTreeMap<String, (u64, Duration)> {
+        self.timings
+            .lock()
+            .map(|t| {
+                t.iter()
+                    .map(|(op, (n, total))| (op.clone(), (*n, *total / (*n).max(1) as u32)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many requests the throttles refused so far.
+    pub fn throttled(&self) -> u64 {
+        self.throttles
+            .lock()
+            .map(|t| t.iter().map(|q| q.refused).sum())
+            .unwrap_or(0)
+    }
+
     fn add(&self, rule: Rule) {
         if let Ok(mut f) = self.faults.lock() {
             f.push(rule);
@@ -174,7 +232,12 @@ impl CountingProxy {
 fn operation(method: &str, path: &str, target: Option<&str>) -> String {
     if let Some(t) = target {
         let op = t.rsplit('.').next().unwrap_or(t);
-        return format!("DynamoDB.{op}");
+        let service = if t.starts_with("AmazonSQS") {
+            "SQS"
+        } else {
+            "DynamoDB"
+        };
+        return format!("{service}.{op}");
     }
     let path = path.split('?').next().unwrap_or(path);
     match (method, path) {
@@ -239,6 +302,12 @@ fn refusal(op: &str, fault: Fault) -> String {
             "{\"message\":\"injected by the proxy\"}".to_string(),
         )
     } else {
+        // The JSON protocols: DynamoDB's and SQS's.
+        let namespace = if op.starts_with("SQS.") {
+            "com.amazonaws.sqs"
+        } else {
+            "com.amazonaws.dynamodb.v20120810"
+        };
         let (status, code) = if throttle {
             ("400 Bad Request", "ThrottlingException")
         } else {
@@ -248,7 +317,7 @@ fn refusal(op: &str, fault: Fault) -> String {
             status,
             "Content-Type: application/x-amz-json-1.0\r\n".to_string(),
             format!(
-                "{{\"__type\":\"com.amazonaws.dynamodb.v20120810#{code}\",\
+                "{{\"__type\":\"{namespace}#{code}\",\
                  \"message\":\"injected by the proxy\"}}"
             ),
         )
@@ -259,12 +328,39 @@ fn refusal(op: &str, fault: Fault) -> String {
     )
 }
 
-fn forward(
-    client: TcpStream,
-    upstream: u16,
-    log: &Mutex<Vec<String>>,
-    rules: &Mutex<Vec<Rule>>,
-) -> std::io::Result<()> {
+/// Whether a quota refuses this request (counted in fixed one-second windows).
+fn over_quota(op: &str, quotas: &Mutex<Vec<Throttle>>) -> bool {
+    let Ok(mut quotas) = quotas.lock() else {
+        return false;
+    };
+    let now = Instant::now();
+    for q in quotas.iter_mut().filter(|q| q.op == op) {
+        if q.window
+            .is_none_or(|w| now.duration_since(w) >= Duration::from_secs(1))
+        {
+            q.window = Some(now);
+            q.used = 0;
+        }
+        if q.used >= q.per_second {
+            q.refused += 1;
+            return true;
+        }
+        q.used += 1;
+    }
+    false
+}
+
+/// What every connection's thread shares.
+#[derive(Clone)]
+struct Shared {
+    log: Arc<Mutex<Vec<String>>>,
+    rules: Arc<Mutex<Vec<Rule>>>,
+    quotas: Arc<Mutex<Vec<Throttle>>>,
+    timings: Arc<Mutex<BTreeMap<String, (u64, Duration)>>>,
+}
+
+fn forward(client: TcpStream, upstream: u16, state: &Shared) -> std::io::Result<()> {
+    let (log, rules, quotas) = (&state.log, &state.rules, &state.quotas);
     client.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut head = Vec::new();
@@ -309,15 +405,26 @@ fn forward(
     }
     let fault = fault_for(&op, rules);
     let mut client = client;
+    if over_quota(&op, quotas) {
+        // Refused as the service refuses a request over its rate.
+        client.write_all(refusal(&op, Fault::Throttle).as_bytes())?;
+        return client.shutdown(Shutdown::Both);
+    }
     if let Some(f @ (Fault::Refuse | Fault::Throttle)) = fault {
         client.write_all(refusal(&op, f).as_bytes())?;
         return client.shutdown(Shutdown::Both);
     }
+    let started = Instant::now();
     let mut up = TcpStream::connect((Ipv4Addr::LOCALHOST, upstream))?;
     up.write_all(&head)?;
     up.write_all(&body)?;
     let mut answer = Vec::new();
     up.read_to_end(&mut answer)?;
+    if let Ok(mut t) = state.timings.lock() {
+        let e = t.entry(op.clone()).or_insert((0, Duration::ZERO));
+        e.0 += 1;
+        e.1 += started.elapsed();
+    }
     if fault == Some(Fault::Stall) {
         std::thread::sleep(STALL);
     }
@@ -346,6 +453,10 @@ mod tests {
         assert_eq!(
             operation("POST", "/v2/email/outbound-emails", None),
             "SESv2.SendEmail"
+        );
+        assert_eq!(
+            operation("POST", "/", Some("AmazonSQS.SendMessage")),
+            "SQS.SendMessage"
         );
     }
 }

@@ -26,10 +26,20 @@ pub struct IntakeConfig {
     pub policy_files: Option<String>,
     /// `MESSAGE_ID_DOMAIN`.
     pub message_id_domain: String,
-    /// `REPLY_LIMIT_PER_HOUR`, `REPLY_LIMIT_PER_DAY`.
+    /// `REPLY_LIMIT_PER_HOUR`, `REPLY_LIMIT_PER_DAY`: a ceiling on every policy's per-address caps
+    /// (the caps themselves are in the policy files).
     pub rate_limits: RateLimits,
     /// `UNDELIVERABLE_DAYS`.
     pub undeliverable_days: u32,
+    /// `REPLY_QUEUE_URL`: where throttled replies wait for the paced sender (none: a throttled
+    /// reply fails the invocation and Lambda's retry sends it).
+    pub reply_queue_url: Option<String>,
+    /// How many times a throttled send is retried in the invocation before the reply is queued,
+    /// and the pause before the first retry (doubled, then tripled …).
+    pub send_retries: u32,
+    pub send_retry_pause: std::time::Duration,
+    /// Seconds over which queued replies are first offered to the sender (default 60).
+    pub reply_queue_spread: u32,
 }
 
 /// A setting that cannot be used, named by its variable.
@@ -59,6 +69,10 @@ impl IntakeConfig {
             message_id_domain: DEFAULT_MESSAGE_ID_DOMAIN.to_string(),
             rate_limits: RateLimits::default(),
             undeliverable_days: DEFAULT_UNDELIVERABLE_DAYS,
+            reply_queue_url: None,
+            send_retries: 2,
+            send_retry_pause: std::time::Duration::from_millis(200),
+            reply_queue_spread: 60,
         }
     }
 
@@ -91,6 +105,7 @@ impl IntakeConfig {
             per_day: number("REPLY_LIMIT_PER_DAY", defaults.per_day)?,
         };
         config.undeliverable_days = number("UNDELIVERABLE_DAYS", DEFAULT_UNDELIVERABLE_DAYS)?;
+        config.reply_queue_url = get("REPLY_QUEUE_URL");
         Ok(config)
     }
 }
@@ -133,5 +148,20 @@ mod tests {
             e.to_string(),
             "REPLY_LIMIT_PER_DAY=\"lots\" is not a whole number"
         );
+        let q = IntakeConfig::from_env(vars(&[
+            ("RAW_MAIL_BUCKET", "raw"),
+            ("CASES_TABLE", "cases"),
+            ("DIRECTORY_TABLE", "dir"),
+            (
+                "REPLY_QUEUE_URL",
+                "https://sqs.us-east-1.amazonaws.com/1/replies",
+            ),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            q.reply_queue_url.as_deref(),
+            Some("https://sqs.us-east-1.amazonaws.com/1/replies")
+        );
+        assert_eq!(c.reply_queue_url, None, "no queue unless configured");
     }
 }

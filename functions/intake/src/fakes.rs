@@ -12,6 +12,7 @@ use slamail_core::case::{CaseRecord, MessageItem, RawLocation, ReplyOutcome};
 use slamail_core::clock::LedgerEntry;
 use slamail_core::directory::{Organisation, domain_membership};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
+use slamail_core::intake::case_numbers::{CASE_NUMBER_SHARDS, case_number};
 use slamail_core::intake::ports::{
     Append, Appended, Attachment, Cases, Claim, Clock, Conversation, Fence, Hold, InboundLedger,
     InboundState, Memberships, NewCase, Opened, Owned, PortError, RawMail, ReplySender, ReplyState,
@@ -19,12 +20,19 @@ use slamail_core::intake::ports::{
 };
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
-use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+use slamail_core::triage::loops::BouncedReply;
+use slamail_core::triage::loops::rate::admit;
 
 use crate::{Intake, IntakeConfig};
 
+mod feedback;
+mod queue;
+
+pub use queue::FakeReplyQueue;
+
 /// The intake over fakes.
-pub type FakeIntake = Intake<FakeCases, FakeDirectory, FakeRawMail, FakeMailer, FakeClock>;
+pub type FakeIntake =
+    Intake<FakeCases, FakeDirectory, FakeRawMail, FakeMailer, FakeClock, FakeReplyQueue>;
 
 impl FakeIntake {
     pub fn fake(config: IntakeConfig, policies: PolicySet, now: DateTime<Utc>) -> Self {
@@ -36,6 +44,15 @@ impl FakeIntake {
             raw: FakeRawMail::default(),
             mailer: FakeMailer::default(),
             clock: FakeClock::new(now),
+            reply_queue: None,
+        }
+    }
+
+    /// The same, with a reply queue for throttled replies (as deployed).
+    pub fn fake_with_queue(config: IntakeConfig, policies: PolicySet, now: DateTime<Utc>) -> Self {
+        Self {
+            reply_queue: Some(FakeReplyQueue::default()),
+            ..Self::fake(config, policies, now)
         }
     }
 }
@@ -91,9 +108,14 @@ struct Tables {
     message_id_from: HashMap<MessageIdKey, String>,
     ledgers: HashMap<CaseId, Vec<LedgerEntry>>,
     counters: HashMap<String, u64>,
-    rates: HashMap<(EmailAddress, String), u32>,
+    /// Rate counter key → its `tat` (epoch milliseconds).
+    rates: HashMap<String, i64>,
     /// Address → (case, at, until epoch seconds).
     undeliverable: HashMap<EmailAddress, (CaseId, String, i64)>,
+    /// Address → (case, at) of a complaint (never expires).
+    complained: HashMap<EmailAddress, (CaseId, String)>,
+    /// Feedback ids recorded.
+    feedback: std::collections::HashSet<String>,
 }
 
 impl Tables {
@@ -172,6 +194,11 @@ impl FakeCases {
             .unwrap_or_default()
     }
 
+    /// Stores a case as if an earlier invocation had opened it (e.g. to occupy a case id).
+    pub fn insert_case(&self, case: CaseRecord) {
+        lock(&self.tables).cases.insert(case.case_id.clone(), case);
+    }
+
     pub fn case_count(&self) -> usize {
         lock(&self.tables).cases.len()
     }
@@ -179,13 +206,6 @@ impl FakeCases {
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn rate_key(window: RateWindow, now: DateTime<Utc>) -> String {
-    match window {
-        RateWindow::Hour => format!("HOUR#{}", now.format("%Y-%m-%dT%H")),
-        RateWindow::Day => format!("DAY#{}", now.format("%Y-%m-%d")),
-    }
 }
 
 impl InboundLedger for FakeCases {
@@ -279,9 +299,15 @@ impl Cases for FakeCases {
     async fn next_case_id(&self, prefix: &CasePrefix, year: i32) -> Result<CaseId, PortError> {
         self.calls.call("cases", "next_case_id")?;
         let mut t = lock(&self.tables);
-        let n = t.counters.entry(format!("{prefix}#{year}")).or_insert(0);
+        // The shards are drawn in turn, so tests see every shard's numbers.
+        let drawn: u64 = t.counters.values().sum();
+        let shard = drawn % CASE_NUMBER_SHARDS;
+        let n = t
+            .counters
+            .entry(format!("{prefix}#{year}#{shard}"))
+            .or_insert(0);
         *n += 1;
-        Ok(CaseId::new(prefix, year, *n))
+        Ok(CaseId::new(prefix, year, case_number(shard, *n)))
     }
 
     async fn open(&self, new: &NewCase<'_>) -> Result<Opened, PortError> {
@@ -293,10 +319,7 @@ impl Cases for FakeCases {
         }
         let case = new.case;
         if t.cases.contains_key(&case.case_id) {
-            return Err(PortError::new(
-                "cases",
-                "a case with this id already exists",
-            ));
+            return Ok(Opened::CaseIdTaken);
         }
         // A duplicate is the same sender's Message-ID under the same policy (a message sent to
         // two policies' addresses is one case under each), as the table decides it.
@@ -311,6 +334,12 @@ impl Cases for FakeCases {
             });
         }
         if let Some(r) = &new.reply {
+            if let Some((case_id, at)) = t.complained.get(&r.to) {
+                return Ok(Opened::Held(Hold::Complained(BouncedReply {
+                    case_id: Some(case_id.clone()),
+                    at: Some(at.clone()),
+                })));
+            }
             if let Some((case_id, at, until)) = t.undeliverable.get(&r.to)
                 && *until > new.now.timestamp()
             {
@@ -319,27 +348,15 @@ impl Cases for FakeCases {
                     at: Some(at.clone()),
                 })));
             }
-            for (window, limit) in [
-                (RateWindow::Hour, r.limits.per_hour),
-                (RateWindow::Day, r.limits.per_day),
-            ] {
-                let used = t
-                    .rates
-                    .get(&(r.to.clone(), rate_key(window, new.now)))
-                    .copied()
-                    .unwrap_or(0);
-                if used >= limit {
-                    return Ok(Opened::Held(Hold::RateLimited(RateLimitHit {
-                        window,
-                        limit,
-                    })));
+            let now_ms = new.now.timestamp_millis();
+            let mut taken = Vec::new();
+            for key in &r.rates {
+                match admit(&key.rate, t.rates.get(&key.key).copied(), now_ms) {
+                    Some(tat) => taken.push((key.key.clone(), tat)),
+                    None => return Ok(Opened::Held(Hold::RateLimited(key.hit()))),
                 }
             }
-            for window in [RateWindow::Hour, RateWindow::Day] {
-                *t.rates
-                    .entry((r.to.clone(), rate_key(window, new.now)))
-                    .or_insert(0) += 1;
-            }
+            t.rates.extend(taken);
         }
         t.cases.insert(case.case_id.clone(), case.clone());
         t.messages

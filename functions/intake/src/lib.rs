@@ -17,6 +17,7 @@ use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_aws::mailer::Mailer;
 use slamail_aws::rawmail::RawMailStore;
+use slamail_aws::reply_queue::SqsReplyQueue;
 use slamail_core::case::CaseRecord;
 use slamail_core::conversation::FollowUpKind;
 use slamail_core::ids::CaseId;
@@ -24,6 +25,7 @@ use slamail_core::intake::lease::DEFAULT_TIMEOUT_SECS;
 use slamail_core::intake::ports::{
     Cases, Clock, InboundLedger, Memberships, PortError, RawMail, ReplySender, SystemClock,
 };
+use slamail_core::intake::reply_queue::ReplyQueue;
 use slamail_core::policy::PolicySet;
 use tracing::{Instrument, error, info, info_span};
 
@@ -32,7 +34,14 @@ pub use events::{Job, Parsed, parse_event};
 
 /// Everything the handler needs, built once per container. The type parameters are the ports;
 /// the defaults are the AWS adapters.
-pub struct Intake<C = CaseStore, D = Directory, R = RawMailStore, S = Mailer, K = SystemClock> {
+pub struct Intake<
+    C = CaseStore,
+    D = Directory,
+    R = RawMailStore,
+    S = Mailer,
+    K = SystemClock,
+    Q = SqsReplyQueue,
+> {
     pub config: IntakeConfig,
     pub policies: PolicySet,
     /// The inbound ledger and the cases (one table in AWS).
@@ -41,6 +50,9 @@ pub struct Intake<C = CaseStore, D = Directory, R = RawMailStore, S = Mailer, K 
     pub raw: R,
     pub mailer: S,
     pub clock: K,
+    /// Where replies SES throttles wait for the paced sender; `None` (the CLI, some tests): a
+    /// throttled reply fails the invocation and Lambda's retry sends it.
+    pub reply_queue: Option<Q>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,13 +113,14 @@ pub struct Processed {
     pub reply_raw: Option<String>,
 }
 
-impl<C, D, R, S, K> Intake<C, D, R, S, K>
+impl<C, D, R, S, K, Q> Intake<C, D, R, S, K, Q>
 where
     C: InboundLedger + Cases + Sync,
     D: Memberships + Sync,
     R: RawMail + Sync,
     S: ReplySender + Sync,
     K: Clock,
+    Q: ReplyQueue + Sync,
 {
     /// Handles one event with the default time budget (the CLI and tests: no Lambda deadline).
     pub async fn handle_event(
@@ -184,6 +197,10 @@ impl Intake {
             ),
             directory: Directory::new(dynamo, &config.directory_table),
             clock: SystemClock,
+            reply_queue: config
+                .reply_queue_url
+                .as_ref()
+                .map(|url| SqsReplyQueue::new(aws_sdk_sqs::Client::new(aws), url)),
             config,
             policies,
         }

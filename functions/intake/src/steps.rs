@@ -18,19 +18,25 @@ use slamail_core::intake::ports::{
     Attachment, Cases, Claim, Clock, Fence, InboundLedger, InboundState, Memberships, NewCase,
     Opened, Owned, PortError, RawMail, ReplyRequest, ReplySender, ReplyState, Scope, SendError,
 };
+use slamail_core::intake::reply_queue::{
+    QueuedReply, ReplyQueue, first_delay_seconds, queued_note,
+};
 use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
 use slamail_core::reply::render_reply;
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 use slamail_core::triage::decide::{Decision, decide, sender_of};
-use slamail_core::triage::loops::{ReplyDecision, SuppressReason};
+use slamail_core::triage::loops::{ReplyDecision, SuppressReason, reply_rate_keys};
 use slamail_core::triage::tier::needs_domain_lookup;
 use slamail_core::triage::{Membership, Verdicts};
 use tracing::{info, warn};
 
 use crate::threading::{Incoming, Threading};
 use crate::{Intake, IntakeError, Job, Outcome, Processed};
+
+/// How many times a case id found taken is drawn again before the invocation fails.
+const MAX_ID_REDRAWS: u32 = 3;
 
 /// What this invocation did to the reply, so a failure can be released truthfully.
 #[derive(Debug, Default)]
@@ -72,13 +78,14 @@ struct Rendered {
     at: DateTime<Utc>,
 }
 
-impl<C, D, R, S, K> Intake<C, D, R, S, K>
+impl<C, D, R, S, K, Q> Intake<C, D, R, S, K, Q>
 where
     C: InboundLedger + Cases + Sync,
     D: Memberships + Sync,
     R: RawMail + Sync,
     S: ReplySender + Sync,
     K: Clock,
+    Q: ReplyQueue + Sync,
 {
     pub(crate) fn port(&self, job: &Job) -> impl Fn(PortError) -> IntakeError + '_ {
         let id = job.ses_message_id.clone();
@@ -458,6 +465,151 @@ where
             .received
             .with_timezone(&decision.deadline.zone)
             .year();
+        let ledger = clock::append(
+            &[],
+            vec![clock::opening_of(policy, decision)],
+            loaded.received,
+            "intake",
+            &policy.version,
+        );
+        // The SLA watch's first look at the case, from the same reading of the ledger as every
+        // later write.
+        let next_warning_utc = clock::evaluate(&ledger, policy)
+            .ok()
+            .and_then(|view| clock::live(policy, &view).next_warning_utc);
+        let mut case = self
+            .new_case(job, policy, loaded, decision, &at, year)
+            .await?;
+        watch_first_look(&mut case, &next_warning_utc);
+        let mut rendered = self.render_for(policy, &mut case, loaded, decision, at.support);
+        let mut redraws = 0;
+        let opened = loop {
+            let new = NewCase {
+                fence: &owned.fence,
+                case: &case,
+                message,
+                ledger: &ledger,
+                reply: rendered
+                    .as_ref()
+                    .map(|r| self.reply_request(job, policy, r)),
+                now: self.clock.now(),
+            };
+            let opened = self.cases.open(&new).await.map_err(self.port(job))?;
+            if opened != Opened::CaseIdTaken {
+                break opened;
+            }
+            if redraws == MAX_ID_REDRAWS {
+                return Err(IntakeError::Port {
+                    ses_message_id: job.ses_message_id.clone(),
+                    source: PortError::new(
+                        "cases table",
+                        format!("{} case ids in a row were taken already", redraws + 1),
+                    ),
+                });
+            }
+            redraws += 1;
+            warn!(case_id = %case.case_id, "case id already taken: drawing another");
+            case = self
+                .new_case(job, policy, loaded, decision, &at, year)
+                .await?;
+            watch_first_look(&mut case, &next_warning_utc);
+            rendered = self.render_for(policy, &mut case, loaded, decision, at.support);
+        };
+        if let Opened::Duplicate { case_id } = opened {
+            return self.finish_duplicate(job, &owned.fence, case_id).await;
+        }
+        if let Opened::Held(hold) = opened {
+            info!(?hold, "auto-reply held");
+            let mut held_case = case.clone();
+            held_case.reply = rules::held(hold);
+            let new = NewCase {
+                fence: &owned.fence,
+                case: &held_case,
+                message,
+                ledger: &ledger,
+                reply: None,
+                now: self.clock.now(),
+            };
+            match self.cases.open(&new).await.map_err(self.port(job))? {
+                Opened::Written => {}
+                Opened::Duplicate { case_id } => {
+                    return self.finish_duplicate(job, &owned.fence, case_id).await;
+                }
+                again => {
+                    return Err(IntakeError::Port {
+                        ses_message_id: job.ses_message_id.clone(),
+                        source: PortError::new(
+                            "cases table",
+                            format!("a case without a reply was not written ({again:?})"),
+                        ),
+                    });
+                }
+            }
+            info!(case_id = %held_case.case_id, "case created");
+            return Ok(created(job, held_case, None));
+        }
+        info!(case_id = %case.case_id, "case created");
+        let Some(rendered) = rendered else {
+            return Ok(created(job, case, None));
+        };
+        let (outcome, text) = self
+            .send(job, owned, &case.case_id, rendered, progress)
+            .await?;
+        self.cases
+            .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
+            .await
+            .map_err(self.port(job))?;
+        case.reply = outcome;
+        Ok(created(job, case, text))
+    }
+
+    /// The reply for a new case, if one is allowed; a reply that cannot be rendered is recorded
+    /// on the case as failed.
+    fn render_for(
+        &self,
+        policy: &Policy,
+        case: &mut CaseRecord,
+        loaded: &Loaded,
+        decision: &Decision,
+        support: &EmailAddress,
+    ) -> Option<Rendered> {
+        if !decision.reply.is_allowed() {
+            return None;
+        }
+        match self.render(policy, &case.case_id, &loaded.email, decision, support) {
+            Ok(r) => Some(r),
+            Err(error) => {
+                warn!(%error, "auto-reply not rendered");
+                case.reply = ReplyOutcome::Failed { error };
+                None
+            }
+        }
+    }
+
+    /// The reply's recipient and every cap it must pass.
+    fn reply_request(&self, job: &Job, policy: &Policy, rendered: &Rendered) -> ReplyRequest {
+        ReplyRequest {
+            to: rendered.to.clone(),
+            rates: reply_rate_keys(
+                &self.config.rate_limits.cap(&policy.reply_limits),
+                &policy.id,
+                &rendered.to,
+                &job.ses_message_id,
+            ),
+        }
+    }
+
+    /// A case record for the message under a freshly drawn id, with what the directory and the
+    /// threading said about it.
+    async fn new_case(
+        &self,
+        job: &Job,
+        policy: &Policy,
+        loaded: &Loaded,
+        decision: &Decision,
+        at: &Arrival<'_>,
+        year: i32,
+    ) -> Result<CaseRecord, IntakeError> {
         let case_id = self
             .cases
             .next_case_id(&policy.case_prefix, year)
@@ -483,85 +635,8 @@ where
             .filter(|m| m.policy == policy.id)
             .map(|m| m.org.clone())
             .collect();
-        case.refers_to = at.refers_to;
-        let ledger = clock::append(
-            &[],
-            vec![clock::opening_of(policy, decision)],
-            loaded.received,
-            "intake",
-            &policy.version,
-        );
-        // The SLA watch's first look at the case, from the same reading of the ledger as every
-        // later write.
-        if let Ok(view) = clock::evaluate(&ledger, policy) {
-            let live = clock::live(policy, &view);
-            case.next_warning_utc = live.next_warning_utc;
-            case.watch_shard = case
-                .next_warning_utc
-                .as_ref()
-                .map(|_| slamail_core::watch::shard_of(&case.case_id));
-        }
-        let mut rendered = None;
-        if decision.reply.is_allowed() {
-            match self.render(policy, &case.case_id, &loaded.email, decision, at.support) {
-                Ok(r) => rendered = Some(r),
-                Err(error) => {
-                    warn!(%error, "auto-reply not rendered");
-                    case.reply = ReplyOutcome::Failed { error };
-                }
-            }
-        }
-        let now = self.clock.now();
-        let mut new = NewCase {
-            fence: &owned.fence,
-            case: &case,
-            message,
-            ledger: &ledger,
-            reply: rendered.as_ref().map(|r| ReplyRequest {
-                to: r.to.clone(),
-                limits: self.config.rate_limits,
-            }),
-            now,
-        };
-        let opened = self.cases.open(&new).await.map_err(self.port(job))?;
-        if let Opened::Duplicate { case_id } = opened {
-            return self.finish_duplicate(job, &owned.fence, case_id).await;
-        }
-        if let Opened::Held(hold) = opened {
-            info!(?hold, "auto-reply held");
-            let mut held_case = case.clone();
-            held_case.reply = rules::held(hold);
-            new.case = &held_case;
-            new.reply = None;
-            match self.cases.open(&new).await.map_err(self.port(job))? {
-                Opened::Written => {}
-                Opened::Duplicate { case_id } => {
-                    return self.finish_duplicate(job, &owned.fence, case_id).await;
-                }
-                Opened::Held(again) => {
-                    return Err(IntakeError::Port {
-                        ses_message_id: job.ses_message_id.clone(),
-                        source: PortError::new(
-                            "cases table",
-                            format!("a case without a reply was held ({again:?})"),
-                        ),
-                    });
-                }
-            }
-            info!(case_id = %held_case.case_id, "case created");
-            return Ok(created(job, held_case, None));
-        }
-        info!(case_id = %case.case_id, "case created");
-        let Some(rendered) = rendered else {
-            return Ok(created(job, case, None));
-        };
-        let (outcome, text) = self.send(job, rendered, progress).await?;
-        self.cases
-            .record_reply(&owned.fence, &case.case_id, &outcome, self.clock.now())
-            .await
-            .map_err(self.port(job))?;
-        case.reply = outcome;
-        Ok(created(job, case, text))
+        case.refers_to = at.refers_to.clone();
+        Ok(case)
     }
 
     /// Step 5b on a retry: the case was opened by an earlier attempt. The reply goes out if a
@@ -588,7 +663,7 @@ where
                 .map_err(self.port(job))?;
         let (outcome, text) = if resumed {
             match self.render(policy, case_id, &loaded.email, decision, support) {
-                Ok(rendered) => self.send(job, rendered, progress).await?,
+                Ok(rendered) => self.send(job, owned, case_id, rendered, progress).await?,
                 Err(error) => (ReplyOutcome::Failed { error }, None),
             }
         } else if matches!(case.reply, ReplyOutcome::Pending) {
@@ -609,50 +684,87 @@ where
         Ok(created(job, case, text))
     }
 
-    /// Step 6: hand the reply to SES. A definite, passing refusal fails the invocation (the
-    /// claim is released with the reply back at `none`, and the retry sends it); anything else
-    /// is an outcome to record.
+    /// Step 6: hand the reply to SES. A refusal for now (throttling) is retried a few times after
+    /// short pauses, then the reply goes to the reply queue for the paced sender (recorded as
+    /// queued); without a queue it fails the invocation (the claim is released with the reply
+    /// back at `none`, and Lambda's retry sends it). Anything else is an outcome to record.
     async fn send(
         &self,
         job: &Job,
+        owned: &Owned,
+        case_id: &CaseId,
         rendered: Rendered,
         progress: &mut Progress,
     ) -> Result<(ReplyOutcome, Option<String>), IntakeError> {
         // The rendered message is 7-bit ASCII by construction.
         let text = String::from_utf8_lossy(&rendered.raw).into_owned();
-        progress.maybe_sent = true;
-        match self
-            .mailer
-            .send(&rendered.from, &rendered.to, rendered.raw)
-            .await
-        {
-            Ok(sent) => {
-                info!(reply_ses_message_id = %sent.ses_message_id, "auto-reply sent");
-                let mut message_ids = vec![rendered.message_id];
-                message_ids.extend(sent.message_ids);
-                Ok((
-                    ReplyOutcome::Sent {
-                        ses_message_id: sent.ses_message_id,
-                        message_ids,
-                        at: rendered.at.to_rfc3339_opts(SecondsFormat::Secs, true),
-                    },
-                    Some(text),
-                ))
-            }
-            Err(SendError::Unavailable(message)) => {
-                progress.maybe_sent = false;
-                Err(IntakeError::ReplyDeferred {
-                    ses_message_id: job.ses_message_id.clone(),
-                    message,
-                })
-            }
-            Err(SendError::Rejected(error)) => {
-                warn!(%error, "auto-reply refused");
-                Ok((ReplyOutcome::Failed { error }, None))
-            }
-            Err(SendError::Unknown(error)) => {
-                warn!(%error, "auto-reply sent without an answer");
-                Ok((rules::unanswered_send(&error), None))
+        let mut retries = 0;
+        loop {
+            progress.maybe_sent = true;
+            let result = self
+                .mailer
+                .send(&rendered.from, &rendered.to, rendered.raw.clone())
+                .await;
+            match result {
+                Ok(sent) => {
+                    info!(reply_ses_message_id = %sent.ses_message_id, "auto-reply sent");
+                    let mut message_ids = vec![rendered.message_id];
+                    message_ids.extend(sent.message_ids);
+                    return Ok((
+                        ReplyOutcome::Sent {
+                            ses_message_id: sent.ses_message_id,
+                            message_ids,
+                            at: rendered.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                        },
+                        Some(text),
+                    ));
+                }
+                Err(SendError::Unavailable(message)) => {
+                    progress.maybe_sent = false;
+                    let Some(queue) = &self.reply_queue else {
+                        return Err(IntakeError::ReplyDeferred {
+                            ses_message_id: job.ses_message_id.clone(),
+                            message,
+                        });
+                    };
+                    if retries < self.config.send_retries {
+                        retries += 1;
+                        tokio::time::sleep(self.config.send_retry_pause * retries).await;
+                        continue;
+                    }
+                    let queued = QueuedReply {
+                        ses_message_id: job.ses_message_id.clone(),
+                        scope: owned.fence.scope.clone(),
+                        case_id: case_id.clone(),
+                        message_id: rendered.message_id.clone(),
+                        from: rendered.from.clone(),
+                        to: rendered.to.clone(),
+                        raw: text,
+                    };
+                    let spread = self.clock.now().timestamp_subsec_nanos();
+                    queue
+                        .enqueue(
+                            &queued,
+                            first_delay_seconds(u64::from(spread), self.config.reply_queue_spread),
+                        )
+                        .await
+                        .map_err(self.port(job))?;
+                    warn!(%message, "auto-reply throttled: queued for the paced sender");
+                    return Ok((
+                        ReplyOutcome::Queued {
+                            note: queued_note(&message),
+                        },
+                        None,
+                    ));
+                }
+                Err(SendError::Rejected(error)) => {
+                    warn!(%error, "auto-reply refused");
+                    return Ok((ReplyOutcome::Failed { error }, None));
+                }
+                Err(SendError::Unknown(error)) => {
+                    warn!(%error, "auto-reply sent without an answer");
+                    return Ok((rules::unanswered_send(&error), None));
+                }
             }
         }
     }
@@ -742,4 +854,12 @@ fn created(job: &Job, case: CaseRecord, reply_raw: Option<String>) -> Processed 
         },
         reply_raw,
     )
+}
+
+/// Puts a new case under the SLA watch's index when its opening ledger has a warning point.
+fn watch_first_look(case: &mut CaseRecord, next_warning_utc: &Option<String>) {
+    case.next_warning_utc = next_warning_utc.clone();
+    case.watch_shard = next_warning_utc
+        .as_ref()
+        .map(|_| slamail_core::watch::shard_of(&case.case_id));
 }

@@ -15,6 +15,7 @@ use slamail_core::intake::ports::{
     Append, Appended, Cases, Clock, Conversation, Fence, InboundLedger, InboundState, Memberships,
     RawMail, ReplySender,
 };
+use slamail_core::intake::reply_queue::ReplyQueue;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
 use slamail_core::triage::Membership;
@@ -43,13 +44,14 @@ pub(crate) struct Incoming<'a> {
     pub received: DateTime<Utc>,
 }
 
-impl<C, D, R, S, K> Intake<C, D, R, S, K>
+impl<C, D, R, S, K, Q> Intake<C, D, R, S, K, Q>
 where
     C: InboundLedger + Cases + Sync,
     D: Memberships + Sync,
     R: RawMail + Sync,
     S: ReplySender + Sync,
     K: Clock,
+    Q: ReplyQueue + Sync,
 {
     /// The case a message points at: its thread's Message-IDs first, then its subject tag.
     async fn pointed_case(

@@ -1,11 +1,12 @@
-//! slamail's AWS adapters: thin layers that move the core's records in and out of DynamoDB, S3
-//! and SESv2. No product rule lives here.
+//! slamail's AWS adapters: thin layers that move the core's records in and out of DynamoDB, S3,
+//! SESv2 and SQS. No product rule lives here.
 //!
 //! - [`cases`] — the cases table: cases, messages, exactly-once bookkeeping.
 //! - [`directory`] — the directory table: organisations, members, designated contacts, audit.
 //! - [`http`] — what every HTTP API Lambda shares: caller claims, path, body, JSON responses.
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
 //! - [`mailer`] — SESv2 raw sends for auto-replies.
+//! - [`reply_queue`] — the SQS queue of replies SES throttled, for the paced sender.
 //! - `membership` — the directory as the intake's membership lookup.
 //! - [`notifier`] — SLA warnings to staff: SESv2 mail and SNS topics.
 //! - [`sdk_error`] — one line for a failed AWS call: code, message, what to do.
@@ -22,5 +23,6 @@ pub mod mailer;
 mod membership;
 pub mod notifier;
 pub mod rawmail;
+pub mod reply_queue;
 pub mod sdk_error;
 pub mod telemetry;

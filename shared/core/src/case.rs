@@ -47,6 +47,10 @@ pub enum ReplyOutcome {
     Unknown {
         note: String,
     },
+    /// SES refused it for now (throttling): it waits in the reply queue for the paced sender.
+    Queued {
+        note: String,
+    },
 }
 
 /// Which way a message of a case went.
@@ -78,6 +82,8 @@ pub enum MessageKind {
     Unverified,
     /// A bounce of one of our messages.
     Bounce,
+    /// A recipient's complaint about one of our messages (SES feedback).
+    Complaint,
     /// An agent's reply sent by slamail (`case reply`).
     AgentReply,
     /// A notice slamail sent the requester (a reclassification).
@@ -94,6 +100,7 @@ impl MessageKind {
             Self::Automated => "automated",
             Self::Unverified => "unverified",
             Self::Bounce => "bounce",
+            Self::Complaint => "complaint",
             Self::AgentReply => "agent-reply",
             Self::Notice => "notice",
         }

@@ -19,6 +19,7 @@
 //! - [`clock`] — the SLA clock as an append-only ledger and its pure reading.
 //! - [`watch`] — the SLA watch: warning points in business time, what a pass sends, to whom.
 //! - [`report`] — attainment reports per organisation and severity, from the ledgers.
+//! - [`feedback`] — SES bounces and complaints of our auto-replies, and what they hold.
 
 pub mod bounded;
 pub mod calendar;
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod conversation;
 pub mod deadline;
 pub mod directory;
+pub mod feedback;
 pub mod ids;
 pub mod intake;
 pub mod message;

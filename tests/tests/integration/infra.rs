@@ -362,8 +362,8 @@ mod key_policy {
         let expected = log_group_arns(&t);
         assert_eq!(
             expected.len(),
-            5,
-            "intake, contacts, agents, watch and API access logs"
+            7,
+            "intake, contacts, agents, watch, API access, feedback and replies logs"
         );
         let statements = statements_for(&t, "logs.");
         assert_eq!(statements.len(), 1);

@@ -13,5 +13,6 @@ mod conversation;
 mod directory;
 mod infra;
 mod intake;
+mod reliability;
 mod support;
 mod watch;

@@ -12,7 +12,8 @@ use slamail_core::clock::LedgerEntry;
 use slamail_core::ids::{CaseId, QueueId};
 use slamail_core::intake::ports::{Append, Appended, Conversation, ReplyState};
 
-use super::writes::{Role, build, duplicate_of};
+use super::transact::Role;
+use super::writes::{build, duplicate_of};
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, MessageItem, case_pk, decode, message_id_pk,
     message_sk, n, s,

@@ -9,9 +9,11 @@
 //! | warning point sent | `CASE#<case id>` | `WARN#<cycle>#<point>` | written once per point per response cycle (see `watch.rs`) |
 //! | message of a case | `CASE#<case id>` | `MSG#<received>#<ses id>` | one per inbound or outbound message |
 //! | Message-ID index | `MSGID#<SHA-256 of the message-id>` | `MSGID` | case id, for threading (customer ids and our replies' SES ids); keyed by digest so no id is too long for a key |
-//! | case counter | `COUNTER#<prefix>#<year>` | `COUNTER` | atomic `ADD` for readable case numbers |
-//! | reply rate | `RATE#<address>` | `HOUR#<yyyy-mm-ddThh>` / `DAY#<yyyy-mm-dd>` | auto-replies sent, with a TTL |
+//! | case counters | `COUNTER#<prefix>#<year>#<shard>` | `COUNTER` | atomic `ADD`, 16 shards ([`slamail_core::intake::case_numbers`]) |
+//! | reply cap counter | `RATE#<scope>#<subject>#<window>[#<shard>]` | `RATE` | GCRA `tat` (epoch ms), with a TTL ([`rates`]) |
 //! | bounced address | `ADDR#<address>` | `UNDELIVERABLE` | a reply to it bounced: which case, until when |
+//! | complained address | `ADDR#<address>` | `COMPLAINED` | its recipient marked a reply as spam: which case, when (never expires) |
+//! | SES feedback event | `FEEDBACK#<feedback id>` | `FEEDBACK` | recorded once (SNS delivers at least once) |
 //!
 //! Exactly-once, per (message, policy): a message sent to two policies' addresses is two cases.
 //! The first delivery claims the message's INBOUND item for each policy with a lease and an
@@ -21,7 +23,11 @@
 //! bound or nothing written. See [`slamail_core::intake::ports`] for the contract.
 
 mod conversation;
+mod feedback;
 mod ledger;
+mod queued;
+mod rates;
+mod transact;
 mod watch;
 mod writes;
 
@@ -93,6 +99,7 @@ pub struct InboundItem {
 pub struct CaseStore {
     client: Client,
     table: String,
+    hints: rates::Hints,
 }
 
 /// Whether a write was refused because its condition did not hold (the expected, benign outcome
@@ -169,6 +176,7 @@ impl CaseStore {
         Self {
             client,
             table: table.into(),
+            hints: rates::Hints::default(),
         }
     }
 
@@ -336,6 +344,7 @@ mod tests {
             ReplyState::Suppressed,
             ReplyState::Failed,
             ReplyState::Unknown,
+            ReplyState::Queued,
         ] {
             assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
         }

@@ -1,6 +1,5 @@
 //! The cases as the intake's [`Cases`] port: each multi-item change is one transaction.
 
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     ConditionCheck, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
     Update,
@@ -9,34 +8,20 @@ use chrono::{DateTime, Utc};
 use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::{CaseRecord, ReplyOutcome};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
+use slamail_core::intake::case_numbers::{case_number, pick_shard};
 use slamail_core::intake::ports::{
     Append, Appended, Attachment, Cases, Conversation, Fence, Hold, NewCase, Opened, PortError,
 };
-use slamail_core::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+use slamail_core::triage::loops::BouncedReply;
 
 use slamail_core::clock::LedgerEntry;
 
+use super::rates::{Guess, Refused};
+use super::transact::{Refusals, Role};
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, ReplyState, case_pk, condition_failed,
     inbound_key, ledger_sk, message_id_pk, message_key_pk, message_sk, n, s, stamp,
 };
-
-/// What each action of a transaction is, to read its cancellation reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Role {
-    Case,
-    Ledger,
-    Message,
-    Inbound,
-    MessageId,
-    Undeliverable,
-    Quota(RateWindow, u32),
-    Other,
-}
-
-/// Why a transaction was cancelled, by the role of each refused action, with the refused item
-/// when DynamoDB returned it.
-pub(super) type Refusals = Vec<(Role, Option<Item>)>;
 
 pub(super) fn build<T, E: std::fmt::Display>(
     store: &CaseStore,
@@ -72,62 +57,6 @@ pub(super) fn duplicate_of(
 }
 
 impl CaseStore {
-    /// Runs a transaction. `Ok(None)` when it committed, `Ok(Some(refusals))` when conditions
-    /// cancelled it.
-    pub(super) async fn transact(
-        &self,
-        operation: &'static str,
-        actions: Vec<(Role, TransactWriteItem)>,
-    ) -> Result<Option<Refusals>, CaseStoreError> {
-        let roles: Vec<Role> = actions.iter().map(|(r, _)| *r).collect();
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(actions.into_iter().map(|(_, a)| a).collect()))
-            .send()
-            .await;
-        let e = match result {
-            Ok(_) => return Ok(None),
-            Err(e) => e,
-        };
-        let reasons = e.as_service_error().and_then(|se| match se {
-            TransactWriteItemsError::TransactionCanceledException(tce) => {
-                Some(tce.cancellation_reasons().to_vec())
-            }
-            _ => None,
-        });
-        let Some(reasons) = reasons.filter(|r| r.len() == roles.len()) else {
-            return Err(self.err_sdk(operation, e));
-        };
-        let mut refused = Vec::new();
-        for (role, reason) in roles.into_iter().zip(reasons) {
-            match reason.code() {
-                None | Some("None") => {}
-                Some("ConditionalCheckFailed") => refused.push((role, reason.item().cloned())),
-                Some(other) => {
-                    return Err(self.err(operation, format!("cancelled: {other} on {role:?}")));
-                }
-            }
-        }
-        Ok(Some(refused))
-    }
-
-    pub(super) fn put(
-        &self,
-        item: Item,
-        condition: Option<&str>,
-    ) -> Result<TransactWriteItem, CaseStoreError> {
-        let put = build(
-            self,
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .set_condition_expression(condition.map(str::to_string))
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().put(put).build())
-    }
-
     /// The inbound item's change that goes with a case write: bind the case, enter `reply`.
     pub(super) fn inbound_update(
         &self,
@@ -163,34 +92,6 @@ impl CaseStore {
             self,
             u.update_expression(format!("SET {}", set.join(", ")))
                 .condition_expression(condition)
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().update(u).build())
-    }
-
-    fn quota(
-        &self,
-        to: &EmailAddress,
-        window: RateWindow,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> Result<TransactWriteItem, CaseStoreError> {
-        let (sk, ttl) = match window {
-            RateWindow::Hour => (format!("HOUR#{}", now.format("%Y-%m-%dT%H")), 3600 * 2),
-            RateWindow::Day => (format!("DAY#{}", now.format("%Y-%m-%d")), 86400 * 2),
-        };
-        let u = build(
-            self,
-            Update::builder()
-                .table_name(&self.table)
-                .key("pk", s(format!("RATE#{to}")))
-                .key("sk", s(sk))
-                .update_expression("ADD #c :one SET expires_at = :exp")
-                .condition_expression("attribute_not_exists(#c) OR #c < :limit")
-                .expression_attribute_names("#c", "count")
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":limit", n(limit))
-                .expression_attribute_values(":exp", n(now.timestamp() + ttl))
                 .build(),
         )?;
         Ok(TransactWriteItem::builder().update(u).build())
@@ -239,6 +140,23 @@ impl CaseStore {
         self.put(item, Some("attribute_not_exists(pk)"))
     }
 
+    /// No complaint about an earlier reply to the address (complaints never expire).
+    fn not_complained(&self, to: &EmailAddress) -> Result<TransactWriteItem, CaseStoreError> {
+        let c = build(
+            self,
+            ConditionCheck::builder()
+                .table_name(&self.table)
+                .key("pk", s(format!("ADDR#{to}")))
+                .key("sk", s("COMPLAINED"))
+                .condition_expression("attribute_not_exists(pk)")
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().condition_check(c).build())
+    }
+
     fn not_undeliverable(
         &self,
         to: &EmailAddress,
@@ -262,11 +180,81 @@ impl CaseStore {
         Ok(TransactWriteItem::builder().condition_check(c).build())
     }
 
-    async fn open_case(
+    /// Opens a case in one transaction; repeats it (at most a few times) when a rate counter's
+    /// state was guessed wrong or the customer's Message-ID belongs to another case.
+    async fn open_case(&self, new: &NewCase<'_>) -> Result<Opened, CaseStoreError> {
+        const ATTEMPTS: usize = 4;
+        let rates = new
+            .reply
+            .as_ref()
+            .map(|r| r.rates.as_slice())
+            .unwrap_or(&[]);
+        if let Some(closed) = rates.iter().find(|k| k.rate.count == 0) {
+            return Ok(Opened::Held(Hold::RateLimited(closed.hit())));
+        }
+        let now_ms = new.now.timestamp_millis();
+        let mut guesses: Vec<Guess> = rates.iter().map(|k| self.hints.guess(k, now_ms)).collect();
+        let mut index_message_id = true;
+        for _ in 0..ATTEMPTS {
+            let refused = self
+                .open_once(new, index_message_id, &guesses, now_ms)
+                .await?;
+            let Some(refused) = refused else {
+                for (key, guess) in rates.iter().zip(&guesses) {
+                    self.rate_taken(key, *guess, now_ms);
+                }
+                return Ok(Opened::Written);
+            };
+            let roles: Vec<Role> = refused.iter().map(|(r, _)| *r).collect();
+            if roles.contains(&Role::Inbound) {
+                return Err(CaseStoreError::LostClaim {
+                    ses_message_id: new.fence.ses_message_id.clone(),
+                });
+            }
+            // The ledger's entries live under the case's key: taken with it.
+            if roles.contains(&Role::Case) || roles.contains(&Role::Ledger) {
+                return Ok(Opened::CaseIdTaken);
+            }
+            let case = new.case;
+            if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy))
+            {
+                return Ok(Opened::Duplicate { case_id: dup });
+            }
+            if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Complained) {
+                return Ok(Opened::Held(Hold::Complained(bounced_reply(item.as_ref()))));
+            }
+            if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
+                return Ok(Opened::Held(Hold::Undeliverable(bounced_reply(
+                    item.as_ref(),
+                ))));
+            }
+            for (role, item) in &refused {
+                match role {
+                    Role::Rate(i) => match self.rate_refused(&rates[*i], item.as_ref(), now_ms) {
+                        Refused::Full => {
+                            return Ok(Opened::Held(Hold::RateLimited(rates[*i].hit())));
+                        }
+                        Refused::Retry(guess) => guesses[*i] = guess,
+                    },
+                    // Taken by another sender: open without indexing it (never join their case).
+                    Role::MessageId => index_message_id = false,
+                    _ => {}
+                }
+            }
+        }
+        Err(self.err(
+            "TransactWriteItems (open case)",
+            format!("the reply's rate counters changed under {ATTEMPTS} attempts in a row"),
+        ))
+    }
+
+    async fn open_once(
         &self,
         new: &NewCase<'_>,
         index_message_id: bool,
-    ) -> Result<Opened, CaseStoreError> {
+        guesses: &[Guess],
+        now_ms: i64,
+    ) -> Result<Option<Refusals>, CaseStoreError> {
         let case = new.case;
         let pk = case_pk(&case.case_id);
         let mut actions = vec![
@@ -310,61 +298,14 @@ impl CaseStore {
             actions.push((Role::Ledger, self.ledger_put(&pk, entry)?));
         }
         if let Some(r) = &new.reply {
+            actions.push((Role::Complained, self.not_complained(&r.to)?));
             actions.push((Role::Undeliverable, self.not_undeliverable(&r.to, new.now)?));
-            for (window, limit) in [
-                (RateWindow::Hour, r.limits.per_hour),
-                (RateWindow::Day, r.limits.per_day),
-            ] {
-                actions.push((
-                    Role::Quota(window, limit),
-                    self.quota(&r.to, window, limit, new.now)?,
-                ));
+            for (i, (key, guess)) in r.rates.iter().zip(guesses).enumerate() {
+                actions.push((Role::Rate(i), self.rate_take(key, *guess, now_ms)?));
             }
         }
-        let Some(refused) = self
-            .transact("TransactWriteItems (open case)", actions)
-            .await?
-        else {
-            return Ok(Opened::Written);
-        };
-        let roles: Vec<Role> = refused.iter().map(|(r, _)| *r).collect();
-        if roles.contains(&Role::Inbound) {
-            return Err(CaseStoreError::LostClaim {
-                ses_message_id: new.fence.ses_message_id.clone(),
-            });
-        }
-        if roles.contains(&Role::Case) || roles.contains(&Role::Ledger) {
-            return Err(CaseStoreError::Corrupt {
-                key: pk,
-                message: "a case with this id already exists (the case counter went back?)".into(),
-            });
-        }
-        if let Some(dup) = duplicate_of(&refused, case.requester.as_deref(), Some(&case.policy)) {
-            return Ok(Opened::Duplicate { case_id: dup });
-        }
-        if let Some((_, item)) = refused.iter().find(|(r, _)| *r == Role::Undeliverable) {
-            let field = |name: &str| {
-                item.as_ref()
-                    .and_then(|i| i.get(name))
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-            };
-            return Ok(Opened::Held(Hold::Undeliverable(BouncedReply {
-                case_id: field("case_id").and_then(|c| CaseId::parse(&c).ok()),
-                at: field("at"),
-            })));
-        }
-        if let Some(Role::Quota(window, limit)) =
-            roles.iter().find(|r| matches!(r, Role::Quota(..)))
-        {
-            return Ok(Opened::Held(Hold::RateLimited(RateLimitHit {
-                window: *window,
-                limit: *limit,
-            })));
-        }
-        // Only the Message-ID was taken, by another sender: open without indexing it (never
-        // join their case).
-        Box::pin(self.open_case(new, false)).await
+        self.transact("TransactWriteItems (open case)", actions)
+            .await
     }
 
     async fn record(
@@ -512,11 +453,16 @@ impl CaseStore {
 
 impl Cases for CaseStore {
     async fn next_case_id(&self, prefix: &CasePrefix, year: i32) -> Result<CaseId, PortError> {
+        let spread = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        let shard = pick_shard(spread);
         let out = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(format!("COUNTER#{prefix}#{year}")))
+            .key("pk", s(format!("COUNTER#{prefix}#{year}#{shard}")))
             .key("sk", s("COUNTER"))
             .update_expression("ADD #v :one")
             .expression_attribute_names("#v", "value")
@@ -532,11 +478,11 @@ impl Cases for CaseStore {
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse::<u64>().ok())
             .ok_or_else(|| self.err("UpdateItem (counter)", "no counter value returned"))?;
-        Ok(CaseId::new(prefix, year, value))
+        Ok(CaseId::new(prefix, year, case_number(shard, value)))
     }
 
     async fn open(&self, new: &NewCase<'_>) -> Result<Opened, PortError> {
-        Ok(self.open_case(new, true).await?)
+        Ok(self.open_case(new).await?)
     }
 
     async fn resume_reply(&self, fence: &Fence) -> Result<bool, PortError> {
@@ -598,5 +544,18 @@ impl Cases for CaseStore {
 
     async fn attach(&self, a: &Attachment<'_>) -> Result<(), PortError> {
         Ok(self.attach_bounce(a).await?)
+    }
+}
+
+/// What a held address's item says about the bounce that holds it.
+fn bounced_reply(item: Option<&Item>) -> BouncedReply {
+    let field = |name: &str| {
+        item.and_then(|i| i.get(name))
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+    };
+    BouncedReply {
+        case_id: field("case_id").and_then(|c| CaseId::parse(&c).ok()),
+        at: field("at"),
     }
 }

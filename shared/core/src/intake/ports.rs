@@ -13,7 +13,7 @@ use crate::case::{CaseRecord, DeadlineEntry, MessageItem, RawLocation, ReplyOutc
 use crate::clock::{LedgerEntry, Live};
 use crate::ids::{CaseId, CasePrefix, EmailAddress, PolicyId};
 use crate::triage::Membership;
-use crate::triage::loops::{BouncedReply, RateLimitHit, RateLimits};
+use crate::triage::loops::{BouncedReply, RateKey, RateLimitHit};
 
 /// A port could not do what was asked. `port` names the store or service, `message` says what
 /// failed (an adapter's own error, rendered once).
@@ -54,7 +54,8 @@ impl InboundState {
     }
 }
 
-/// Where a message's auto-reply is: `none → sending → sent | failed | unknown`, or `suppressed`.
+/// Where a message's auto-reply is: `none → sending → sent | failed | unknown | queued`, or
+/// `suppressed`; a queued reply goes `queued → sending → …` again in the paced sender.
 /// `sending` is entered only together with everything that must precede a send (the case, the
 /// quotas), and only one invocation can enter it, so a reply is never sent twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +68,8 @@ pub enum ReplyState {
     Failed,
     /// An attempt stopped between handing the reply to SES and recording the answer.
     Unknown,
+    /// Waiting in the reply queue ([`crate::intake::reply_queue`]).
+    Queued,
 }
 
 impl ReplyState {
@@ -79,6 +82,7 @@ impl ReplyState {
             Self::Suppressed => "suppressed",
             Self::Failed => "failed",
             Self::Unknown => "unknown",
+            Self::Queued => "queued",
         }
     }
 
@@ -89,6 +93,7 @@ impl ReplyState {
             ReplyOutcome::Suppressed { .. } => Self::Suppressed,
             ReplyOutcome::Failed { .. } => Self::Failed,
             ReplyOutcome::Unknown { .. } => Self::Unknown,
+            ReplyOutcome::Queued { .. } => Self::Queued,
             ReplyOutcome::Pending => Self::Sending,
         }
     }
@@ -97,7 +102,8 @@ impl ReplyState {
 /// What one claim covers. A message sent to the support addresses of two policies is two cases,
 /// one per policy, so each (message, policy) is claimed, opened and answered exactly once on its
 /// own; a message no policy governs is recorded once as unroutable.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Scope {
     Policy(PolicyId),
     Unroutable,
@@ -177,11 +183,12 @@ pub trait InboundLedger {
     ) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 
-/// The reply a new case asks for: to whom, under which caps.
+/// The reply a new case asks for: to whom, and every counter it must pass
+/// ([`crate::triage::loops::reply_rate_keys`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyRequest {
     pub to: EmailAddress,
-    pub limits: RateLimits,
+    pub rates: Vec<RateKey>,
 }
 
 /// A new case for a message, written in one step with everything that goes with it.
@@ -203,6 +210,8 @@ pub struct NewCase<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hold {
     Undeliverable(BouncedReply),
+    /// The address complained about an earlier reply (SES feedback): never again.
+    Complained(BouncedReply),
     RateLimited(RateLimitHit),
 }
 
@@ -216,6 +225,9 @@ pub enum Opened {
     /// Nothing was written: the message's Message-ID is already recorded (the same message
     /// delivered again under another SES id), on this case when known.
     Duplicate { case_id: Option<CaseId> },
+    /// Nothing was written: a case with this id exists already (a counter that restarted, e.g.
+    /// after the numbering changed). Draw another id and open again.
+    CaseIdTaken,
 }
 
 /// A case with its clock ledger, read together.
@@ -272,7 +284,8 @@ pub struct Attachment<'a> {
 
 /// The cases, their messages, and the per-address reply bookkeeping.
 pub trait Cases {
-    /// Reserves the next case number of a prefix and year.
+    /// Reserves a case number of a prefix and year, unique but not necessarily the next in
+    /// order ([`crate::intake::case_numbers`]).
     fn next_case_id(
         &self,
         prefix: &CasePrefix,
@@ -326,6 +339,71 @@ pub trait Cases {
     /// Appends a bounce to its case, holds replies to the address if asked, and finishes the
     /// message: all or nothing.
     fn attach(&self, a: &Attachment<'_>) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// A shared store (the fakes' tables, one client) serves as well as an owned one.
+impl<T: Cases + Sync> Cases for &T {
+    fn next_case_id(
+        &self,
+        prefix: &CasePrefix,
+        year: i32,
+    ) -> impl Future<Output = Result<CaseId, PortError>> + Send {
+        (**self).next_case_id(prefix, year)
+    }
+
+    fn open(&self, new: &NewCase<'_>) -> impl Future<Output = Result<Opened, PortError>> + Send {
+        (**self).open(new)
+    }
+
+    fn resume_reply(&self, fence: &Fence) -> impl Future<Output = Result<bool, PortError>> + Send {
+        (**self).resume_reply(fence)
+    }
+
+    fn record_reply(
+        &self,
+        fence: &Fence,
+        case_id: &CaseId,
+        outcome: &ReplyOutcome,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).record_reply(fence, case_id, outcome, now)
+    }
+
+    fn case_of_message_id(
+        &self,
+        message_id: &str,
+    ) -> impl Future<Output = Result<Option<CaseId>, PortError>> + Send {
+        (**self).case_of_message_id(message_id)
+    }
+
+    fn case(
+        &self,
+        id: &CaseId,
+    ) -> impl Future<Output = Result<Option<CaseRecord>, PortError>> + Send {
+        (**self).case(id)
+    }
+
+    fn cases_of_message_ids(
+        &self,
+        message_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<(String, CaseId)>, PortError>> + Send {
+        (**self).cases_of_message_ids(message_ids)
+    }
+
+    fn conversation(
+        &self,
+        id: &CaseId,
+    ) -> impl Future<Output = Result<Option<Conversation>, PortError>> + Send {
+        (**self).conversation(id)
+    }
+
+    fn append(&self, a: &Append<'_>) -> impl Future<Output = Result<Appended, PortError>> + Send {
+        (**self).append(a)
+    }
+
+    fn attach(&self, a: &Attachment<'_>) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).attach(a)
+    }
 }
 
 /// Which organisations know a sender.
@@ -382,9 +460,26 @@ pub trait ReplySender {
     ) -> impl Future<Output = Result<SentReply, SendError>> + Send;
 }
 
+impl<T: ReplySender + Sync> ReplySender for &T {
+    fn send(
+        &self,
+        from: &EmailAddress,
+        to: &EmailAddress,
+        raw: Vec<u8>,
+    ) -> impl Future<Output = Result<SentReply, SendError>> + Send {
+        (**self).send(from, to, raw)
+    }
+}
+
 /// What time it is.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+}
+
+impl<T: Clock> Clock for &T {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
 }
 
 /// The system clock.

@@ -68,6 +68,7 @@ pub fn inbound_message(
 pub fn held(hold: Hold) -> ReplyOutcome {
     suppressed(&match hold {
         Hold::Undeliverable(b) => SuppressReason::Undeliverable(b),
+        Hold::Complained(b) => SuppressReason::Complained(b),
         Hold::RateLimited(hit) => SuppressReason::RateLimited(hit),
     })
 }
@@ -157,11 +158,12 @@ pub fn delivery_report_message(inbound: &MessageItem, note: &str) -> MessageItem
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::loops::{BouncedReply, RateLimitHit, RateWindow};
+    use crate::triage::loops::{BouncedReply, RateLimitHit, RateScope, RateWindow};
 
     #[test]
     fn held_replies_carry_their_reason() {
         let r = held(Hold::RateLimited(RateLimitHit {
+            scope: RateScope::Address,
             window: RateWindow::Hour,
             limit: 5,
         }));

@@ -8,7 +8,7 @@
 //!
 //! One concept per file: [`target`] (a target as written), [`metric`] (which response it is
 //! about), [`clamp`] (fitting an asked severity to a tier), [`routing`] (the queue of a case),
-//! [`security`] (security-fix bands), [`names`] (how names compare), [`set`] (the policies of a
+//! [`security`] (security-fix bands), [`reply_limits`] (caps on auto-replies), [`names`] (how names compare), [`set`] (the policies of a
 //! deployment), `severity_names` (the words severity detection matches), [`builtin`](mod@builtin),
 //! [`error`] and `load` (reading and validating a file, one section at a time).
 
@@ -21,6 +21,7 @@ pub mod error;
 mod load;
 pub mod metric;
 pub mod names;
+pub mod reply_limits;
 pub mod request_kind;
 pub mod routing;
 pub mod security;
@@ -47,6 +48,7 @@ pub use error::PolicyError;
 pub use load::{load_file, load_named, load_str};
 pub use metric::Metric;
 pub use names::normalise_name;
+pub use reply_limits::{Rate, RateWindow, ReplyLimits};
 pub use request_kind::RequestKind;
 pub use routing::Route;
 pub use security::{SecurityBand, SecurityScope};
@@ -108,6 +110,8 @@ pub struct Policy {
     /// `severities`' names as severity detection matches them, derived once at load because
     /// every inbound message needs them.
     severity_names: SeverityNames,
+    /// Caps on auto-replies (per address, per domain, per policy).
+    pub reply_limits: ReplyLimits,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -7,6 +7,10 @@
 //! out, as `lease.rs` guarantees). After them, each row must have exactly one case, exactly one
 //! auto-reply sent, nothing `processing` or `sending`, and the raw message still in S3.
 //!
+//! The intake runs as deployed, with the reply queue (issue 8 item 15): a send SES refuses for
+//! now is retried twice in the invocation, and only a reply SES keeps refusing is queued for the
+//! paced sender (`functions/replies`). So a single refused send no longer costs an invocation.
+//!
 //! | call (in order)                          | 500 refused        | throttled          | stalled past timeout                        |
 //! |------------------------------------------|--------------------|--------------------|---------------------------------------------|
 //! | S3 GetObject (the message)               | retry → sent       | retry → sent       | retry → sent                                |
@@ -14,13 +18,29 @@
 //! | DynamoDB Query (memberships)             | retry → sent       | retry → sent       | retry → sent                                |
 //! | DynamoDB UpdateItem (case number)        | retry → sent       | retry → sent       | number used: retry takes the next → sent     |
 //! | DynamoDB TransactWriteItems (open case)  | retry → sent       | retry → sent       | case written, reply freed: retry sends → sent |
-//! | SESv2 SendEmail (the reply)              | retry → sent       | retry → sent       | sent, answer lost → recorded `unknown`       |
+//! | SESv2 SendEmail (the reply)              | resent in the invocation → sent | resent in the invocation → sent | sent, answer lost → recorded `unknown` |
 //! | DynamoDB TransactWriteItems (record)     | retry → `unknown`  | retry → `unknown`  | recorded, answer lost → retry: duplicate → sent |
 //!
-//! `unknown` is the honest record when the reply was handed to SES and its outcome could not be
-//! recorded: it is never sent a second time (the case says "it may have been sent"). Before the
-//! fix that came with this suite, the stalled case write left the reply `sending`, so the retry
-//! recorded it `unknown` and no reply was ever sent.
+//! The queue's own path, when SES refuses all three sends of the invocation (throttled) and the
+//! reply is queued; then one call of the path fails once. The queue is drained as Lambda's SQS
+//! event source does: a record the sender reports failed is offered again (after the visibility
+//! timeout, by which time the test's clock has moved past the sender's lease). Each row ends with
+//! one case, at most one reply sent, nothing `processing`, `sending` or `queued`, and the queue
+//! empty:
+//!
+//! | call                                      | 500 refused          | throttled            | stalled past timeout |
+//! |-------------------------------------------|----------------------|----------------------|----------------------|
+//! | SQS SendMessage (intake queues the reply) | intake retry sends → sent | intake retry sends → sent | queued, answer lost: intake retry sends → sent; the queued copy finds it settled |
+//! | DynamoDB UpdateItem (sender takes it)     | offered again → sent | offered again → sent | taken unanswered: after the lease → `unknown`, 0 sent |
+//! | SESv2 SendEmail (paced send)              | back to `queued`, offered again → sent | back to `queued`, offered again → sent | sent, answer lost → `unknown` |
+//! | DynamoDB TransactWriteItems (sender records) | after the lease → `unknown` | after the lease → `unknown` | recorded, answer lost: offered again, settled → sent |
+//!
+//! `unknown` is the honest record when the reply may have been handed to SES and its outcome
+//! could not be recorded: it is never sent a second time (the case says "it may have been
+//! sent"). A sender whose take was carried out but unanswered cannot tell that it never sent, so
+//! that row too ends `unknown`, with no reply. Before the fix that came with this suite, the
+//! stalled case write left the reply `sending`, so the retry recorded it `unknown` and no reply
+//! was ever sent.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -28,7 +48,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use slamail_core::case::ReplyOutcome;
 use slamail_core::intake::ports::Clock;
+use slamail_core::policy::{PolicySet, ReplyLimits};
 use slamail_intake::{Intake, IntakeConfig, Outcome};
+use slamail_replies::Sender;
 use slamail_tests::{CountingProxy, Fault, MotoServer, unique_name};
 
 use super::field_caps::with_header;
@@ -49,6 +71,9 @@ impl Clock for RetryClock {
         Utc::now() + *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+type CaseStore = slamail_aws::cases::CaseStore;
+type Mailer = slamail_aws::mailer::Mailer;
 
 type FaultIntake = Intake<
     slamail_aws::cases::CaseStore,
@@ -85,6 +110,33 @@ const CALLS: [(&str, &str, usize); 7] = [
     ),
 ];
 
+/// The calls of the queue's path (the second table): (what, proxy operation, armed after the
+/// intake queued the reply).
+const QUEUE_CALLS: [(&str, &str, bool); 4] = [
+    (
+        "SQS SendMessage (intake queues the reply)",
+        "SQS.SendMessage",
+        false,
+    ),
+    ("UpdateItem (sender takes it)", "DynamoDB.UpdateItem", true),
+    ("SESv2 SendEmail (paced send)", "SESv2.SendEmail", true),
+    (
+        "TransactWriteItems (sender records)",
+        "DynamoDB.TransactWriteItems",
+        true,
+    ),
+];
+
+/// How the reply must end up recorded for a row of the queue's table, and how many replies sent.
+fn expected_queued(call: &str, fault: Fault) -> (&'static str, usize) {
+    match (call, fault) {
+        ("UpdateItem (sender takes it)", Fault::Stall) => ("unknown", 0),
+        ("SESv2 SendEmail (paced send)", Fault::Stall) => ("unknown", 1),
+        ("TransactWriteItems (sender records)", Fault::Refuse | Fault::Throttle) => ("unknown", 1),
+        _ => ("sent", 1),
+    }
+}
+
 /// How the reply must end up recorded for a row of the table above.
 fn expected_reply(call: &str, fault: Fault) -> &'static str {
     match (call, fault) {
@@ -94,7 +146,16 @@ fn expected_reply(call: &str, fault: Fault) -> &'static str {
     }
 }
 
-async fn fault_env() -> (Env, FaultIntake, CountingProxy) {
+/// The fault suite's moto, its intake (with the reply queue, as deployed) and the proxy.
+struct Faulty {
+    env: Env,
+    intake: FaultIntake,
+    proxy: CountingProxy,
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+}
+
+async fn fault_env() -> Faulty {
     // A server of its own: the shared one serves one request at a time, so under the whole
     // suite an ordinary call can wait behind other tests' calls longer than the attempt timeout,
     // and a fault the row did not inject would change its outcome.
@@ -103,17 +164,54 @@ async fn fault_env() -> (Env, FaultIntake, CountingProxy) {
     let proxy = CountingProxy::start(moto).expect("proxy");
     // Set up without the timeout: only the intake's calls are under test.
     let env = env_with(moto, proxy.sdk_config().clone()).await;
+    // Read and cleaned directly on moto: Lambda's polling of the queue is not under test.
+    let sqs = aws_sdk_sqs::Client::new(moto.sdk_config());
+    let queue_url = sqs
+        .create_queue()
+        .queue_name(unique_name("replies"))
+        // A record the sender reports failed is offered again at once; the test moves its
+        // clock instead of waiting out a visibility timeout.
+        .attributes(
+            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+            "0",
+        )
+        .send()
+        .await
+        .expect("reply queue")
+        .queue_url
+        .expect("queue url");
+    // Every row replies to the same sender: the policies' caps are lifted (the deployment
+    // ceiling below only lowers them).
+    let policies = PolicySet::from_list(None).expect("policies");
+    let policies = PolicySet::new(
+        policies
+            .policies()
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                p.reply_limits = ReplyLimits {
+                    per_address: vec![],
+                    per_domain: vec![],
+                    per_policy: vec![],
+                };
+                p
+            })
+            .collect(),
+    )
+    .expect("policies without caps");
     let base = Intake::from_aws(
         &proxy.sdk_config_with_attempt_timeout(ATTEMPT_TIMEOUT),
         IntakeConfig {
-            // Every row replies to the same sender.
             rate_limits: slamail_core::triage::loops::RateLimits {
                 per_hour: 1_000,
                 per_day: 1_000,
             },
+            reply_queue_url: Some(queue_url.clone()),
+            reply_queue_spread: 0,
+            send_retry_pause: Duration::from_millis(20),
             ..env.intake.config.clone()
         },
-        slamail_core::policy::PolicySet::from_list(None).expect("policies"),
+        policies,
     );
     let intake = Intake {
         config: base.config,
@@ -123,13 +221,38 @@ async fn fault_env() -> (Env, FaultIntake, CountingProxy) {
         raw: base.raw,
         mailer: base.mailer,
         clock: RetryClock::default(),
+        reply_queue: base.reply_queue,
     };
-    (env, intake, proxy)
+    Faulty {
+        env,
+        intake,
+        proxy,
+        sqs,
+        queue_url,
+    }
+}
+
+/// Runs the event as Lambda does: the invocation, then up to two retries a minute or two later.
+/// Returns how many invocations it took, or the last error.
+async fn with_retries(intake: &FaultIntake, event: &serde_json::Value) -> Result<usize, String> {
+    let mut invocations = 1;
+    let mut result = intake.handle_event(event).await;
+    for gap in RETRY_GAPS_SECS {
+        if result.is_ok() {
+            break;
+        }
+        intake.clock.advance(TimeDelta::seconds(gap));
+        invocations += 1;
+        result = intake.handle_event(event).await;
+    }
+    result.map(|_| invocations).map_err(|e| e.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_call_failing_once_ends_in_one_case_and_one_reply() {
-    let (env, intake, proxy) = fault_env().await;
+    let Faulty {
+        env, intake, proxy, ..
+    } = fault_env().await;
     let (bytes, event) = first_sent_scenario();
     let mut failures = Vec::new();
     let mut table = Vec::new();
@@ -143,21 +266,14 @@ async fn every_call_failing_once_ends_in_one_case_and_one_reply() {
             store(&env, &bytes, &event).await;
             proxy.clear_faults();
             proxy.fail_nth(op, nth, fault);
-            let mut invocations = 1;
-            let mut result = intake.handle_event(&event).await;
-            for gap in RETRY_GAPS_SECS {
-                if result.is_ok() {
-                    break;
+            let invocations = match with_retries(&intake, &event).await {
+                Ok(n) => n,
+                Err(e) => {
+                    failures.push(format!("{row}: still failing after Lambda's retries: {e}"));
+                    continue;
                 }
-                intake.clock.advance(TimeDelta::seconds(gap));
-                invocations += 1;
-                result = intake.handle_event(&event).await;
-            }
-            if let Err(e) = &result {
-                failures.push(format!("{row}: still failing after Lambda's retries: {e}"));
-                continue;
-            }
-            let outcome = check_outcome(&env, &intake, &event).await;
+            };
+            let outcome = check_outcome(&env, &intake, &event, 1).await;
             table.push(format!(
                 "{row:<55} {invocations} invocation(s) → {outcome:?}"
             ));
@@ -180,12 +296,13 @@ async fn every_call_failing_once_ends_in_one_case_and_one_reply() {
     );
 }
 
-/// Exactly one case and one reply sent, nothing left in flight, the raw message in S3; `Ok` with
-/// the recorded reply state.
+/// Exactly one case and `replies` replies sent, nothing left in flight, the raw message in S3;
+/// `Ok` with the recorded reply state.
 async fn check_outcome(
     env: &Env,
     intake: &FaultIntake,
     event: &serde_json::Value,
+    replies: usize,
 ) -> Result<String, String> {
     let ses_id = ses_id_of(event);
     // Read moto directly: the proxy's faults are for the intake only.
@@ -198,7 +315,7 @@ async fn check_outcome(
         return Err(format!("{} inbound items", items.len()));
     }
     let item = &items[0];
-    if item.state.as_str() != "done" || item.reply_state.as_str() == "sending" {
+    if item.state.as_str() != "done" || matches!(item.reply_state.as_str(), "sending" | "queued") {
         return Err(format!(
             "left {} with reply {}",
             item.state.as_str(),
@@ -235,8 +352,8 @@ async fn check_outcome(
         .into_iter()
         .filter(|raw| raw.contains(&format!("[{case_id}]")) && raw.contains(&domain))
         .count();
-    if sent != 1 {
-        return Err(format!("{sent} replies sent"));
+    if sent != replies {
+        return Err(format!("{sent} replies sent, expected {replies}"));
     }
     env.moto
         .s3()
@@ -257,6 +374,7 @@ async fn check_outcome(
         ReplyOutcome::Pending => "pending",
         ReplyOutcome::Failed { .. } => "failed",
         ReplyOutcome::Suppressed { .. } => "suppressed",
+        ReplyOutcome::Queued { .. } => "queued",
     }
     .to_string())
 }
@@ -265,7 +383,9 @@ async fn check_outcome(
 /// once its lease has run out, and not before.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_whose_release_also_fails_waits_for_the_lease() {
-    let (env, intake, proxy) = fault_env().await;
+    let Faulty {
+        env, intake, proxy, ..
+    } = fault_env().await;
     let (bytes, event) = first_sent_scenario();
     let id = unique_name("norelease");
     let event = with_fresh_id(&event, &id);
@@ -288,7 +408,125 @@ async fn a_failure_whose_release_also_fails_waits_for_the_lease() {
         retry[0].outcome
     );
     assert_eq!(
-        check_outcome(&env, &intake, &event).await,
+        check_outcome(&env, &intake, &event, 1).await,
         Ok("sent".into())
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_call_of_the_reply_queue_failing_once_ends_in_at_most_one_reply() {
+    let f = fault_env().await;
+    let (bytes, event) = first_sent_scenario();
+    let sender = Sender {
+        store: &f.intake.cases,
+        mailer: &f.intake.mailer,
+        clock: &f.intake.clock,
+        rate: 1000.0,
+    };
+    let mut failures = Vec::new();
+    let mut table = Vec::new();
+    for (call, op, after_queueing) in QUEUE_CALLS {
+        for fault in [Fault::Refuse, Fault::Throttle, Fault::Stall] {
+            let row = format!("{call} × {fault:?}");
+            let id = unique_name("qfault");
+            let event = with_fresh_id(&event, &id);
+            let bytes = with_header(&bytes, "Message-ID", &format!("<{id}@mail.acme.example>"));
+            store(&f.env, &bytes, &event).await;
+            f.proxy.clear_faults();
+            // SES refuses every send of the invocation: the reply is queued.
+            for _ in 0..=f.intake.config.send_retries {
+                f.proxy.fail_next("SESv2.SendEmail", Fault::Throttle);
+            }
+            if !after_queueing {
+                f.proxy.fail_next(op, fault);
+            }
+            let invocations = match with_retries(&f.intake, &event).await {
+                Ok(n) => n,
+                Err(e) => {
+                    failures.push(format!("{row}: still failing after Lambda's retries: {e}"));
+                    continue;
+                }
+            };
+            f.proxy.clear_faults();
+            if after_queueing {
+                f.proxy.fail_next(op, fault);
+            }
+            let deliveries = drain(&f, &sender).await;
+            let (want, replies) = expected_queued(call, fault);
+            let outcome = match queue_left(&f).await {
+                0 => check_outcome(&f.env, &f.intake, &event, replies).await,
+                n => Err(format!("{n} records left in the queue")),
+            };
+            table.push(format!(
+                "{row:<55} {invocations} invocation(s), {deliveries} queue deliveries → {outcome:?}"
+            ));
+            match outcome {
+                Ok(reply) if reply == want => {}
+                Ok(reply) => failures.push(format!(
+                    "{row}: reply recorded `{reply}`, expected `{want}`"
+                )),
+                Err(e) => failures.push(format!("{row}: {e}")),
+            }
+        }
+    }
+    println!("{}", table.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n\nall rows:\n{}",
+        failures.join("\n"),
+        table.join("\n")
+    );
+}
+
+/// Hands the queue's records to the sender as Lambda's SQS event source does, one record per
+/// batch, deleting what the sender settled; a record reported failed is offered again once the
+/// queue's visibility timeout (here: the sender's lease) has passed on the test's clock. Returns
+/// how many deliveries it made.
+async fn drain(f: &Faulty, sender: &Sender<&CaseStore, &Mailer, &RetryClock>) -> usize {
+    let mut deliveries = 0;
+    for _ in 0..6 {
+        let out = f
+            .sqs
+            .receive_message()
+            .queue_url(&f.queue_url)
+            .max_number_of_messages(1)
+            .send()
+            .await
+            .expect("receive");
+        let Some(m) = out.messages.unwrap_or_default().into_iter().next() else {
+            break;
+        };
+        deliveries += 1;
+        let record = serde_json::json!({"Records": [{
+            "messageId": m.message_id.clone().unwrap_or_default(),
+            "body": m.body.clone().unwrap_or_default()}]});
+        let response = sender.handle_event(&record).await.expect("an SQS event");
+        if response.batch_item_failures.is_empty() {
+            f.sqs
+                .delete_message()
+                .queue_url(&f.queue_url)
+                .receipt_handle(m.receipt_handle.unwrap_or_default())
+                .send()
+                .await
+                .expect("delete");
+        } else {
+            f.intake
+                .clock
+                .advance(TimeDelta::seconds(slamail_replies::LEASE_SECS + 30));
+        }
+    }
+    deliveries
+}
+
+/// Records still in the reply queue.
+async fn queue_left(f: &Faulty) -> usize {
+    let out = f
+        .sqs
+        .receive_message()
+        .queue_url(&f.queue_url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .expect("receive");
+    out.messages.unwrap_or_default().len()
 }

@@ -6,13 +6,14 @@
 //!
 //! [`load_str`] reads the file as written ([`raw`]) and then validates it one section at a time,
 //! in the order the sections depend on each other: the policy's own addresses, [`calendars`],
-//! [`severities`], [`tiers`], [`targets`], [`routes`], [`security_bands`] and [`wording`] (the
+//! [`severities`], [`tiers`], [`targets`], [`routes`], [`security_bands`], [`reply_limits`] and [`wording`] (the
 //! vendor's words, channels, email intake, request kinds and security scope).
 
 mod calendars;
 mod context;
 mod conversation;
 mod raw;
+mod reply_limits;
 mod routes;
 mod security_bands;
 mod severities;
@@ -112,6 +113,7 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
     let unpublished_calendars = calendars::unpublished(&raw.calendars);
     let conversation = conversation::conversation(&cx, raw.conversation.as_ref(), &own)?;
     let version = version_of(&id, text);
+    let reply_limits = reply_limits::reply_limits(&cx, raw.reply_limits.as_ref())?;
 
     Ok(Policy {
         id,
@@ -142,6 +144,7 @@ pub fn load_str(text: &str, name: &str) -> Result<Policy, PolicyError> {
         conversation,
         warnings,
         version,
+        reply_limits,
     })
 }
 

@@ -37,6 +37,7 @@ pub(super) struct RawPolicy {
     pub(super) security_bands: Vec<Spanned<RawBand>>,
     pub(super) conversation: Option<Spanned<RawConversation>>,
     pub(super) warnings: Option<Spanned<RawWarnings>>,
+    pub(super) reply_limits: Option<RawReplyLimits>,
 }
 
 /// `[warnings]`: the SLA watch's points, their per-cell overrides and named audiences.
@@ -72,6 +73,15 @@ pub(super) struct RawNotify {
     #[serde(default)]
     pub(super) email: Vec<Spanned<String>>,
     pub(super) sns: Option<Spanned<String>>,
+}
+
+/// `[reply_limits]`: each list of `"N per hour|day[, burst B]"` replaces its default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReplyLimits {
+    pub(super) per_address: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) per_domain: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) per_policy: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]

@@ -397,3 +397,34 @@ fn bad_warning_points_and_targets_are_rejected_with_their_line() {
     ));
     assert!(e.reason.contains("would come back in as a case"), "{e}");
 }
+
+#[test]
+fn reply_limits_default_and_are_validated_with_their_line() {
+    let p = load_str(BASE, "test.toml").unwrap();
+    assert_eq!(p.reply_limits, crate::policy::ReplyLimits::default());
+    let ok = format!("{BASE}\n[reply_limits]\nper_domain = [\"10 per hour, burst 10\"]\n");
+    let p = load_str(&ok, "test.toml").unwrap();
+    assert_eq!(p.reply_limits.per_domain.len(), 1);
+    assert_eq!(p.reply_limits.per_domain[0].burst, 10);
+    assert_eq!(
+        p.reply_limits.per_address,
+        crate::policy::ReplyLimits::default().per_address
+    );
+    for (extra, why) in [
+        ("per_address = [\"5 an hour\"]", "is not a reply limit"),
+        (
+            "per_policy = [\"5 per hour\", \"9 per hour\"]",
+            "two limits per hour",
+        ),
+        (
+            "per_domain = [\"5 per day, burst 9\"]",
+            "between 1 and the count",
+        ),
+        ("per_sender = [\"5 per day\"]", "unknown field"),
+    ] {
+        let text = format!("{BASE}\n[reply_limits]\n{extra}\n");
+        let e = load_err(&text);
+        assert!(e.reason.contains(why), "{extra}: {e}");
+        assert_eq!(e.line, Some(text.lines().count()), "{extra}: {e}");
+    }
+}

@@ -7,7 +7,8 @@
 //! [`reason`] names why a reply is suppressed; [`bounce`] recognises delivery reports;
 //! [`machine`] recognises other reports and vendors' own auto-reply headers; [`subjects`]
 //! recognises the subjects only machines write; [`senders`] recognises mailboxes that belong to
-//! machines (no-reply, the mail system, list managers); [`rate`] caps replies per sender.
+//! machines (no-reply, the mail system, list managers); [`rate`] caps replies per address,
+//! domain and policy.
 
 pub mod bounce;
 pub mod machine;
@@ -27,7 +28,7 @@ use crate::message::InboundEmail;
 
 pub use bounce::is_bounce;
 pub use machine::{report_kind, vendor_machine_header};
-pub use rate::{RateLimits, rate_limit};
+pub use rate::{RateKey, RateLimits, RateScope, reply_rate_keys};
 pub use reason::{BouncedReply, RateLimitHit, RateWindow, SuppressReason};
 pub use subjects::{SubjectKind, machine_subject};
 
@@ -62,7 +63,7 @@ const AUTO_REPLY_HEADERS: &[&str] = &[
 ];
 
 /// Whether an auto-reply may be sent to this message, by the rules of `intake-rules.md` in order
-/// of precedence (the first that matches decides). Rate limits are separate: see [`rate_limit`].
+/// of precedence (the first that matches decides). Rate limits are separate: see [`rate`].
 ///
 /// The sender is `email.sender_address()`: a message with several From mailboxes has no usable
 /// sender, because it is unclear which of them the verdicts are about.

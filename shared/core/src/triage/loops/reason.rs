@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 use super::LOOP_HEADER;
+use super::rate::RateScope;
+pub use crate::policy::reply_limits::RateWindow;
 
 /// Why no auto-reply is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,30 +41,16 @@ pub enum SuppressReason {
     RateLimited(RateLimitHit),
     /// A recent reply to this address bounced; what is known about it.
     Undeliverable(BouncedReply),
+    /// The recipient marked an earlier reply as spam; which case's reply, and when.
+    Complained(BouncedReply),
 }
 
-/// A per-sender cap on auto-replies that was reached.
+/// A cap on auto-replies that was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RateLimitHit {
+    pub scope: RateScope,
     pub window: RateWindow,
     pub limit: u32,
-}
-
-/// The window a reply cap counts over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RateWindow {
-    Hour,
-    Day,
-}
-
-impl RateWindow {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Hour => "hour",
-            Self::Day => "day",
-        }
-    }
 }
 
 /// The bounce that holds replies to an address: which case's reply bounced, and when (as
@@ -108,11 +96,18 @@ impl SuppressReason {
                 "the sender's authentication failed, so the From address is probably forged"
                     .to_string()
             }
-            Self::RateLimited(hit) => format!(
-                "too many automatic replies to this sender: at most {} per {} to one address",
-                hit.limit,
-                hit.window.as_str()
-            ),
+            Self::RateLimited(hit) => {
+                let whom = match hit.scope {
+                    RateScope::Address => "to one address",
+                    RateScope::Domain => "to one domain",
+                    RateScope::Policy => "from this support policy in total",
+                };
+                format!(
+                    "too many automatic replies: at most {} per {} {whom}",
+                    hit.limit,
+                    hit.window.as_str()
+                )
+            }
             Self::Undeliverable(b) => {
                 let case = b
                     .case_id
@@ -125,6 +120,21 @@ impl SuppressReason {
                         .unwrap_or_default();
                 format!(
                     "a recent automatic reply to this address bounced (a reply{case} bounced{at})"
+                )
+            }
+            Self::Complained(b) => {
+                let case = b
+                    .case_id
+                    .as_ref()
+                    .map(|c| format!(" of case {c}"))
+                    .unwrap_or_default();
+                let at =
+                    b.at.as_deref()
+                        .map(|t| format!(" at {t}"))
+                        .unwrap_or_default();
+                format!(
+                    "the recipient marked an automatic reply{case} as spam{at}: no automatic \
+                     reply goes to this address again"
                 )
             }
         }
@@ -150,6 +160,7 @@ impl SuppressReason {
             Self::UnverifiedFailedAuth => "unverified-failed-auth",
             Self::RateLimited(_) => "rate-limited",
             Self::Undeliverable(_) => "undeliverable",
+            Self::Complained(_) => "complained",
         }
     }
 }
@@ -181,10 +192,15 @@ mod tests {
             SuppressReason::Virus,
             SuppressReason::UnverifiedFailedAuth,
             SuppressReason::RateLimited(RateLimitHit {
+                scope: RateScope::Domain,
                 window: RateWindow::Day,
                 limit: 20,
             }),
             SuppressReason::Undeliverable(BouncedReply {
+                case_id: None,
+                at: None,
+            }),
+            SuppressReason::Complained(BouncedReply {
                 case_id: None,
                 at: None,
             }),
