@@ -1,49 +1,26 @@
 //! The cases table as the feedback function's [`FeedbackStore`]: the case of a reply (through the
 //! Message-ID index its SES id is under), and one transaction that records an event once.
 
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use slamail_core::case::CaseRecord;
 use slamail_core::feedback::FeedbackAction;
 use slamail_core::feedback::ports::{FeedbackRecord, FeedbackStore, Recorded};
 use slamail_core::intake::ports::PortError;
 
 use super::transact::Role;
-use super::{CaseStore, CaseStoreError, Item, case_pk, message_sk, n, s, stamp};
+use super::{CaseStore, CaseStoreError, Item, n, s, stamp};
 
 impl CaseStore {
     async fn feedback(&self, r: &FeedbackRecord<'_>) -> Result<Recorded, CaseStoreError> {
-        let pk = case_pk(r.case_id);
         let mut once = Item::new();
         once.insert("pk".into(), s(format!("FEEDBACK#{}", r.feedback_id)));
         once.insert("sk".into(), s("FEEDBACK"));
         once.insert("case_id".into(), s(r.case_id.as_str()));
         once.insert("at".into(), s(stamp(r.now)));
-        let count = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(&pk))
-            .key("sk", s("CASE"))
-            .update_expression("ADD message_count :one")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":one", n(1))
-            .build()
-            .map_err(|e| self.err("build transaction", e))?;
-        let mut actions = vec![
-            (
-                Role::Feedback,
-                self.put(once, Some("attribute_not_exists(pk)"))?,
-            ),
-            (
-                Role::Message,
-                self.put(
-                    self.item_of(r.message, pk.clone(), message_sk(r.message))?,
-                    None,
-                )?,
-            ),
-            (
-                Role::Case,
-                TransactWriteItem::builder().update(count).build(),
-            ),
-        ];
+        let mut actions = vec![(
+            Role::Feedback,
+            self.put(once, Some("attribute_not_exists(pk)"))?,
+        )];
+        actions.extend(self.message_on_case(r.case_id, r.message)?);
         let (addresses, until, sk) = match r.action {
             FeedbackAction::HoldUntil(a, until) => (a.as_slice(), Some(*until), "UNDELIVERABLE"),
             FeedbackAction::StopReplies(a) => (a.as_slice(), None, "COMPLAINED"),

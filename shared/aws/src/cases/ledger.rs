@@ -9,7 +9,7 @@ use slamail_core::intake::ports::{Claim, Fence, InboundLedger, Owned, PortError,
 
 use super::{
     CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,
-    inbound_key, inbound_pk, inbound_sk, n, s, stamp,
+    inbound_pk, inbound_sk, n, s, stamp,
 };
 
 impl CaseStore {
@@ -110,12 +110,7 @@ impl CaseStore {
     /// An update of the inbound item held by `fence`, with the names and values every fenced
     /// write uses (`#state`, `:attempt`, `:now`, `:zero`); the caller adds its condition.
     fn fenced_update(&self, fence: &Fence, now: DateTime<Utc>) -> UpdateItemFluentBuilder {
-        let (pk, sk) = inbound_key(fence);
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+        self.update_inbound_item(fence)
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(":attempt", n(fence.attempt))
             .expression_attribute_values(":now", s(stamp(now)))

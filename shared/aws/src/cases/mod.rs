@@ -149,6 +149,21 @@ fn inbound_key(fence: &Fence) -> (AttributeValue, AttributeValue) {
     )
 }
 
+impl CaseStore {
+    /// An update of the inbound item a claim holds; the caller adds its expressions.
+    fn update_inbound_item(
+        &self,
+        fence: &Fence,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        let (pk, sk) = inbound_key(fence);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+    }
+}
+
 fn case_pk(case_id: &CaseId) -> String {
     format!("CASE#{case_id}")
 }

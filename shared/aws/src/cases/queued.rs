@@ -8,7 +8,7 @@ use slamail_core::intake::reply_queue::{QueuedReplies, QueuedReply, Take};
 
 use super::{
     CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,
-    inbound_key, inbound_pk, n, s, stamp,
+    inbound_pk, n, s, stamp,
 };
 
 /// The fence of a queued reply's inbound item at `attempt`.
@@ -28,13 +28,8 @@ impl CaseStore {
         lease_until: DateTime<Utc>,
     ) -> Result<Take, CaseStoreError> {
         let pk = inbound_pk(&reply.ses_message_id);
-        let (key_pk, key_sk) = inbound_key(&fence_of(reply, 0));
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", key_pk)
-            .key("sk", key_sk)
+            .update_inbound_item(&fence_of(reply, 0))
             .update_expression(
                 "SET reply_state = :sending, attempts = attempts + :one, lease_until = :lease, \
                  updated_at = :now",
@@ -94,13 +89,8 @@ impl CaseStore {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Option<Fence>, CaseStoreError> {
-        let (pk, sk) = inbound_key(&fence_of(reply, seen));
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update_inbound_item(&fence_of(reply, seen))
             .update_expression(
                 "SET attempts = attempts + :one, lease_until = :lease, updated_at = :now",
             )
@@ -120,13 +110,8 @@ impl CaseStore {
     }
 
     async fn requeue_reply(&self, fence: &Fence) -> Result<(), CaseStoreError> {
-        let (pk, sk) = inbound_key(fence);
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update_inbound_item(fence)
             .update_expression("SET reply_state = :queued, lease_until = :zero")
             .condition_expression("attempts = :attempt AND reply_state = :sending")
             .expression_attribute_values(":queued", s(ReplyState::Queued.as_str()))

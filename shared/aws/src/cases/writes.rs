@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{
 };
 use chrono::{DateTime, Utc};
 use slamail_core::bounded::MessageIdKey;
-use slamail_core::case::{CaseRecord, ReplyOutcome};
+use slamail_core::case::{CaseRecord, MessageItem, ReplyOutcome};
 use slamail_core::ids::{CaseId, CasePrefix, EmailAddress};
 use slamail_core::intake::case_numbers::{case_number, pick_shard};
 use slamail_core::intake::ports::{
@@ -372,8 +372,14 @@ impl CaseStore {
         }
     }
 
-    async fn attach_bounce(&self, a: &Attachment<'_>) -> Result<(), CaseStoreError> {
-        let pk = case_pk(a.case_id);
+    /// A message added to an existing case: its item, and the case's message count (which also
+    /// proves the case exists).
+    pub(super) fn message_on_case(
+        &self,
+        case_id: &CaseId,
+        message: &MessageItem,
+    ) -> Result<[(Role, TransactWriteItem); 2], CaseStoreError> {
+        let pk = case_pk(case_id);
         let count = build(
             self,
             Update::builder()
@@ -385,19 +391,18 @@ impl CaseStore {
                 .expression_attribute_values(":one", n(1))
                 .build(),
         )?;
-        let mut actions = vec![
-            (
-                Role::Message,
-                self.put(
-                    self.item_of(a.message, pk.clone(), message_sk(a.message))?,
-                    None,
-                )?,
-            ),
+        let item = self.item_of(message, pk, message_sk(message))?;
+        Ok([
+            (Role::Message, self.put(item, None)?),
             (
                 Role::Case,
                 TransactWriteItem::builder().update(count).build(),
             ),
-        ];
+        ])
+    }
+
+    async fn attach_bounce(&self, a: &Attachment<'_>) -> Result<(), CaseStoreError> {
+        let mut actions = self.message_on_case(a.case_id, a.message)?.to_vec();
         if let Some((address, until)) = a.hold {
             let mut item = Item::new();
             item.insert("pk".into(), s(format!("ADDR#{address}")));
@@ -486,13 +491,8 @@ impl Cases for CaseStore {
     }
 
     async fn resume_reply(&self, fence: &Fence) -> Result<bool, PortError> {
-        let (pk, sk) = inbound_key(fence);
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
+            .update_inbound_item(fence)
             .update_expression("SET reply_state = :sending")
             .condition_expression(
                 "attempts = :attempt AND reply_state = :none AND attribute_exists(case_id)",

@@ -61,6 +61,20 @@ pub struct BouncedReply {
     pub at: Option<String>,
 }
 
+/// " of case X" and " at T", each empty when the record lacks it.
+fn of_case_at(b: &BouncedReply) -> (String, String) {
+    let case = b
+        .case_id
+        .as_ref()
+        .map(|c| format!(" of case {c}"))
+        .unwrap_or_default();
+    let at =
+        b.at.as_deref()
+            .map(|t| format!(" at {t}"))
+            .unwrap_or_default();
+    (case, at)
+}
+
 impl SuppressReason {
     /// The sentence a support engineer reads on the case.
     pub fn words(&self) -> String {
@@ -109,29 +123,13 @@ impl SuppressReason {
                 )
             }
             Self::Undeliverable(b) => {
-                let case = b
-                    .case_id
-                    .as_ref()
-                    .map(|c| format!(" of case {c}"))
-                    .unwrap_or_default();
-                let at =
-                    b.at.as_deref()
-                        .map(|t| format!(" at {t}"))
-                        .unwrap_or_default();
+                let (case, at) = of_case_at(b);
                 format!(
                     "a recent automatic reply to this address bounced (a reply{case} bounced{at})"
                 )
             }
             Self::Complained(b) => {
-                let case = b
-                    .case_id
-                    .as_ref()
-                    .map(|c| format!(" of case {c}"))
-                    .unwrap_or_default();
-                let at =
-                    b.at.as_deref()
-                        .map(|t| format!(" at {t}"))
-                        .unwrap_or_default();
+                let (case, at) = of_case_at(b);
                 format!(
                     "the recipient marked an automatic reply{case} as spam{at}: no automatic \
                      reply goes to this address again"
