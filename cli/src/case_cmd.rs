@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use slamail_agents::{AgentsConfig, Desk, DeskError, timeline};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
+use slamail_core::policy::PolicySet;
 use slamail_intake::config::DEFAULT_MESSAGE_ID_DOMAIN;
 
 use crate::CliError;
@@ -111,8 +112,7 @@ async fn desk(a: &DeskArgs) -> Result<(Desk, EmailAddress), CliError> {
         _ => None,
     })
     .map_err(|e| CliError::Input(e.to_string()))?;
-    let policies = config
-        .policies()
+    let policies = PolicySet::from_list(config.policy_files.as_deref())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     Ok((Desk::from_aws(&aws, &config, policies), agent))

@@ -4,7 +4,7 @@
 use slamail_aws::cases::CaseStore;
 use slamail_aws::config::Vars;
 use slamail_aws::mailer::Mailer;
-use slamail_core::policy::{PolicyError, PolicySet};
+use slamail_core::policy::PolicySet;
 
 use crate::Desk;
 
@@ -55,11 +55,6 @@ impl AgentsConfig {
         config.configuration_set = vars.get("SES_CONFIGURATION_SET");
         Ok(config)
     }
-
-    /// The policies in force, loaded the way every function loads them.
-    pub fn policies(&self) -> Result<PolicySet, PolicyError> {
-        PolicySet::from_list(self.policy_files.as_deref())
-    }
 }
 
 impl Desk {
@@ -80,38 +75,35 @@ impl Desk {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use slamail_aws::config::vars_of as vars;
+    use super::{AgentsConfig, ConfigError, DEFAULT_AGENTS_GROUP};
+    use slamail_aws::config::read_pairs;
 
     #[test]
     fn defaults_and_errors() {
-        let c = AgentsConfig::from_env(vars(&[
+        let read = |pairs| read_pairs(AgentsConfig::from_env, pairs);
+        let blank = read(&[
             ("CASES_TABLE", "cases"),
             ("MESSAGE_ID_DOMAIN", "support.example.com"),
             ("AGENTS_GROUP", " "),
             ("SES_CONFIGURATION_SET", ""),
-        ]))
-        .expect("valid");
-        assert_eq!(c, AgentsConfig::new("cases", "support.example.com"));
-        assert_eq!(c.agents_group, DEFAULT_AGENTS_GROUP);
-        assert_eq!(
-            AgentsConfig::from_env(vars(&[("CASES_TABLE", "cases")])),
-            Err(ConfigError::Missing("MESSAGE_ID_DOMAIN"))
-        );
-        assert_eq!(
-            AgentsConfig::from_env(vars(&[("MESSAGE_ID_DOMAIN", "support.example.com")])),
-            Err(ConfigError::Missing("CASES_TABLE"))
-        );
-        let c = AgentsConfig::from_env(vars(&[
+        ]);
+        let defaults = AgentsConfig::new("cases", "support.example.com");
+        assert_eq!(defaults.agents_group, DEFAULT_AGENTS_GROUP);
+        assert_eq!(blank, Ok(defaults));
+        let no_domain = read(&[("CASES_TABLE", "cases")]);
+        assert_eq!(no_domain, Err(ConfigError::Missing("MESSAGE_ID_DOMAIN")));
+        let no_table = read(&[("MESSAGE_ID_DOMAIN", "support.example.com")]);
+        assert_eq!(no_table, Err(ConfigError::Missing("CASES_TABLE")));
+        let set = read(&[
             ("CASES_TABLE", "cases"),
             ("MESSAGE_ID_DOMAIN", "support.example.com"),
             ("AGENTS_GROUP", "desk"),
             ("POLICY_FILES", "activestate"),
             ("SES_CONFIGURATION_SET", "replies"),
-        ]))
+        ])
         .expect("valid");
-        assert_eq!(c.agents_group, "desk");
-        assert_eq!(c.configuration_set.as_deref(), Some("replies"));
-        assert_eq!(c.policies().expect("loads").policies().len(), 1);
+        assert_eq!(set.agents_group, "desk");
+        assert_eq!(set.configuration_set.as_deref(), Some("replies"));
+        assert_eq!(set.policy_files.as_deref(), Some("activestate"));
     }
 }

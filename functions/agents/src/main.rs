@@ -4,6 +4,7 @@ use lambda_runtime::Error;
 use slamail_agents::api::handle;
 use slamail_agents::{AgentsConfig, Desk};
 use slamail_aws::http::serve;
+use slamail_core::policy::PolicySet;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -11,7 +12,7 @@ async fn main() -> Result<(), Error> {
 
     // Misconfiguration must stop the cold start, not surface as 500s on every request.
     let config = AgentsConfig::from_env(|name| std::env::var(name).ok())?;
-    let policies = config.policies()?;
+    let policies = PolicySet::from_list(config.policy_files.as_deref())?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let desk = Desk::from_aws(&sdk, &config, policies);
 

@@ -36,36 +36,21 @@ impl FeedbackConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use slamail_aws::config::vars_of as vars;
+    use super::{ConfigError, FeedbackConfig};
+    use slamail_aws::config::read_pairs;
 
     #[test]
     fn defaults_and_errors() {
-        let c = FeedbackConfig::from_env(vars(&[
-            ("CASES_TABLE", "cases"),
-            ("UNDELIVERABLE_DAYS", " "),
-        ]))
-        .expect("valid");
-        assert_eq!(c, FeedbackConfig::new("cases"));
-        assert_eq!(c.undeliverable_days, 7);
-        assert_eq!(
-            FeedbackConfig::from_env(vars(&[("CASES_TABLE", " ")])),
-            Err(ConfigError::Missing("CASES_TABLE"))
-        );
-        let c = FeedbackConfig::from_env(vars(&[
-            ("CASES_TABLE", "cases"),
-            ("UNDELIVERABLE_DAYS", "3"),
-        ]))
-        .expect("valid");
-        assert_eq!(c.undeliverable_days, 3);
-        assert_eq!(
-            FeedbackConfig::from_env(vars(&[
-                ("CASES_TABLE", "cases"),
-                ("UNDELIVERABLE_DAYS", "a week"),
-            ]))
-            .unwrap_err()
-            .to_string(),
-            "UNDELIVERABLE_DAYS=\"a week\" is not a whole number"
-        );
+        let read = |pairs| read_pairs(FeedbackConfig::from_env, pairs);
+        let blank_days = read(&[("CASES_TABLE", "cases"), ("UNDELIVERABLE_DAYS", " ")]);
+        assert_eq!(blank_days, Ok(FeedbackConfig::new("cases")));
+        assert_eq!(FeedbackConfig::new("cases").undeliverable_days, 7);
+        let no_table = read(&[("CASES_TABLE", " ")]);
+        assert_eq!(no_table, Err(ConfigError::Missing("CASES_TABLE")));
+        let days = read(&[("CASES_TABLE", "cases"), ("UNDELIVERABLE_DAYS", "3")]);
+        assert_eq!(days.map(|c| c.undeliverable_days), Ok(3));
+        let words = read(&[("CASES_TABLE", "cases"), ("UNDELIVERABLE_DAYS", "a week")]);
+        let message = "UNDELIVERABLE_DAYS=\"a week\" is not a whole number";
+        assert_eq!(words.map_err(|e| e.to_string()), Err(message.to_string()));
     }
 }

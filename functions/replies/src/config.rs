@@ -52,38 +52,27 @@ impl RepliesConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use slamail_aws::config::vars_of as vars;
+    use super::{ConfigError, DEFAULT_SEND_RATE, RepliesConfig};
+    use slamail_aws::config::read_pairs;
 
     #[test]
     fn defaults_and_errors() {
-        let c = RepliesConfig::from_env(vars(&[
-            ("CASES_TABLE", "cases"),
-            ("SES_CONFIGURATION_SET", " "),
-        ]))
-        .expect("valid");
-        assert_eq!(c, RepliesConfig::new("cases"));
-        assert_eq!(c.rate(), DEFAULT_SEND_RATE);
-        assert_eq!(
-            RepliesConfig::from_env(vars(&[])),
-            Err(ConfigError::Missing("CASES_TABLE"))
-        );
-        let c = RepliesConfig::from_env(vars(&[
+        let read = |pairs| read_pairs(RepliesConfig::from_env, pairs);
+        let blank_set = read(&[("CASES_TABLE", "cases"), ("SES_CONFIGURATION_SET", " ")]);
+        assert_eq!(blank_set, Ok(RepliesConfig::new("cases")));
+        assert_eq!(RepliesConfig::new("cases").rate(), DEFAULT_SEND_RATE);
+        assert_eq!(read(&[]), Err(ConfigError::Missing("CASES_TABLE")));
+        let shared = read(&[
             ("CASES_TABLE", "cases"),
             ("SES_CONFIGURATION_SET", "replies"),
             ("SEND_RATE_PER_SECOND", "14"),
             ("SENDER_INSTANCES", "2"),
-        ]))
+        ])
         .expect("valid");
-        assert_eq!(c.rate(), 7.0);
-        assert_eq!(c.configuration_set.as_deref(), Some("replies"));
-        assert_eq!(
-            RepliesConfig::from_env(vars(
-                &[("CASES_TABLE", "cases"), ("SENDER_INSTANCES", "0"),]
-            ))
-            .unwrap_err()
-            .to_string(),
-            "SENDER_INSTANCES=\"0\" is not a positive number"
-        );
+        assert_eq!(shared.rate(), 7.0);
+        assert_eq!(shared.configuration_set.as_deref(), Some("replies"));
+        let none = read(&[("CASES_TABLE", "cases"), ("SENDER_INSTANCES", "0")]);
+        let message = "SENDER_INSTANCES=\"0\" is not a positive number";
+        assert_eq!(none.map_err(|e| e.to_string()), Err(message.to_string()));
     }
 }

@@ -2,7 +2,6 @@
 //! default stated once.
 
 use slamail_aws::config::Vars;
-use slamail_core::policy::{PolicyError, PolicySet};
 
 pub use slamail_aws::config::ConfigError;
 
@@ -35,38 +34,31 @@ impl WatchConfig {
         config.configuration_set = vars.get("SES_CONFIGURATION_SET");
         Ok(config)
     }
-
-    /// The policies in force, loaded the way every function loads them.
-    pub fn policies(&self) -> Result<PolicySet, PolicyError> {
-        PolicySet::from_list(self.policy_files.as_deref())
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use slamail_aws::config::vars_of as vars;
+    use super::{ConfigError, WatchConfig};
+    use slamail_aws::config::read_pairs;
 
     #[test]
     fn defaults_and_errors() {
-        let c = WatchConfig::from_env(vars(&[
+        let read = |pairs| read_pairs(WatchConfig::from_env, pairs);
+        let blank = read(&[
             ("CASES_TABLE", "cases"),
             ("POLICY_FILES", ""),
             ("SES_CONFIGURATION_SET", " "),
-        ]))
-        .expect("valid");
-        assert_eq!(c, WatchConfig::new("cases"));
-        assert_eq!(
-            WatchConfig::from_env(vars(&[("POLICY_FILES", "activestate")])),
-            Err(ConfigError::Missing("CASES_TABLE"))
-        );
-        let c = WatchConfig::from_env(vars(&[
+        ]);
+        assert_eq!(blank, Ok(WatchConfig::new("cases")));
+        let no_table = read(&[("POLICY_FILES", "activestate")]);
+        assert_eq!(no_table, Err(ConfigError::Missing("CASES_TABLE")));
+        let set = read(&[
             ("CASES_TABLE", "cases"),
             ("POLICY_FILES", "activestate"),
             ("SES_CONFIGURATION_SET", "warnings"),
-        ]))
+        ])
         .expect("valid");
-        assert_eq!(c.configuration_set.as_deref(), Some("warnings"));
-        assert_eq!(c.policies().expect("loads").policies().len(), 1);
+        assert_eq!(set.configuration_set.as_deref(), Some("warnings"));
+        assert_eq!(set.policy_files.as_deref(), Some("activestate"));
     }
 }

@@ -5,6 +5,7 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::Value;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::notifier::Notifier;
+use slamail_core::policy::PolicySet;
 use slamail_watch::{Mode, WatchConfig, metrics_line, pass};
 
 #[tokio::main]
@@ -13,7 +14,7 @@ async fn main() -> Result<(), Error> {
 
     // Misconfiguration must stop the cold start, not surface on every run.
     let config = WatchConfig::from_env(|name| std::env::var(name).ok())?;
-    let policies = config.policies()?;
+    let policies = PolicySet::from_list(config.policy_files.as_deref())?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), config.cases_table);
     let notifier = Notifier::new(

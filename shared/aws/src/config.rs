@@ -62,6 +62,15 @@ impl<G: Fn(&str) -> Option<String>> Vars<G> {
     }
 }
 
+/// A configuration read from fixed pairs, for the configurations' unit tests:
+/// `read_pairs(FeedbackConfig::from_env, &[("CASES_TABLE", "cases")])`.
+pub fn read_pairs<C>(
+    from_env: impl FnOnce(Box<dyn Fn(&str) -> Option<String>>) -> Result<C, ConfigError>,
+    pairs: &'static [(&'static str, &'static str)],
+) -> Result<C, ConfigError> {
+    from_env(Box::new(vars_of(pairs)))
+}
+
 /// A getter over fixed pairs, for the configurations' unit tests.
 pub fn vars_of(
     pairs: &'static [(&'static str, &'static str)],
