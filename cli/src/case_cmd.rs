@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use slamail_agents::{AgentsConfig, Desk, DeskError, timeline};
+use slamail_agents::{Desk, DeskError, timeline};
+use slamail_cli::flags::{AgentsFlags, agents_config};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::policy::PolicySet;
 use slamail_intake::config::DEFAULT_MESSAGE_ID_DOMAIN;
@@ -103,13 +104,12 @@ pub struct QueueArgs {
 async fn desk(a: &DeskArgs) -> Result<(Desk, EmailAddress), CliError> {
     let agent =
         EmailAddress::parse(&a.agent).map_err(|e| CliError::Input(format!("--agent: {e}")))?;
-    // The flags stand in for the agents function's variables, read by its own config type.
-    let config = AgentsConfig::from_env(|name| match name {
-        "CASES_TABLE" => Some(a.cases_table.clone()),
-        "MESSAGE_ID_DOMAIN" => Some(a.message_id_domain.clone()),
-        "POLICY_FILES" => a.policies.clone(),
-        "SES_CONFIGURATION_SET" => a.configuration_set.clone(),
-        _ => None,
+    let config = agents_config(AgentsFlags {
+        cases_table: &a.cases_table,
+        message_id_domain: &a.message_id_domain,
+        agents_group: None,
+        policies: a.policies.as_deref(),
+        configuration_set: a.configuration_set.as_deref(),
     })
     .map_err(|e| CliError::Input(e.to_string()))?;
     let policies = PolicySet::from_list(config.policy_files.as_deref())

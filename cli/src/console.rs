@@ -17,13 +17,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use slamail_agents::Desk;
 use slamail_agents::api::DEFAULT_AGENTS_GROUP;
-use slamail_agents::{AgentsConfig, Desk};
 use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_contacts::ContactsConfig;
 use slamail_core::policy::PolicySet;
 use slamail_intake::config::DEFAULT_MESSAGE_ID_DOMAIN;
+
+use crate::flags::{AgentsFlags, agents_config};
 
 pub use server::{AgentsApi, ConsoleContext, LocalConsole, start};
 pub use site::{OidcConfig, content_security_policy};
@@ -157,13 +159,12 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
     let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), config.directory_table);
     let settings = config.settings;
     // The agents' pages run the agents function's desk, configured from the flags as above.
-    let agents = AgentsConfig::from_env(|name| match name {
-        "CASES_TABLE" => Some(s.cases_table.clone()),
-        "MESSAGE_ID_DOMAIN" => Some(s.message_id_domain.clone()),
-        "AGENTS_GROUP" => Some(s.agents_group.clone()),
-        "POLICY_FILES" => s.policies.clone(),
-        "SES_CONFIGURATION_SET" => s.configuration_set.clone(),
-        _ => None,
+    let agents = agents_config(AgentsFlags {
+        cases_table: &s.cases_table,
+        message_id_domain: &s.message_id_domain,
+        agents_group: Some(&s.agents_group),
+        policies: s.policies.as_deref(),
+        configuration_set: s.configuration_set.as_deref(),
     })
     .map_err(|e| ConsoleCliError::Input(e.to_string()))?;
     let desk = Desk::from_aws(&sdk, &agents, policies.clone());
