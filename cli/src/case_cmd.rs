@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use slamail_agents::{Desk, DeskError, timeline};
-use slamail_aws::cases::CaseStore;
-use slamail_aws::mailer::Mailer;
+use slamail_cli::flags::{AgentsFlags, agents_config};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::policy::PolicySet;
+use slamail_intake::config::DEFAULT_MESSAGE_ID_DOMAIN;
 
 use crate::CliError;
 
@@ -24,7 +24,7 @@ pub struct DeskArgs {
     #[arg(long, env = "POLICY_FILES")]
     pub policies: Option<String>,
     /// The domain of our Message-IDs (the reply-from domain when deployed).
-    #[arg(long, env = "MESSAGE_ID_DOMAIN", default_value = "slamail.invalid")]
+    #[arg(long, env = "MESSAGE_ID_DOMAIN", default_value = DEFAULT_MESSAGE_ID_DOMAIN)]
     pub message_id_domain: String,
     /// The SES configuration set mail is sent with.
     #[arg(long, env = "SES_CONFIGURATION_SET")]
@@ -104,26 +104,18 @@ pub struct QueueArgs {
 async fn desk(a: &DeskArgs) -> Result<(Desk, EmailAddress), CliError> {
     let agent =
         EmailAddress::parse(&a.agent).map_err(|e| CliError::Input(format!("--agent: {e}")))?;
-    let policies =
-        PolicySet::from_list(a.policies.as_deref()).map_err(|e| CliError::Input(e.to_string()))?;
+    let config = agents_config(AgentsFlags {
+        cases_table: &a.cases_table,
+        message_id_domain: &a.message_id_domain,
+        agents_group: None,
+        policies: a.policies.as_deref(),
+        configuration_set: a.configuration_set.as_deref(),
+    })
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    let policies = PolicySet::from_list(config.policy_files.as_deref())
+        .map_err(|e| CliError::Input(e.to_string()))?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let region = aws
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "us-east-1".to_string());
-    Ok((
-        Desk {
-            cases: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), &a.cases_table),
-            mailer: Mailer::new(
-                aws_sdk_sesv2::Client::new(&aws),
-                region,
-                a.configuration_set.clone(),
-            ),
-            policies,
-            message_id_domain: a.message_id_domain.clone(),
-        },
-        agent,
-    ))
+    Ok((Desk::from_aws(&aws, &config, policies), agent))
 }
 
 fn err(e: DeskError) -> CliError {

@@ -21,9 +21,11 @@ use slamail_agents::Desk;
 use slamail_agents::api::DEFAULT_AGENTS_GROUP;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
-use slamail_aws::mailer::Mailer;
 use slamail_contacts::ContactsConfig;
 use slamail_core::policy::PolicySet;
+use slamail_intake::config::DEFAULT_MESSAGE_ID_DOMAIN;
+
+use crate::flags::{AgentsFlags, agents_config};
 
 pub use server::{AgentsApi, ConsoleContext, LocalConsole, start};
 pub use site::{OidcConfig, content_security_policy};
@@ -75,7 +77,7 @@ pub struct ServeArgs {
     #[arg(long, env = "AGENTS_GROUP", default_value = DEFAULT_AGENTS_GROUP)]
     pub agents_group: String,
     /// The domain of our Message-IDs in agents' replies (the reply-from domain when deployed).
-    #[arg(long, env = "MESSAGE_ID_DOMAIN", default_value = "slamail.invalid")]
+    #[arg(long, env = "MESSAGE_ID_DOMAIN", default_value = DEFAULT_MESSAGE_ID_DOMAIN)]
     pub message_id_domain: String,
     /// The SES configuration set agents' replies are sent with.
     #[arg(long, env = "SES_CONFIGURATION_SET")]
@@ -156,20 +158,16 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let directory = Directory::new(aws_sdk_dynamodb::Client::new(&sdk), config.directory_table);
     let settings = config.settings;
-    let region = sdk
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "us-east-1".to_string());
-    let desk = Desk {
-        cases: CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), &s.cases_table),
-        mailer: Mailer::new(
-            aws_sdk_sesv2::Client::new(&sdk),
-            region,
-            s.configuration_set.clone(),
-        ),
-        policies: policies.clone(),
-        message_id_domain: s.message_id_domain.clone(),
-    };
+    // The agents' pages run the agents function's desk, configured from the flags as above.
+    let agents = agents_config(AgentsFlags {
+        cases_table: &s.cases_table,
+        message_id_domain: &s.message_id_domain,
+        agents_group: Some(&s.agents_group),
+        policies: s.policies.as_deref(),
+        configuration_set: s.configuration_set.as_deref(),
+    })
+    .map_err(|e| ConsoleCliError::Input(e.to_string()))?;
+    let desk = Desk::from_aws(&sdk, &agents, policies.clone());
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await
         .map_err(|e| ConsoleCliError::Runtime(format!("cannot listen on {}: {e}", s.listen)))?;
@@ -177,9 +175,9 @@ async fn serve(s: ServeArgs) -> Result<String, ConsoleCliError> {
         ConsoleContext::new(directory, policies, settings)
             .with_reports(CaseStore::new(
                 aws_sdk_dynamodb::Client::new(&sdk),
-                &s.cases_table,
+                &agents.cases_table,
             ))
-            .with_agents(AgentsApi::new(desk, s.agents_group.clone())),
+            .with_agents(AgentsApi::new(desk, agents.agents_group.clone())),
     );
     let console = start(listener, ctx).await.map_err(ConsoleCliError::Input)?;
     println!(

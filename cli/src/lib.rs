@@ -4,3 +4,4 @@
 pub mod console;
 pub mod conversation;
 pub mod directory;
+pub mod flags;

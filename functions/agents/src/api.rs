@@ -33,8 +33,7 @@ use crate::desk::{Desk, DeskError};
 
 pub use slamail_aws::http::ApiError;
 
-/// The agents' group when `AGENTS_GROUP` is not set.
-pub const DEFAULT_AGENTS_GROUP: &str = "slamail-agents";
+pub use crate::config::DEFAULT_AGENTS_GROUP;
 
 impl From<DeskError> for ApiError {
     fn from(e: DeskError) -> Self {

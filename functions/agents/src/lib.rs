@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod board;
+pub mod config;
 pub mod desk;
 pub mod timeline;
 
+pub use config::AgentsConfig;
 pub use desk::{Desk, DeskError, Done, Shown};

@@ -1,7 +1,10 @@
 //! The contacts API's configuration: one typed value for the Lambda `main`, the CLI's local
 //! console and the tests, every default stated here once.
 
+use slamail_aws::config::Vars;
 use slamail_core::policy::{PolicyError, PolicySet};
+
+pub use slamail_aws::config::ConfigError;
 
 use crate::Settings;
 
@@ -21,13 +24,6 @@ pub struct ContactsConfig {
     pub settings: Settings,
 }
 
-/// A setting that cannot be used, named by its variable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("environment variable {0} must be set")]
-    Missing(&'static str),
-}
-
 impl ContactsConfig {
     /// The configuration for this table, everything else at its default.
     pub fn new(directory_table: impl Into<String>) -> Self {
@@ -42,12 +38,11 @@ impl ContactsConfig {
     /// Reads the configuration from variables (`get` is `std::env::var` in the Lambda). Blank
     /// values count as unset.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        let mut config =
-            Self::new(get("DIRECTORY_TABLE").ok_or(ConfigError::Missing("DIRECTORY_TABLE"))?);
-        config.policy_files = get("POLICY_FILES");
-        config.cases_table = get("CASES_TABLE");
-        if let Some(group) = get("OPERATORS_GROUP") {
+        let vars = Vars::new(get);
+        let mut config = Self::new(vars.required("DIRECTORY_TABLE")?);
+        config.policy_files = vars.get("POLICY_FILES");
+        config.cases_table = vars.get("CASES_TABLE");
+        if let Some(group) = vars.get("OPERATORS_GROUP") {
             config.settings.operators_group = group.trim().to_string();
         }
         Ok(config)
@@ -62,15 +57,7 @@ impl ContactsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use slamail_aws::config::vars_of as vars;
 
     #[test]
     fn defaults_and_errors() {

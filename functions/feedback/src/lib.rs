@@ -6,6 +6,8 @@
 //! Failures (the store, an unreadable notification) fail the invocation, so Lambda retries the
 //! event and then hands it to the dead-letter queue; recording is idempotent per SES feedback id.
 
+pub mod config;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use slamail_core::feedback::ports::{FeedbackRecord, FeedbackStore, Recorded};
@@ -15,9 +17,8 @@ use slamail_core::ids::CaseId;
 use slamail_core::intake::ports::{Clock, PortError};
 use tracing::{Instrument, info, info_span, warn};
 
-/// Days no auto-reply goes to an address after a reply to it bounced for good (the intake's
-/// `UNDELIVERABLE_DAYS` default, for the same hold).
-pub const DEFAULT_UNDELIVERABLE_DAYS: u32 = 7;
+pub use config::FeedbackConfig;
+pub use slamail_core::feedback::DEFAULT_UNDELIVERABLE_DAYS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FeedbackFailure {

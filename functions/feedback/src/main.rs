@@ -6,25 +6,17 @@
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use slamail_aws::cases::CaseStore;
 use slamail_core::intake::ports::SystemClock;
-use slamail_feedback::{DEFAULT_UNDELIVERABLE_DAYS, Feedback};
+use slamail_feedback::{Feedback, FeedbackConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     slamail_aws::telemetry::init_lambda();
-    let table =
-        std::env::var("CASES_TABLE").map_err(|_| "environment variable CASES_TABLE must be set")?;
-    let undeliverable_days = match std::env::var("UNDELIVERABLE_DAYS") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse()
-            .map_err(|_| format!("UNDELIVERABLE_DAYS={v:?} is not a whole number"))?,
-        _ => DEFAULT_UNDELIVERABLE_DAYS,
-    };
+    let config = FeedbackConfig::from_env(|name| std::env::var(name).ok())?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let feedback = Feedback {
-        store: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), table),
+        store: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), config.cases_table),
         clock: SystemClock,
-        undeliverable_days,
+        undeliverable_days: config.undeliverable_days,
     };
     let feedback = &feedback;
     lambda_runtime::run(service_fn(

@@ -5,28 +5,23 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use slamail_core::case::{RawLocation, ReplyOutcome};
+use slamail_core::case::ReplyOutcome;
 use slamail_core::policy::PolicySet;
 use slamail_feedback::{Feedback, Handled};
-use slamail_intake::fakes::FakeIntake;
-use slamail_intake::{IntakeConfig, Outcome};
+use slamail_intake::Outcome;
+use slamail_intake::fakes::{FakeIntake, SesEvent, instant};
 
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samplemail/feedback")
 }
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
-        .expect("instant")
-        .with_timezone(&Utc)
+    instant("2026-12-01T12:00:00Z")
 }
 
 fn intake() -> FakeIntake {
-    FakeIntake::fake(
-        IntakeConfig::new("raw", "inbound/", "cases", "directory"),
-        PolicySet::from_list(Some("activestate")).expect("policy"),
-        now(),
-    )
+    let policies = PolicySet::from_list(Some("activestate")).expect("policy");
+    FakeIntake::at(policies, "2026-12-01T12:00:00Z")
 }
 
 /// A message from alice; returns its case's reply.
@@ -35,19 +30,8 @@ async fn from_alice(intake: &FakeIntake, id: &str) -> (slamail_core::ids::CaseId
         "From: Alice <alice@acme.example>\r\nTo: support@activestate.com\r\nSubject: {id}\r\n\
          Message-ID: <{id}@acme.example>\r\n\r\nhelp\r\n"
     );
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{id}"),
-        },
-        bytes.into_bytes(),
-    );
-    let event = serde_json::json!({"Records": [{"eventSource": "aws:ses", "ses": {
-        "mail": {"messageId": id, "timestamp": "2026-12-01T12:00:00.000Z"},
-        "receipt": {"recipients": ["support@activestate.com"],
-                    "spamVerdict": {"status": "PASS"}, "virusVerdict": {"status": "PASS"},
-                    "dmarcVerdict": {"status": "PASS"}}}}]});
-    let p = intake.handle_event(&event).await.expect("processed");
+    let event = SesEvent::new(id, &["support@activestate.com"]).at("2026-12-01T12:00:00.000Z");
+    let p = intake.deliver_as(bytes, event).await.expect("processed");
     match &p[0].outcome {
         Outcome::Created { case } => (case.case_id.clone(), case.reply.clone()),
         other => panic!("{other:?}"),

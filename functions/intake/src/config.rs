@@ -1,14 +1,15 @@
 //! The intake's configuration: one typed value for the Lambda `main`, the CLI and the tests, every
 //! default stated here once.
 
+use slamail_aws::config::Vars;
 use slamail_core::triage::loops::RateLimits;
+
+pub use slamail_aws::config::ConfigError;
+pub use slamail_core::feedback::DEFAULT_UNDELIVERABLE_DAYS;
 
 /// The domain of the Message-ID put on replies when none is configured (SES replaces the
 /// Message-ID; ours must still be valid, and `.invalid` can never be someone else's).
 pub const DEFAULT_MESSAGE_ID_DOMAIN: &str = "slamail.invalid";
-
-/// Days no auto-reply goes to an address after a reply to it bounced.
-pub const DEFAULT_UNDELIVERABLE_DAYS: u32 = 7;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeConfig {
@@ -42,15 +43,6 @@ pub struct IntakeConfig {
     pub reply_queue_spread: u32,
 }
 
-/// A setting that cannot be used, named by its variable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("environment variable {0} must be set")]
-    Missing(&'static str),
-    #[error("{name}={value:?} is not a whole number")]
-    NotANumber { name: &'static str, value: String },
-}
-
 impl IntakeConfig {
     /// The configuration for these resources, everything else at its default.
     pub fn new(
@@ -79,33 +71,26 @@ impl IntakeConfig {
     /// Reads the configuration from variables (`get` is `std::env::var` in the Lambda; the CLI
     /// puts its flags in front). Blank values count as unset.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-        let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
-        let number = |name: &'static str, default: u32| match get(name) {
-            None => Ok(default),
-            Some(value) => value
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError::NotANumber { name, value }),
-        };
+        let vars = Vars::new(get);
         let defaults = RateLimits::default();
         let mut config = Self::new(
-            required("RAW_MAIL_BUCKET")?,
-            get("RAW_MAIL_PREFIX").unwrap_or_default(),
-            required("CASES_TABLE")?,
-            required("DIRECTORY_TABLE")?,
+            vars.required("RAW_MAIL_BUCKET")?,
+            vars.get("RAW_MAIL_PREFIX").unwrap_or_default(),
+            vars.required("CASES_TABLE")?,
+            vars.required("DIRECTORY_TABLE")?,
         );
-        config.configuration_set = get("SES_CONFIGURATION_SET");
-        config.policy_files = get("POLICY_FILES");
-        if let Some(domain) = get("MESSAGE_ID_DOMAIN") {
+        config.configuration_set = vars.get("SES_CONFIGURATION_SET");
+        config.policy_files = vars.get("POLICY_FILES");
+        if let Some(domain) = vars.get("MESSAGE_ID_DOMAIN") {
             config.message_id_domain = domain;
         }
         config.rate_limits = RateLimits {
-            per_hour: number("REPLY_LIMIT_PER_HOUR", defaults.per_hour)?,
-            per_day: number("REPLY_LIMIT_PER_DAY", defaults.per_day)?,
+            per_hour: vars.number("REPLY_LIMIT_PER_HOUR", defaults.per_hour)?,
+            per_day: vars.number("REPLY_LIMIT_PER_DAY", defaults.per_day)?,
         };
-        config.undeliverable_days = number("UNDELIVERABLE_DAYS", DEFAULT_UNDELIVERABLE_DAYS)?;
-        config.reply_queue_url = get("REPLY_QUEUE_URL");
+        config.undeliverable_days =
+            vars.number("UNDELIVERABLE_DAYS", DEFAULT_UNDELIVERABLE_DAYS)?;
+        config.reply_queue_url = vars.get("REPLY_QUEUE_URL");
         Ok(config)
     }
 }
@@ -113,17 +98,10 @@ impl IntakeConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use slamail_aws::config::vars_of as vars;
 
     #[test]
     fn defaults_and_errors() {
-        let vars = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
         let c = IntakeConfig::from_env(vars(&[
             ("RAW_MAIL_BUCKET", "raw"),
             ("CASES_TABLE", "cases"),

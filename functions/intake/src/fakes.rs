@@ -25,9 +25,11 @@ use slamail_core::triage::loops::rate::admit;
 
 use crate::{Intake, IntakeConfig};
 
+mod delivery;
 mod feedback;
 mod queue;
 
+pub use delivery::{SesEvent, instant, test_config};
 pub use queue::FakeReplyQueue;
 
 /// The intake over fakes.
@@ -50,10 +52,7 @@ impl FakeIntake {
 
     /// The same, with a reply queue for throttled replies (as deployed).
     pub fn fake_with_queue(config: IntakeConfig, policies: PolicySet, now: DateTime<Utc>) -> Self {
-        Self {
-            reply_queue: Some(FakeReplyQueue::default()),
-            ..Self::fake(config, policies, now)
-        }
+        Self::fake(config, policies, now).with_queue()
     }
 }
 

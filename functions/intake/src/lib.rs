@@ -182,19 +182,11 @@ impl Intake {
         let s3_config = aws_sdk_s3::config::Builder::from(aws)
             .force_path_style(true)
             .build();
-        let region = aws
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| "us-east-1".to_string());
         let dynamo = aws_sdk_dynamodb::Client::new(aws);
         Self {
             cases: CaseStore::new(dynamo.clone(), &config.cases_table),
             raw: RawMailStore::new(aws_sdk_s3::Client::from_conf(s3_config)),
-            mailer: Mailer::new(
-                aws_sdk_sesv2::Client::new(aws),
-                region,
-                config.configuration_set.clone(),
-            ),
+            mailer: Mailer::from_sdk(aws, config.configuration_set.clone()),
             directory: Directory::new(dynamo, &config.directory_table),
             clock: SystemClock,
             reply_queue: config

@@ -1,19 +1,15 @@
 //! Issue 8 item 15: case numbers come from sixteen counters (no hot item); a number found taken
 //! (a counter that restarted, as when the numbering changed) is drawn again, never overwritten.
 
-use chrono::{DateTime, Utc};
-use slamail_core::case::{RawLocation, ReplyOutcome};
+use slamail_core::case::ReplyOutcome;
 use slamail_core::policy::PolicySet;
+use slamail_intake::Outcome;
 use slamail_intake::fakes::FakeIntake;
-use slamail_intake::{IntakeConfig, Outcome};
 
 fn intake() -> FakeIntake {
-    FakeIntake::fake(
-        IntakeConfig::new("raw", "inbound/", "cases", "directory"),
+    FakeIntake::at(
         PolicySet::from_list(Some("activestate")).expect("policy"),
-        DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
-            .expect("instant")
-            .with_timezone(&Utc),
+        "2026-12-01T12:00:00Z",
     )
 }
 
@@ -21,17 +17,8 @@ async fn deliver(intake: &FakeIntake, id: &str) -> slamail_core::case::CaseRecor
     let bytes = format!(
         "From: n{id}@client.example\r\nTo: support@activestate.com\r\nSubject: {id}\r\n\r\nhi\r\n"
     );
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{id}"),
-        },
-        bytes.into_bytes(),
-    );
-    let event = serde_json::json!({"Records": [{"eventSource": "aws:ses", "ses": {
-        "mail": {"messageId": id},
-        "receipt": {"recipients": ["support@activestate.com"], "dmarcVerdict": {"status": "PASS"}}}}]});
-    match &intake.handle_event(&event).await.expect("processed")[0].outcome {
+    let processed = intake.deliver(id, bytes, &["support@activestate.com"]);
+    match &processed.await.expect("processed")[0].outcome {
         Outcome::Created { case } => (**case).clone(),
         other => panic!("{other:?}"),
     }

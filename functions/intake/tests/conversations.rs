@@ -3,30 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use serde_json::json;
-use slamail_core::case::{MessageKind, RawLocation, ReplyOutcome};
+use slamail_core::case::{MessageKind, ReplyOutcome};
 use slamail_core::conversation::FollowUpKind;
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
-use slamail_intake::fakes::FakeIntake;
-use slamail_intake::{IntakeConfig, Outcome, Processed};
+use slamail_intake::fakes::{FakeIntake, SesEvent};
+use slamail_intake::{Outcome, Processed};
 
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samplemail")
 }
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("instant")
-        .with_timezone(&Utc)
-}
-
 fn intake() -> FakeIntake {
     let policies = PolicySet::from_list(None).expect("built-in policies");
-    let config = IntakeConfig::new("raw", "inbound/", "cases", "directory");
-    let intake = FakeIntake::fake(config, policies, at("2026-12-01T12:00:00Z"));
+    let intake = FakeIntake::at(policies, "2026-12-01T12:00:00Z");
     for (who, designated) in [("alice", true), ("carol", false)] {
         intake.directory.add(
             EmailAddress::parse(&format!("{who}@acme.example")).unwrap(),
@@ -54,21 +45,11 @@ async fn deliver(
     when: &str,
     dmarc: &str,
 ) -> Processed {
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{id}"),
-        },
-        bytes.to_vec(),
-    );
-    let pass = json!({"status": "PASS"});
-    let event = json!({"Records": [{"eventSource": "aws:ses", "ses": {
-        "mail": {"messageId": id, "timestamp": when},
-        "receipt": {"timestamp": when, "recipients": ["support@activestate.com"],
-            "spamVerdict": pass, "virusVerdict": pass, "spfVerdict": pass,
-            "dkimVerdict": pass, "dmarcVerdict": {"status": dmarc}}}}]});
+    let event = SesEvent::new(id, &["support@activestate.com"])
+        .dmarc(dmarc)
+        .at(when);
     intake
-        .handle_event(&event)
+        .deliver_as(bytes, event)
         .await
         .expect("processed")
         .remove(0)

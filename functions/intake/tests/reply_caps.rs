@@ -1,30 +1,21 @@
 //! Issue 8 item 8: auto-reply caps count per address without sub-address tags, per domain and
 //! per policy, over a sliding window (no second burst at a window boundary). Over the fakes.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use slamail_core::case::{RawLocation, ReplyOutcome};
+use chrono::TimeDelta;
+use slamail_core::case::ReplyOutcome;
 use slamail_core::policy::{PolicySet, Rate, RateWindow, ReplyLimits, builtin};
-use slamail_intake::fakes::FakeIntake;
-use slamail_intake::{IntakeConfig, Outcome};
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("instant")
-        .with_timezone(&Utc)
-}
+use slamail_intake::Outcome;
+use slamail_intake::fakes::{FakeIntake, SesEvent, instant as at};
 
 /// An intake whose ActiveState policy has these caps; no deployment ceiling.
 fn intake(limits: ReplyLimits) -> FakeIntake {
     let mut policy = builtin("activestate").expect("built-in policy");
     policy.reply_limits = limits;
-    let mut config = IntakeConfig::new("raw", "inbound/", "cases", "directory");
-    config.rate_limits.per_hour = u32::MAX;
-    config.rate_limits.per_day = u32::MAX;
-    FakeIntake::fake(
-        config,
-        PolicySet::new(vec![policy]).expect("policy set"),
-        at("2026-12-01T12:59:00Z"),
-    )
+    let policies = PolicySet::new(vec![policy]).expect("policy set");
+    let mut intake = FakeIntake::at(policies, "2026-12-01T12:59:00Z");
+    intake.config.rate_limits.per_hour = u32::MAX;
+    intake.config.rate_limits.per_day = u32::MAX;
+    intake
 }
 
 fn unlimited() -> ReplyLimits {
@@ -41,21 +32,8 @@ async fn deliver(intake: &FakeIntake, id: &str, from: &str) -> ReplyOutcome {
         "From: {from}\r\nTo: support@activestate.com\r\nSubject: help {id}\r\n\
          Message-ID: <{id}@client.example>\r\nDate: Tue, 1 Dec 2026 12:00:00 +0000\r\n\r\nhelp\r\n"
     );
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{id}"),
-        },
-        bytes.into_bytes(),
-    );
-    let event = serde_json::json!({"Records": [{"eventSource": "aws:ses", "ses": {
-        "mail": {"messageId": id, "timestamp": "2026-12-01T12:00:00.000Z", "source": from,
-                 "destination": ["support@activestate.com"]},
-        "receipt": {"recipients": ["support@activestate.com"],
-                    "spamVerdict": {"status": "PASS"}, "virusVerdict": {"status": "PASS"},
-                    "spfVerdict": {"status": "PASS"}, "dkimVerdict": {"status": "PASS"},
-                    "dmarcVerdict": {"status": "PASS"}}}}]});
-    let processed = intake.handle_event(&event).await.expect("processed");
+    let event = SesEvent::new(id, &["support@activestate.com"]).at("2026-12-01T12:00:00.000Z");
+    let processed = intake.deliver_as(bytes, event).await.expect("processed");
     match &processed[0].outcome {
         Outcome::Created { case } => case.reply.clone(),
         other => panic!("{other:?}"),

@@ -5,15 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use serde::Deserialize;
-use slamail_core::case::{RawLocation, ReplyOutcome};
+use slamail_core::case::ReplyOutcome;
 use slamail_core::ids::{EmailAddress, OrgId, PolicyId, TierId};
 use slamail_core::intake::ports::{Clock, InboundState, ReplyState, SendError};
 use slamail_core::policy::PolicySet;
 use slamail_core::triage::Membership;
 use slamail_intake::fakes::FakeIntake;
-use slamail_intake::{IntakeConfig, IntakeError, Outcome, Processed};
+use slamail_intake::{IntakeError, Outcome, Processed};
 
 #[derive(Debug, Deserialize)]
 struct Scenarios {
@@ -77,17 +77,10 @@ fn scenarios() -> Vec<Scenario> {
         .scenario
 }
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("instant")
-        .with_timezone(&Utc)
-}
-
 /// An intake over fakes, with the sample directory loaded.
 fn intake() -> FakeIntake {
     let policies = PolicySet::from_list(None).expect("built-in policies");
-    let config = IntakeConfig::new("raw", "inbound/", "cases", "directory");
-    let intake = FakeIntake::fake(config, policies, at("2026-12-01T12:00:00Z"));
+    let intake = FakeIntake::at(policies, "2026-12-01T12:00:00Z");
     let text = std::fs::read_to_string(samples().join("directory.toml")).expect("directory");
     let dir: DirectoryFile = toml::from_str(&text).expect("directory.toml parses");
     for org in dir.orgs {
@@ -125,13 +118,7 @@ fn store(intake: &FakeIntake, bytes: &[u8], event: &serde_json::Value) {
         .pointer("/Records/0/ses/mail/messageId")
         .and_then(|v| v.as_str())
         .expect("message id");
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{id}"),
-        },
-        bytes.to_vec(),
-    );
+    intake.put_raw(id, bytes);
 }
 
 fn first() -> (Vec<u8>, serde_json::Value) {

@@ -9,6 +9,8 @@
 //! never asks SES for more than its quota; the first throttle ends the batch (the rest is
 //! offered again later) instead of hammering SES.
 
+pub mod config;
+
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -23,9 +25,7 @@ use tracing::{Instrument, error, info, info_span, warn};
 /// sender that died loses it.
 pub const LEASE_SECS: i64 = 90;
 
-/// The account's SES sending rate, unless configured (`SEND_RATE_PER_SECOND`, shared by
-/// `SENDER_INSTANCES` invocations at once).
-pub const DEFAULT_SEND_RATE: f64 = 14.0;
+pub use config::{DEFAULT_SEND_RATE, RepliesConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SenderFailure {

@@ -7,40 +7,18 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 use slamail_aws::cases::CaseStore;
 use slamail_aws::mailer::Mailer;
 use slamail_core::intake::ports::SystemClock;
-use slamail_replies::{DEFAULT_SEND_RATE, Sender};
+use slamail_replies::{RepliesConfig, Sender};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     slamail_aws::telemetry::init_lambda();
-    let table =
-        std::env::var("CASES_TABLE").map_err(|_| "environment variable CASES_TABLE must be set")?;
-    let positive = |name: &str, default: f64| -> Result<f64, String> {
-        match std::env::var(name) {
-            Ok(v) if !v.trim().is_empty() => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|r| *r > 0.0)
-                .ok_or_else(|| format!("{name}={v:?} is not a positive number")),
-            _ => Ok(default),
-        }
-    };
-    // The account's SES rate is shared by the invocations the event source runs at once.
-    let rate =
-        positive("SEND_RATE_PER_SECOND", DEFAULT_SEND_RATE)? / positive("SENDER_INSTANCES", 1.0)?;
-    let configuration_set = std::env::var("SES_CONFIGURATION_SET")
-        .ok()
-        .filter(|v| !v.trim().is_empty());
+    let config = RepliesConfig::from_env(|name| std::env::var(name).ok())?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let region = aws
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "us-east-1".to_string());
     let sender = Sender {
-        store: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), table),
-        mailer: Mailer::new(aws_sdk_sesv2::Client::new(&aws), region, configuration_set),
+        rate: config.rate(),
+        store: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), config.cases_table),
+        mailer: Mailer::from_sdk(&aws, config.configuration_set),
         clock: SystemClock,
-        rate,
     };
     let sender = &sender;
     lambda_runtime::run(service_fn(

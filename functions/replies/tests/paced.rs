@@ -3,29 +3,24 @@
 //! Over the intake's in-memory fakes.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use slamail_core::case::{RawLocation, ReplyOutcome};
+use slamail_core::case::ReplyOutcome;
 use slamail_core::intake::ports::{InboundState, ReplyState, SendError};
 use slamail_core::intake::reply_queue::{QueuedReplies, QueuedReply, Take};
 use slamail_core::policy::PolicySet;
-use slamail_intake::fakes::FakeIntake;
-use slamail_intake::{IntakeConfig, Outcome};
+use slamail_intake::Outcome;
+use slamail_intake::fakes::{FakeIntake, SesEvent, instant};
 use slamail_replies::{Sender, Sent};
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
-        .expect("instant")
-        .with_timezone(&Utc)
+    instant("2026-12-01T12:00:00Z")
 }
 
 fn intake() -> FakeIntake {
-    let mut config = IntakeConfig::new("raw", "inbound/", "cases", "directory");
-    config.send_retries = 1;
-    config.send_retry_pause = std::time::Duration::from_millis(1);
-    FakeIntake::fake_with_queue(
-        config,
-        PolicySet::from_list(Some("activestate")).expect("policy"),
-        now(),
-    )
+    let policies = PolicySet::from_list(Some("activestate")).expect("policy");
+    let mut intake = FakeIntake::at(policies, "2026-12-01T12:00:00Z").with_queue();
+    intake.config.send_retries = 1;
+    intake.config.send_retry_pause = std::time::Duration::from_millis(1);
+    intake
 }
 
 fn sender(
@@ -48,19 +43,8 @@ async fn deliver(intake: &FakeIntake, id: &str) -> ReplyOutcome {
         "From: someone@client.example\r\nTo: support@activestate.com\r\nSubject: {id}\r\n\
          Message-ID: <{id}@client.example>\r\n\r\nhelp\r\n"
     );
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{id}"),
-        },
-        bytes.into_bytes(),
-    );
-    let event = serde_json::json!({"Records": [{"eventSource": "aws:ses", "ses": {
-        "mail": {"messageId": id, "timestamp": "2026-12-01T12:00:00.000Z"},
-        "receipt": {"recipients": ["support@activestate.com"],
-                    "spamVerdict": {"status": "PASS"}, "virusVerdict": {"status": "PASS"},
-                    "dmarcVerdict": {"status": "PASS"}}}}]});
-    let p = intake.handle_event(&event).await.expect("processed");
+    let event = SesEvent::new(id, &["support@activestate.com"]).at("2026-12-01T12:00:00.000Z");
+    let p = intake.deliver_as(bytes, event).await.expect("processed");
     match &p[0].outcome {
         Outcome::Created { case } => case.reply.clone(),
         other => panic!("{other:?}"),
@@ -202,25 +186,16 @@ async fn a_reply_that_could_not_be_queued_is_sent_by_the_intakes_retry() {
         .fail_next_enqueue();
     let event_id = "e-1";
     let bytes = "From: x@client.example\r\nTo: support@activestate.com\r\nSubject: e\r\n\r\nhi\r\n";
-    intake.raw.put(
-        &RawLocation {
-            bucket: "raw".into(),
-            key: format!("inbound/{event_id}"),
-        },
-        bytes.as_bytes().to_vec(),
-    );
-    let event = serde_json::json!({"Records": [{"eventSource": "aws:ses", "ses": {
-        "mail": {"messageId": event_id},
-        "receipt": {"recipients": ["support@activestate.com"], "dmarcVerdict": {"status": "PASS"}}}}]});
+    let event = SesEvent::new(event_id, &["support@activestate.com"]);
     assert!(
-        intake.handle_event(&event).await.is_err(),
+        intake.deliver_as(bytes, event).await.is_err(),
         "the invocation fails"
     );
     assert_eq!(
         intake.cases.inbound(event_id).expect("e-1").reply_state,
         ReplyState::None
     );
-    let retry = intake.handle_event(&event).await.expect("retry");
+    let retry = intake.handle_event(&event.to_json()).await.expect("retry");
     assert!(
         matches!(&retry[0].outcome, Outcome::Created { case } if matches!(case.reply, ReplyOutcome::Sent { .. })),
         "{:?}",

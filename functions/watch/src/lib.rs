@@ -5,6 +5,8 @@
 //! The rules (where points fall, which are sent, to whom) are `slamail_core::watch`; the reads
 //! and writes are `slamail_aws::cases`; this is the order of the steps. See `docs/watch.md`.
 
+pub mod config;
+
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +17,8 @@ use slamail_core::clock;
 use slamail_core::policy::PolicySet;
 use slamail_core::watch::{CaseFacts, WATCH_SHARDS, Warning, plan};
 use tracing::{error, info, warn};
+
+pub use config::WatchConfig;
 
 /// Where a pass's warnings go.
 pub trait Sender {

@@ -6,24 +6,21 @@ use serde_json::Value;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::notifier::Notifier;
 use slamail_core::policy::PolicySet;
-use slamail_watch::{Mode, metrics_line, pass};
+use slamail_watch::{Mode, WatchConfig, metrics_line, pass};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     slamail_aws::telemetry::init_lambda();
 
     // Misconfiguration must stop the cold start, not surface on every run.
-    let table = std::env::var("CASES_TABLE")
-        .map_err(|_| "CASES_TABLE is not set: the cases table's name is required")?;
-    let policies = PolicySet::from_list(std::env::var("POLICY_FILES").ok().as_deref())?;
+    let config = WatchConfig::from_env(|name| std::env::var(name).ok())?;
+    let policies = PolicySet::from_list(config.policy_files.as_deref())?;
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), table);
+    let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), config.cases_table);
     let notifier = Notifier::new(
         aws_sdk_sesv2::Client::new(&sdk),
         aws_sdk_sns::Client::new(&sdk),
-        std::env::var("SES_CONFIGURATION_SET")
-            .ok()
-            .filter(|s| !s.is_empty()),
+        config.configuration_set,
     );
     let (store, policies, notifier) = (&store, &policies, &notifier);
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {

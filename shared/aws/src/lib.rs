@@ -2,6 +2,7 @@
 //! SESv2 and SQS. No product rule lives here.
 //!
 //! - [`cases`] — the cases table: cases, messages, exactly-once bookkeeping.
+//! - [`config`] — reading a function's variables: blank is unset, required, numbers with defaults.
 //! - [`directory`] — the directory table: organisations, members, designated contacts, audit.
 //! - [`http`] — what every HTTP API Lambda shares: caller claims, path, body, JSON responses.
 //! - [`rawmail`] — the raw-mail bucket SES writes to.
@@ -17,6 +18,7 @@
 //! use: it lives in the `slamail-tables` crate, which no function depends on.
 
 pub mod cases;
+pub mod config;
 pub mod directory;
 pub mod http;
 pub mod mailer;

@@ -61,6 +61,16 @@ impl Mailer {
         }
     }
 
+    /// A mailer in the region of `sdk` (`us-east-1` when it names none, as the SDK's own
+    /// examples do).
+    pub fn from_sdk(sdk: &aws_config::SdkConfig, configuration_set: Option<String>) -> Self {
+        let region = sdk
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "us-east-1".to_string());
+        Self::new(Client::new(sdk), region, configuration_set)
+    }
+
     async fn send_email(
         &self,
         from: &str,

@@ -7,4 +7,4 @@ pub mod ports;
 pub mod rules;
 
 pub use event::{FeedbackError, FeedbackKind, SendingEvent, parse_sending_event};
-pub use rules::{FeedbackAction, action};
+pub use rules::{DEFAULT_UNDELIVERABLE_DAYS, FeedbackAction, action};

@@ -11,6 +11,10 @@ use crate::bounded::{Note, Subject};
 use crate::case::{Direction, MessageItem, MessageKind, ReplyOutcome};
 use crate::ids::EmailAddress;
 
+/// Days no auto-reply goes to an address after a reply to it bounced, when none is configured
+/// (the feedback consumer holds the address, the intake honours the hold: one number for both).
+pub const DEFAULT_UNDELIVERABLE_DAYS: u32 = 7;
+
 /// What to do about one event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedbackAction {
