@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::auth::{authenticate, topmost_ses_authentication_results};
 use super::clock::{NoClock, no_clock};
 use super::loops::{ReplyDecision, reply_decision};
-use super::phrases::find_phrase;
+use super::phrases::MessageWords;
 use super::severity::{DetectedSeverity, detect_cvss, detect_severity};
 use super::tier::{TierAssignment, assign_tier};
 use super::{Authenticity, Membership, Verdict, Verdicts};
@@ -100,7 +100,9 @@ pub fn decide(
     };
     let own = |a: &EmailAddress| policies.is_own_address(a);
     let reply = reply_decision(email, verdicts, &authenticity, &own);
-    let kind = request_kind(policy, email);
+    // Normalised once: every phrase list of the policy is searched in the same words.
+    let message_words = MessageWords::of(email.subject.as_deref(), &email.body_excerpt);
+    let kind = request_kind(policy, &message_words);
     let no_clock = no_clock(policy, &reply, kind);
     let deadline = match &no_clock {
         None => deadline::compute(
@@ -127,7 +129,7 @@ pub fn decide(
         .or_else(|| detect_cvss(&email.body_excerpt))
         .map(|cvss| SecurityMatch {
             cvss,
-            band: security_in_scope(policy, email, &tier)
+            band: security_in_scope(policy, &message_words, &tier)
                 .then(|| policy.security_band(cvss).map(|b| b.id.clone()))
                 .flatten(),
         });
@@ -155,17 +157,17 @@ pub fn decide(
 }
 
 /// The first request kind outside the SLA whose phrases the message uses.
-fn request_kind<'p>(policy: &'p Policy, email: &InboundEmail) -> Option<&'p RequestKind> {
+fn request_kind<'p>(policy: &'p Policy, words: &MessageWords) -> Option<&'p RequestKind> {
     policy
         .request_kinds
         .iter()
-        .find(|k| find_phrase(&k.keywords, email.subject.as_deref(), &email.body_excerpt).is_some())
+        .find(|k| words.find(&k.keywords).is_some())
 }
 
 /// Whether the policy's security-fix commitments apply to this message: always when the policy
 /// does not limit them; otherwise when the sender's organisation has a product they cover, or the
 /// message names one of the policy's product phrases.
-fn security_in_scope(policy: &Policy, email: &InboundEmail, tier: &TierAssignment) -> bool {
+fn security_in_scope(policy: &Policy, words: &MessageWords, tier: &TierAssignment) -> bool {
     let scope = &policy.security_scope;
     if !scope.is_limited() {
         return true;
@@ -173,10 +175,5 @@ fn security_in_scope(policy: &Policy, email: &InboundEmail, tier: &TierAssignmen
     tier.org
         .as_ref()
         .is_some_and(|m| scope.covers_product(&m.products))
-        || find_phrase(
-            &scope.keywords,
-            email.subject.as_deref(),
-            &email.body_excerpt,
-        )
-        .is_some()
+        || words.find(&scope.keywords).is_some()
 }

@@ -7,24 +7,49 @@ use crate::policy::normalise_name;
 /// Lines of the body read; a request's nature is stated early.
 const BODY_LINES: usize = 15;
 
-/// The first of `phrases` (already normalised, as the policy stores them) in the message.
+/// The subject and the first body lines of a message, each in [`words`] form: made once per
+/// message, then searched for every list of phrases a policy has (request kinds, products).
+#[derive(Debug, Clone)]
+pub struct MessageWords {
+    texts: Vec<String>,
+}
+
+impl MessageWords {
+    pub fn of(subject: Option<&str>, body_excerpt: &str) -> Self {
+        let body = body_excerpt
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('>'))
+            .take(BODY_LINES);
+        Self {
+            texts: subject.into_iter().chain(body).map(words).collect(),
+        }
+    }
+
+    /// The first of `phrases` (already normalised, as the policy stores them) in the earliest
+    /// text that has one.
+    pub fn find<'a>(&self, phrases: &'a [String]) -> Option<&'a str> {
+        if phrases.is_empty() {
+            return None;
+        }
+        let wanted: Vec<String> = phrases.iter().map(|p| words(p)).collect();
+        self.texts.iter().find_map(|text| {
+            phrases
+                .iter()
+                .zip(&wanted)
+                .find(|(_, w)| text.contains(w.as_str()))
+                .map(|(p, _)| p.as_str())
+        })
+    }
+}
+
+/// The first of `phrases` in the message (see [`MessageWords::find`]).
 pub fn find_phrase<'a>(
     phrases: &'a [String],
     subject: Option<&str>,
     body_excerpt: &str,
 ) -> Option<&'a str> {
-    let body = body_excerpt
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('>'))
-        .take(BODY_LINES);
-    let texts = subject.into_iter().chain(body).map(words);
-    for text in texts {
-        if let Some(p) = phrases.iter().find(|p| contains_words(&text, p)) {
-            return Some(p);
-        }
-    }
-    None
+    MessageWords::of(subject, body_excerpt).find(phrases)
 }
 
 /// Lower-case words separated by single spaces, punctuation dropped (but `.` inside a version
@@ -44,11 +69,6 @@ fn words(text: &str) -> String {
         })
         .collect();
     format!(" {} ", normalise_name(&cleaned))
-}
-
-fn contains_words(text: &str, phrase: &str) -> bool {
-    let phrase = words(phrase);
-    text.contains(phrase.as_str())
 }
 
 #[cfg(test)]
