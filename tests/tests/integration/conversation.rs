@@ -13,7 +13,7 @@ use slamail_aws::mailer::Mailer;
 use slamail_core::case::{CaseRecord, MessageKind, ReplyOutcome};
 use slamail_core::conversation::FollowUpKind;
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
-use slamail_intake::{Intake, IntakeConfig, Outcome, Processed};
+use slamail_intake::{Intake, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
 fn samples() -> PathBuf {
@@ -78,51 +78,14 @@ impl Env {
 async fn env() -> Env {
     let moto = MotoServer::shared();
     let aws = moto.sdk_config().clone();
-    let cases = unique_name("cases");
-    let directory = unique_name("dir");
-    let bucket = unique_name("raw");
-    slamail_tables::create_tables_from_template(
-        &aws_sdk_dynamodb::Client::new(&aws),
-        slamail_tables::template_path(),
-        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
-    )
-    .await
-    .expect("tables from the template");
-    moto.s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
     let policies = slamail_core::policy::PolicySet::from_list(None).expect("policies");
-    for p in policies.policies() {
-        let _ = moto
-            .sesv2()
-            .create_email_identity()
-            .email_identity(p.reply_from.domain())
-            .send()
-            .await;
-    }
-    let domain = format!("{}.test", unique_name("m"));
-    let intake = Intake::from_aws(
-        &aws,
-        IntakeConfig {
-            message_id_domain: domain.clone(),
-            ..IntakeConfig::new(&bucket, "inbound/", &cases, &directory)
-        },
-        policies.clone(),
-    );
-    let plan = slamail_cli::directory::read_import(&samples().join("directory.toml"))
-        .expect("sample directory");
-    slamail_cli::directory::import(
-        &intake.directory,
-        &intake.policies,
-        &slamail_core::directory::Actor::Operator("test".to_string()),
-        &plan,
-    )
-    .await
-    .into_result()
-    .expect("directory");
+    let stack =
+        super::support::provision(moto, &aws_sdk_dynamodb::Client::new(&aws), &policies).await;
+    let config = super::support::intake_config(&stack, "m");
+    let domain = config.message_id_domain.clone();
+    let cases = stack.cases.clone();
+    let intake = Intake::from_aws(&aws, config, policies.clone());
+    super::support::import_sample_directory(&intake).await;
     let desk = Desk {
         cases: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), &cases),
         mailer: Mailer::new(moto.sesv2(), "us-east-1", None),
@@ -133,7 +96,7 @@ async fn env() -> Env {
         moto,
         intake,
         desk,
-        bucket,
+        bucket: stack.bucket,
     }
 }
 

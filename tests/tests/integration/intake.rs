@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use slamail_core::case::ReplyOutcome;
-use slamail_intake::{Intake, IntakeConfig, IntakeError, Outcome, Processed};
+use slamail_intake::{Intake, IntakeError, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
 mod errors;
@@ -79,52 +79,12 @@ async fn env_on(moto: &'static MotoServer) -> Env {
 
 /// An environment whose intake reaches moto through `aws` (e.g. a counting proxy).
 async fn env_with(moto: &'static MotoServer, aws: aws_config::SdkConfig) -> Env {
-    let cases = unique_name("cases");
-    let directory = unique_name("dir");
-    let bucket = unique_name("raw");
-    slamail_tables::create_tables_from_template(
-        &aws_sdk_dynamodb::Client::new(&aws),
-        slamail_tables::template_path(),
-        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
-    )
-    .await
-    .expect("tables from the template");
-    moto.s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
     let policies = slamail_core::policy::PolicySet::from_list(None).expect("built-in policies");
-    let ses = moto.sesv2();
-    for p in policies.policies() {
-        // Identities are account-wide in moto; creating one twice is refused, which is fine.
-        let _ = ses
-            .create_email_identity()
-            .email_identity(p.reply_from.domain())
-            .send()
-            .await;
-    }
-    let intake = Intake::from_aws(
-        &aws,
-        IntakeConfig {
-            // Replies are told apart by their Message-ID domain: the moto server is shared.
-            message_id_domain: format!("{}.test", unique_name("m")),
-            ..IntakeConfig::new(&bucket, "inbound/", &cases, &directory)
-        },
-        policies,
-    );
-    let plan = slamail_cli::directory::read_import(&samples().join("directory.toml"))
-        .expect("sample directory file");
-    slamail_cli::directory::import(
-        &intake.directory,
-        &intake.policies,
-        &slamail_core::directory::Actor::Operator("test".to_string()),
-        &plan,
-    )
-    .await
-    .into_result()
-    .expect("sample directory");
+    let stack =
+        super::support::provision(moto, &aws_sdk_dynamodb::Client::new(&aws), &policies).await;
+    let intake = Intake::from_aws(&aws, super::support::intake_config(&stack, "m"), policies);
+    super::support::import_sample_directory(&intake).await;
+    let bucket = stack.bucket;
     Env {
         moto,
         intake,

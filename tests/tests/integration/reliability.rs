@@ -34,38 +34,17 @@ struct Env {
 async fn env(limits: ReplyLimits) -> Env {
     let moto = MotoServer::shared();
     let proxy = CountingProxy::start(moto).expect("counting proxy");
-    let cases = unique_name("cases");
-    let directory = unique_name("dir");
-    slamail_tables::create_tables_from_template(
-        &moto.dynamodb(),
-        slamail_tables::template_path(),
-        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
-    )
-    .await
-    .expect("tables from the template");
-    let bucket = unique_name("raw");
-    moto.s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
     let mut policy = builtin("activestate").expect("policy");
     policy.reply_limits = limits;
-    // Identities are account-wide in moto; creating one twice is refused, which is fine.
-    let _ = moto
-        .sesv2()
-        .create_email_identity()
-        .email_identity(policy.reply_from.domain())
-        .send()
-        .await;
+    let policies = PolicySet::new(vec![policy]).expect("policy set");
+    let stack = crate::support::provision(moto, &moto.dynamodb(), &policies).await;
     Env {
         moto,
         proxy,
-        cases: cases.clone(),
-        directory,
-        bucket,
-        policies: PolicySet::new(vec![policy]).expect("policy set"),
+        cases: stack.cases,
+        directory: stack.directory,
+        bucket: stack.bucket,
+        policies,
         message_id_domain: format!("{}.test", unique_name("m")),
     }
 }

@@ -7,3 +7,83 @@ use slamail_tests::MotoServer;
 pub fn serial_dynamodb() -> aws_sdk_dynamodb::Client {
     MotoServer::shared_serial().dynamodb()
 }
+
+/// The tables (from the template), raw-mail bucket and SES identities a test's intake needs,
+/// under unique names: the moto server is shared by every test.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub cases: String,
+    pub directory: String,
+    pub bucket: String,
+}
+
+/// Creates a [`Stack`]; `dynamodb` creates the tables (moto directly, or through a proxy) and
+/// the reply domain of every policy in `policies` becomes an SES identity.
+pub async fn provision(
+    moto: &MotoServer,
+    dynamodb: &aws_sdk_dynamodb::Client,
+    policies: &slamail_core::policy::PolicySet,
+) -> Stack {
+    let stack = Stack {
+        cases: slamail_tests::unique_name("cases"),
+        directory: slamail_tests::unique_name("dir"),
+        bucket: slamail_tests::unique_name("raw"),
+    };
+    slamail_tables::create_tables_from_template(
+        dynamodb,
+        slamail_tables::template_path(),
+        &[
+            ("CasesTable", &stack.cases),
+            ("DirectoryTable", &stack.directory),
+        ],
+    )
+    .await
+    .expect("tables from the template");
+    moto.s3()
+        .create_bucket()
+        .bucket(&stack.bucket)
+        .send()
+        .await
+        .expect("bucket");
+    let ses = moto.sesv2();
+    for p in policies.policies() {
+        // Identities are account-wide in moto; creating one twice is refused, which is fine.
+        let _ = ses
+            .create_email_identity()
+            .email_identity(p.reply_from.domain())
+            .send()
+            .await;
+    }
+    stack
+}
+
+/// The intake's configuration for a [`Stack`]. Replies are told apart by their Message-ID
+/// domain, one per test (moto's sent mail is shared); `tag` starts it.
+pub fn intake_config(stack: &Stack, tag: &str) -> slamail_intake::IntakeConfig {
+    slamail_intake::IntakeConfig {
+        message_id_domain: format!("{}.test", slamail_tests::unique_name(tag)),
+        ..slamail_intake::IntakeConfig::new(
+            &stack.bucket,
+            "inbound/",
+            &stack.cases,
+            &stack.directory,
+        )
+    }
+}
+
+/// Imports `samplemail/directory.toml` through the intake's directory, as an operator would.
+pub async fn import_sample_directory(intake: &slamail_intake::Intake) {
+    let plan = slamail_cli::directory::read_import(
+        &slamail_tests::repo_root().join("samplemail/directory.toml"),
+    )
+    .expect("sample directory file");
+    slamail_cli::directory::import(
+        &intake.directory,
+        &intake.policies,
+        &slamail_core::directory::Actor::Operator("test".to_string()),
+        &plan,
+    )
+    .await
+    .into_result()
+    .expect("sample directory");
+}

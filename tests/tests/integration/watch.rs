@@ -21,7 +21,7 @@ use slamail_core::case::CaseRecord;
 use slamail_core::ids::{CaseId, EmailAddress};
 use slamail_core::report::{self, Month};
 use slamail_core::watch::Warning;
-use slamail_intake::{Intake, IntakeConfig, Outcome, Processed};
+use slamail_intake::{Intake, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 use slamail_watch::{Mode, NoSender, Sender, pass};
 
@@ -94,51 +94,13 @@ fn with_scalr_by_email() -> slamail_core::policy::PolicySet {
 async fn env_with(policies: slamail_core::policy::PolicySet) -> Env {
     let moto = MotoServer::shared();
     let aws = moto.sdk_config().clone();
-    let cases = unique_name("cases");
-    let directory = unique_name("dir");
-    let bucket = unique_name("raw");
-    slamail_tables::create_tables_from_template(
-        &aws_sdk_dynamodb::Client::new(&aws),
-        slamail_tables::template_path(),
-        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
-    )
-    .await
-    .expect("tables from the template");
-    moto.s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
-    for p in policies.policies() {
-        let _ = moto
-            .sesv2()
-            .create_email_identity()
-            .email_identity(p.reply_from.domain())
-            .send()
-            .await;
-    }
-    let domain = format!("{}.test", unique_name("w"));
-    let intake = Intake::from_aws(
-        &aws,
-        IntakeConfig {
-            message_id_domain: domain.clone(),
-            ..IntakeConfig::new(&bucket, "inbound/", &cases, &directory)
-        },
-        policies.clone(),
-    );
-    let plan = slamail_cli::directory::read_import(&repo_root().join("samplemail/directory.toml"))
-        .expect("sample directory");
-    slamail_cli::directory::import(
-        &intake.directory,
-        &intake.policies,
-        &slamail_core::directory::Actor::Operator("test".to_string()),
-        &plan,
-    )
-    .await
-    .into_result()
-    .expect("directory");
-    let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), &cases);
+    let stack =
+        super::support::provision(moto, &aws_sdk_dynamodb::Client::new(&aws), &policies).await;
+    let config = super::support::intake_config(&stack, "w");
+    let domain = config.message_id_domain.clone();
+    let intake = Intake::from_aws(&aws, config, policies.clone());
+    super::support::import_sample_directory(&intake).await;
+    let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), &stack.cases);
     let desk = Desk {
         cases: store.clone(),
         mailer: Mailer::new(moto.sesv2(), "us-east-1", None),
@@ -149,7 +111,7 @@ async fn env_with(policies: slamail_core::policy::PolicySet) -> Env {
         intake,
         desk,
         store,
-        bucket,
+        bucket: stack.bucket,
         recorder: Recorder::default(),
     }
 }

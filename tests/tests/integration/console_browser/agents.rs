@@ -20,7 +20,7 @@ use slamail_cli::console::{AgentsApi, ConsoleContext, LocalConsole, start};
 use slamail_contacts::Settings;
 use slamail_core::case::CaseRecord;
 use slamail_core::policy::PolicySet;
-use slamail_intake::{Intake, IntakeConfig, Outcome};
+use slamail_intake::{Intake, Outcome};
 use slamail_tests::{MotoServer, unique_name};
 
 use super::driver::Driver;
@@ -49,50 +49,18 @@ pub(super) struct Desked {
 pub(super) async fn agents_console() -> Desked {
     let moto = MotoServer::shared();
     let aws = moto.sdk_config().clone();
-    let (cases, directory, bucket) = (unique_name("cases"), unique_name("dir"), unique_name("raw"));
     let client = aws_sdk_dynamodb::Client::new(&aws);
-    slamail_tables::create_tables_from_template(
-        &client,
-        slamail_tables::template_path(),
-        &[("CasesTable", &cases), ("DirectoryTable", &directory)],
-    )
-    .await
-    .expect("tables from the template");
-    moto.s3()
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
-        .await
-        .expect("bucket");
     let policies = PolicySet::builtin().expect("policies");
-    for p in policies.policies() {
-        let _ = moto
-            .sesv2()
-            .create_email_identity()
-            .email_identity(p.reply_from.domain())
-            .send()
-            .await;
-    }
-    let domain = format!("{}.test", unique_name("m"));
-    let intake = Intake::from_aws(
-        &aws,
-        IntakeConfig {
-            message_id_domain: domain.clone(),
-            ..IntakeConfig::new(&bucket, "inbound/", &cases, &directory)
-        },
-        policies.clone(),
-    );
-    let plan = slamail_cli::directory::read_import(&repo().join("samplemail/directory.toml"))
-        .expect("sample directory");
-    slamail_cli::directory::import(
-        &intake.directory,
-        &policies,
-        &slamail_core::directory::Actor::Operator("test".into()),
-        &plan,
-    )
-    .await
-    .into_result()
-    .expect("directory");
+    let stack = crate::support::provision(moto, &client, &policies).await;
+    let config = crate::support::intake_config(&stack, "m");
+    let domain = config.message_id_domain.clone();
+    let crate::support::Stack {
+        cases,
+        directory,
+        bucket,
+    } = stack;
+    let intake = Intake::from_aws(&aws, config, policies.clone());
+    crate::support::import_sample_directory(&intake).await;
     let new_desk = || Desk {
         cases: CaseStore::new(client.clone(), &cases),
         mailer: Mailer::new(moto.sesv2(), "us-east-1", None),
