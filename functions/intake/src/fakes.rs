@@ -28,9 +28,11 @@ use crate::{Intake, IntakeConfig};
 mod delivery;
 mod feedback;
 mod queue;
+mod scenario;
 
 pub use delivery::{SesEvent, instant, test_config};
 pub use queue::FakeReplyQueue;
+pub use scenario::{Scenario, Scenarios};
 
 /// The intake over fakes.
 pub type FakeIntake =

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
 use slamail_core::case::ReplyOutcome;
+use slamail_intake::fakes::Scenarios;
 use slamail_intake::{Intake, IntakeError, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
@@ -13,30 +13,6 @@ mod errors;
 mod faults;
 mod field_caps;
 mod policies;
-
-#[derive(Debug, Deserialize)]
-struct Scenarios {
-    scenario: Vec<Scenario>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Scenario {
-    name: String,
-    eml: String,
-    event: String,
-    tier: String,
-    tier_reason: String,
-    severity_asked: Option<String>,
-    severity: String,
-    clamped: bool,
-    deadline: Option<String>,
-    #[serde(default)]
-    no_clock: Option<String>,
-    queue: String,
-    reply: String,
-    address: String,
-    policy: String,
-}
 
 fn samples() -> PathBuf {
     repo_root().join("samplemail")
@@ -192,33 +168,12 @@ async fn every_sample_scenario() {
             .await
             .expect("get case")
             .expect("case stored");
+        failures.extend(s.case_mismatches(&stored));
         let mut check = |what: &str, got: &str, want: &str| {
             if got != want {
                 failures.push(format!("{}: {what} is {got:?}, expected {want:?}", s.name));
             }
         };
-        check("tier", &stored.tier, &s.tier);
-        check("tier reason", &stored.tier_reason, &s.tier_reason);
-        check("severity", &stored.severity, &s.severity);
-        if let Some(asked) = &s.severity_asked {
-            check("severity asked", &stored.severity_asked, asked);
-        }
-        check(
-            "clamped",
-            &stored.severity_clamped.is_some().to_string(),
-            &s.clamped.to_string(),
-        );
-        check(
-            "deadline",
-            stored.due.as_deref().unwrap_or("none"),
-            s.deadline.as_deref().unwrap_or("none"),
-        );
-        check("queue", &stored.queue, &s.queue);
-        check(
-            "no SLA clock",
-            stored.no_clock.as_deref().unwrap_or("none"),
-            s.no_clock.as_deref().unwrap_or("none"),
-        );
         let sent = env.sent_for(case.case_id.as_str());
         match (&stored.reply, s.reply.as_str()) {
             (ReplyOutcome::Sent { .. }, "sent") => {
