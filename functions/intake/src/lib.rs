@@ -1,12 +1,14 @@
 //! The intake: one inbound support email → one case (or a message appended to its case) and at
 //! most one auto-reply. The handler is an ordinary async function over the intake's ports
 //! ([`slamail_core::intake::ports`]), so the Lambda `main`, the CLI's `slamail process` and the
-//! tests run the very same steps against AWS, and the fast tests against in-memory [`fakes`].
+//! tests run the very same steps against AWS, and the fast tests against in-memory `fakes`
+//! (feature `fakes`: enabled by the tests only, so none of it ships in the Lambda).
 //!
 //! The steps are in [`steps`]: `claim → load → route → triage → attach or open → reply → finish`.
 
 pub mod config;
 pub mod events;
+#[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod steps;
 mod threading;
