@@ -486,3 +486,141 @@ mod console_distribution {
         }
     }
 }
+
+// ------------------------------------------------------- the functions' settings
+
+/// Each function's settings, as its Lambda reads them, against the template: every setting a
+/// function's configuration reads and the template gives to any function is given to this one
+/// too, with the same value. Otherwise two functions that apply one rule (the undeliverable
+/// hold, the policies in force, the Message-ID domain) could run with different values.
+mod function_settings {
+    use std::cell::RefCell;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde_yaml::Value;
+
+    fn template() -> Value {
+        serde_yaml::from_str(slamail_tables::TEMPLATE_YAML).expect("template.yaml is YAML")
+    }
+
+    /// A variable's value as written in the template, e.g. `!Ref SupportPolicies` or `"7"`.
+    fn written(v: &Value) -> String {
+        match v {
+            Value::Tagged(tag) => format!("{} {}", tag.tag, written(&tag.value)),
+            Value::String(s) => s.clone(),
+            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        }
+    }
+
+    /// The value a deployed function sees: literals as written, a parameter's default, or a
+    /// placeholder for a resource name.
+    fn deployed(t: &Value, v: &Value) -> String {
+        match v {
+            Value::Tagged(tag) if tag.tag == "!Ref" => {
+                let name = tag.value.as_str().unwrap_or_default();
+                match &t["Parameters"][name]["Default"] {
+                    Value::Null => format!("resource-{name}"),
+                    d => written(d),
+                }
+            }
+            Value::Tagged(_) => "resource".to_string(),
+            other => written(other),
+        }
+    }
+
+    /// Binary name → (written, deployed) value of each environment variable.
+    fn environments(t: &Value) -> BTreeMap<String, BTreeMap<String, (String, String)>> {
+        let mut out = BTreeMap::new();
+        for (_, resource) in t["Resources"].as_mapping().expect("resources") {
+            let Some(binary) = resource["Metadata"]["BuildProperties"]["Binary"].as_str() else {
+                continue;
+            };
+            let vars = resource["Properties"]["Environment"]["Variables"]
+                .as_mapping()
+                .cloned()
+                .unwrap_or_default();
+            let env = vars
+                .iter()
+                .map(|(k, v)| {
+                    let name = k.as_str().unwrap_or_default().to_string();
+                    (name, (written(v), deployed(t, v)))
+                })
+                .collect();
+            out.insert(binary.to_string(), env);
+        }
+        out
+    }
+
+    type Reader = fn(&dyn Fn(&str) -> Option<String>) -> Result<(), String>;
+
+    /// Each function's own configuration reader, as its `main` calls it.
+    fn readers() -> Vec<(&'static str, Reader)> {
+        fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<(), String> {
+            r.map(|_| ()).map_err(|e| e.to_string())
+        }
+        vec![
+            ("intake", |g| ok(slamail_intake::IntakeConfig::from_env(g))),
+            ("replies", |g| ok(slamail_replies::RepliesConfig::from_env(g))),
+            ("feedback", |g| {
+                ok(slamail_feedback::FeedbackConfig::from_env(g))
+            }),
+            ("contacts", |g| {
+                ok(slamail_contacts::ContactsConfig::from_env(g))
+            }),
+            ("agents", |g| ok(slamail_agents::AgentsConfig::from_env(g))),
+            ("watch", |g| ok(slamail_watch::WatchConfig::from_env(g))),
+        ]
+    }
+
+    /// The names `reader` asks for, given `env` as the function's environment.
+    fn reads(reader: Reader, env: &BTreeMap<String, (String, String)>) -> (BTreeSet<String>, Result<(), String>) {
+        let asked = RefCell::new(BTreeSet::new());
+        let outcome = reader(&|name: &str| {
+            asked.borrow_mut().insert(name.to_string());
+            env.get(name).map(|(_, value)| value.clone())
+        });
+        (asked.into_inner(), outcome)
+    }
+
+    #[test]
+    fn every_function_reads_the_settings_the_template_gives_the_others_with_one_value() {
+        let t = template();
+        let envs = environments(&t);
+        let readers = readers();
+        assert_eq!(
+            envs.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+            readers.iter().map(|(b, _)| *b).collect::<BTreeSet<_>>(),
+            "a configuration reader for each function of the template"
+        );
+        // Every value the template gives a variable, over all functions.
+        let mut values: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for env in envs.values() {
+            for (name, (written, _)) in env {
+                values.entry(name).or_default().insert(written);
+            }
+        }
+        let mut problems = Vec::new();
+        for (name, set) in &values {
+            if set.len() > 1 {
+                problems.push(format!("{name} has several values in the template: {set:?}"));
+            }
+        }
+        for (binary, reader) in readers {
+            let env = &envs[binary];
+            let (asked, outcome) = reads(reader, env);
+            if let Err(e) = outcome {
+                problems.push(format!("{binary}: the template's settings are refused: {e}"));
+            }
+            for name in asked {
+                if values.contains_key(name.as_str()) && !env.contains_key(&name) {
+                    problems.push(format!(
+                        "{binary} reads {name}, which the template sets on other functions \
+                         ({:?}) but not on {binary}: it would run with its default",
+                        values[name.as_str()]
+                    ));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}

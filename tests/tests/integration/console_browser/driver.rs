@@ -2,7 +2,9 @@
 
 use std::net::TcpListener as StdListener;
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
@@ -12,10 +14,12 @@ use slamail_tests::unique_name;
 use super::{BROWSER_ZONE, WAIT, repo};
 
 /// chromedriver in its own process group; the group (the driver and every browser it started)
-/// is killed when this is dropped, even when a test fails half-way.
+/// is killed when this is dropped, even when a test fails half-way, and the browsers' profile
+/// folders are removed then (each is a few megabytes; left behind they fill the disk run by run).
 pub struct Driver {
     child: Child,
     port: u16,
+    profiles: Mutex<Vec<PathBuf>>,
 }
 
 impl Driver {
@@ -43,7 +47,11 @@ impl Driver {
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {driver}: {e}"));
-        let d = Driver { child, port };
+        let d = Driver {
+            child,
+            port,
+            profiles: Mutex::new(Vec::new()),
+        };
         let deadline = Instant::now() + WAIT;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -54,6 +62,10 @@ impl Driver {
 
     pub async fn browser(&self) -> Client {
         let profile = std::env::temp_dir().join(unique_name("chromium-profile"));
+        self.profiles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(profile.clone());
         let caps = json!({
             "goog:chromeOptions": {
                 "args": [
@@ -83,5 +95,8 @@ impl Drop for Driver {
             .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
             .status();
         let _ = self.child.wait();
+        for profile in self.profiles.get_mut().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            let _ = std::fs::remove_dir_all(profile);
+        }
     }
 }
