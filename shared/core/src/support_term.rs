@@ -62,25 +62,27 @@ impl fmt::Display for SupportTerm {
     }
 }
 
-/// The stored form: two dates, checked on the way in so a stored term is always valid.
+/// The stored and transmitted form: two `YYYY-MM-DD` texts, parsed on the way in (so a stored
+/// term is always valid, and a bad date is refused in the same words as at the CLI).
 #[derive(Serialize, Deserialize)]
 struct RawTerm {
-    start: NaiveDate,
-    end: NaiveDate,
+    start: String,
+    end: String,
 }
 
 impl TryFrom<RawTerm> for SupportTerm {
     type Error = SupportTermError;
     fn try_from(r: RawTerm) -> Result<Self, Self::Error> {
-        Self::new(r.start, r.end)
+        Self::parse(&r.start, &r.end)
     }
 }
 
 impl From<SupportTerm> for RawTerm {
     fn from(t: SupportTerm) -> Self {
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         Self {
-            start: t.start,
-            end: t.end,
+            start: day(t.start),
+            end: day(t.end),
         }
     }
 }
@@ -108,6 +110,15 @@ mod tests {
         assert!(
             serde_json::from_str::<SupportTerm>(r#"{"start":"2026-02-01","end":"2026-01-01"}"#)
                 .is_err()
+        );
+        // The refusal names the bad date in plain words, not the date parser's internals.
+        let bad =
+            serde_json::from_str::<SupportTerm>(r#"{"start":"next monday","end":"2026-01-01"}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            bad.contains(r#""next monday" is not a date: write YYYY-MM-DD"#),
+            "{bad}"
         );
     }
 }

@@ -739,3 +739,71 @@ async fn role_changes_and_the_last_admin_over_http() {
         "{b}"
     );
 }
+
+/// Issue 11 item 10 over HTTP: operators set, show and remove an organisation's support term;
+/// its admin sees it and cannot change it; a term that ends before it starts is refused.
+#[tokio::test]
+async fn the_support_term_over_http() {
+    let api = api().await;
+    let term = json!({ "start": "2026-01-01", "end": "2026-12-31" });
+    let (s, b) = api
+        .call(
+            Who::Operator(OPS),
+            "PATCH",
+            "/orgs/globex",
+            Some(json!({ "support_term": term })),
+        )
+        .await;
+    assert_eq!((s, &b["support_term"]), (200, &term), "{b}");
+    let (s, b) = api.call(Who::User(DAVE), "GET", "/orgs/globex", None).await;
+    assert_eq!(
+        (s, &b["support_term"]),
+        (200, &term),
+        "the admin sees it: {b}"
+    );
+
+    // Commercial terms belong to operators.
+    let (s, b) = api
+        .call(
+            Who::User(DAVE),
+            "PATCH",
+            "/orgs/globex",
+            Some(json!({ "support_term": { "start": "2026-01-01", "end": "2030-12-31" } })),
+        )
+        .await;
+    assert_eq!(s, 403, "{b}");
+    // Refused with the reason, and nothing changes.
+    for bad in [
+        json!({ "start": "2026-12-31", "end": "2026-01-01" }),
+        json!({ "start": "next monday", "end": "2026-01-01" }),
+    ] {
+        let (s, b) = api
+            .call(
+                Who::Operator(OPS),
+                "PATCH",
+                "/orgs/globex",
+                Some(json!({ "support_term": bad })),
+            )
+            .await;
+        assert_eq!(s, 400, "{bad}: {b}");
+        assert!(
+            b["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("support term") || e.contains("not a date")),
+            "{b}"
+        );
+    }
+    let (_, b) = api.call(Who::User(DAVE), "GET", "/orgs/globex", None).await;
+    assert_eq!(b["support_term"], term, "{b}");
+
+    // `null` removes it.
+    let (s, b) = api
+        .call(
+            Who::Operator(OPS),
+            "PATCH",
+            "/orgs/globex",
+            Some(json!({ "support_term": null })),
+        )
+        .await;
+    assert_eq!((s, &b["support_term"]), (200, &Value::Null), "{b}");
+}

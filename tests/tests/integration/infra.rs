@@ -508,7 +508,10 @@ mod function_settings {
         match v {
             Value::Tagged(tag) => format!("{} {}", tag.tag, written(&tag.value)),
             Value::String(s) => s.clone(),
-            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+            other => serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
         }
     }
 
@@ -560,7 +563,9 @@ mod function_settings {
         }
         vec![
             ("intake", |g| ok(slamail_intake::IntakeConfig::from_env(g))),
-            ("replies", |g| ok(slamail_replies::RepliesConfig::from_env(g))),
+            ("replies", |g| {
+                ok(slamail_replies::RepliesConfig::from_env(g))
+            }),
             ("feedback", |g| {
                 ok(slamail_feedback::FeedbackConfig::from_env(g))
             }),
@@ -573,7 +578,10 @@ mod function_settings {
     }
 
     /// The names `reader` asks for, given `env` as the function's environment.
-    fn reads(reader: Reader, env: &BTreeMap<String, (String, String)>) -> (BTreeSet<String>, Result<(), String>) {
+    fn reads(
+        reader: Reader,
+        env: &BTreeMap<String, (String, String)>,
+    ) -> (BTreeSet<String>, Result<(), String>) {
         let asked = RefCell::new(BTreeSet::new());
         let outcome = reader(&|name: &str| {
             asked.borrow_mut().insert(name.to_string());
@@ -602,14 +610,18 @@ mod function_settings {
         let mut problems = Vec::new();
         for (name, set) in &values {
             if set.len() > 1 {
-                problems.push(format!("{name} has several values in the template: {set:?}"));
+                problems.push(format!(
+                    "{name} has several values in the template: {set:?}"
+                ));
             }
         }
         for (binary, reader) in readers {
             let env = &envs[binary];
             let (asked, outcome) = reads(reader, env);
             if let Err(e) = outcome {
-                problems.push(format!("{binary}: the template's settings are refused: {e}"));
+                problems.push(format!(
+                    "{binary}: the template's settings are refused: {e}"
+                ));
             }
             for name in asked {
                 if values.contains_key(name.as_str()) && !env.contains_key(&name) {

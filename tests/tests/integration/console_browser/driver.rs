@@ -95,7 +95,12 @@ impl Drop for Driver {
             .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
             .status();
         let _ = self.child.wait();
-        for profile in self.profiles.get_mut().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        for profile in self
+            .profiles
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
             let _ = std::fs::remove_dir_all(profile);
         }
     }
