@@ -16,6 +16,8 @@ use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_intake::{Intake, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
+mod queue_pages;
+
 fn samples() -> PathBuf {
     repo_root().join("samplemail")
 }

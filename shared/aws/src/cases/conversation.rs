@@ -12,6 +12,7 @@ use slamail_core::clock::LedgerEntry;
 use slamail_core::ids::{CaseId, QueueId};
 use slamail_core::intake::ports::{Append, Appended, Conversation, ReplyState};
 
+use super::queue_index::QUEUE_INDEX;
 use super::transact::Role;
 use super::writes::{build, duplicate_of};
 use super::{
@@ -21,8 +22,6 @@ use super::{
 
 /// BatchGetItem takes at most 100 keys.
 const MAX_BATCH: usize = 100;
-/// The queue index's name in the template.
-pub const QUEUE_INDEX: &str = "by-queue-due";
 
 impl CaseStore {
     /// The cases Message-IDs belong to, in one BatchGetItem (retrying unprocessed keys).

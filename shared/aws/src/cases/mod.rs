@@ -25,6 +25,7 @@
 mod conversation;
 mod feedback;
 mod ledger;
+mod queue_index;
 mod queued;
 mod rates;
 mod transact;
@@ -46,7 +47,8 @@ use slamail_core::intake::ports::{Cases, Fence, PortError, Scope};
 
 use crate::sdk_error::{AwsFailure, Resource};
 
-pub use conversation::{QUEUE_INDEX, message_ids_of};
+pub use conversation::message_ids_of;
+pub use queue_index::{BadCursor, MAX_QUEUE_PAGE, QUEUE_INDEX, QueueCursor, QueuePage};
 pub use slamail_core::case::{Direction, MessageItem};
 pub use slamail_core::intake::ports::{InboundState, ReplyState};
 pub use watch::{DueCase, REPORT_INDEX, ReadCost, WARNING_INDEX, WarningState};
