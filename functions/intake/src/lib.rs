@@ -123,7 +123,7 @@ where
         &self,
         event: &serde_json::Value,
     ) -> Result<Vec<Processed>, IntakeError> {
-        let deadline = self.clock().now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
+        let deadline = self.ports().clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
         self.handle_event_until(event, deadline).await
     }
 
@@ -163,7 +163,7 @@ where
 
     /// Processes one message exactly once per policy, with the default time budget.
     pub async fn process(&self, job: &Job) -> Result<Vec<Processed>, IntakeError> {
-        let deadline = self.clock().now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
+        let deadline = self.ports().clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
         self.process_until(job, deadline).await
     }
 

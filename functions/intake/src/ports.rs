@@ -1,14 +1,13 @@
 //! The ports one intake runs over, bound in one place. The steps are functions over any
-//! `P: Ports`, so the list of what each port must do is written here once rather than on every
-//! block of steps; [`Intake`] is the one implementation, over the AWS adapters or the fakes.
+//! `P: Ports`, so what each port must do is written here once rather than on every block of
+//! steps; [`Intake`] is the one implementation, over the AWS adapters or the fakes.
 
 use slamail_core::intake::ports as port;
 use slamail_core::intake::reply_queue::ReplyQueue;
-use slamail_core::policy::PolicySet;
 
-use crate::{Intake, IntakeConfig};
+use crate::Intake;
 
-/// What the steps reach through: the configuration, the policies and the six ports.
+/// An intake whose ports do what the steps ask of them.
 pub trait Ports {
     /// The inbound ledger and the cases (one table in AWS).
     type Cases: port::InboundLedger + port::Cases + Sync;
@@ -18,16 +17,19 @@ pub trait Ports {
     type Clock: port::Clock;
     type Queue: ReplyQueue + Sync;
 
-    fn config(&self) -> &IntakeConfig;
-    fn policies(&self) -> &PolicySet;
-    fn cases(&self) -> &Self::Cases;
-    fn directory(&self) -> &Self::Directory;
-    fn raw(&self) -> &Self::Raw;
-    fn mailer(&self) -> &Self::Mailer;
-    fn clock(&self) -> &Self::Clock;
-    /// `None`: a throttled reply fails the invocation (see [`Intake::reply_queue`]).
-    fn reply_queue(&self) -> Option<&Self::Queue>;
+    /// The intake itself, its ports typed by the bounds above: what the steps read them from.
+    fn ports(&self) -> &Over<Self>;
 }
+
+/// The intake over the ports of `P`.
+pub type Over<P> = Intake<
+    <P as Ports>::Cases,
+    <P as Ports>::Directory,
+    <P as Ports>::Raw,
+    <P as Ports>::Mailer,
+    <P as Ports>::Clock,
+    <P as Ports>::Queue,
+>;
 
 impl<C, D, R, S, K, Q> Ports for Intake<C, D, R, S, K, Q>
 where
@@ -45,35 +47,7 @@ where
     type Clock = K;
     type Queue = Q;
 
-    fn config(&self) -> &IntakeConfig {
-        &self.config
-    }
-
-    fn policies(&self) -> &PolicySet {
-        &self.policies
-    }
-
-    fn cases(&self) -> &C {
-        &self.cases
-    }
-
-    fn directory(&self) -> &D {
-        &self.directory
-    }
-
-    fn raw(&self) -> &R {
-        &self.raw
-    }
-
-    fn mailer(&self) -> &S {
-        &self.mailer
-    }
-
-    fn clock(&self) -> &K {
-        &self.clock
-    }
-
-    fn reply_queue(&self) -> Option<&Q> {
-        self.reply_queue.as_ref()
+    fn ports(&self) -> &Self {
+        self
     }
 }

@@ -13,7 +13,7 @@ use tracing::{info, warn};
 
 use super::finish::processed;
 use super::port;
-use crate::{IntakeError, Job, Outcome, Ports, Processed};
+use crate::{Intake, IntakeError, Job, Outcome, Ports, Processed};
 
 /// `None`: the message is not a report on one of our replies; it goes on to open or join a case.
 pub(super) async fn attach<P: Ports>(
@@ -24,12 +24,17 @@ pub(super) async fn attach<P: Ports>(
     decision: &Decision,
     message: &MessageItem,
 ) -> Result<Option<Processed>, IntakeError> {
+    let Intake {
+        cases,
+        clock,
+        config,
+        ..
+    } = intake.ports();
     let (ReplyDecision::Suppressed(SuppressReason::Bounce(why)), Some(original)) =
         (&decision.reply, &email.bounce_original_message_id)
     else {
         return Ok(None);
     };
-    let cases = intake.cases();
     let Some(case_id) = cases
         .case_of_message_id(original)
         .await
@@ -45,8 +50,8 @@ pub(super) async fn attach<P: Ports>(
         info!(%case_id, "a report citing a message that is not ours: not attached");
         return Ok(None);
     };
-    let now = intake.clock().now();
-    let until = now + TimeDelta::days(i64::from(intake.config().undeliverable_days));
+    let now = clock.now();
+    let until = now + TimeDelta::days(i64::from(config.undeliverable_days));
     let note = rules::bounce_note(why, &case);
     let report = rules::delivery_report_message(message, &note);
     cases

@@ -10,7 +10,7 @@ use tracing::{info, warn};
 use super::finish::processed;
 use super::port;
 use super::reply::Progress;
-use crate::{IntakeError, Job, Outcome, Ports, Processed};
+use crate::{Intake, IntakeError, Job, Outcome, Ports, Processed};
 
 /// Claims the message for a scope, or says why there is nothing to do (`Err`: a processed
 /// message delivered again).
@@ -21,9 +21,9 @@ pub(super) async fn claim<P: Ports>(
     raw: &RawLocation,
     deadline: DateTime<Utc>,
 ) -> Result<Result<Owned, Processed>, IntakeError> {
-    let now = intake.clock().now();
-    let claim = intake
-        .cases()
+    let Intake { cases, clock, .. } = intake.ports();
+    let now = clock.now();
+    let claim = cases
         .claim(&job.ses_message_id, scope, raw, now, lease_until(deadline))
         .await
         .map_err(port(job))?;
@@ -44,17 +44,14 @@ pub(super) async fn release_after<P: Ports>(
     owned: &Owned,
     progress: &Progress,
 ) {
+    let Intake { cases, clock, .. } = intake.ports();
     if result.is_ok() {
         return;
     }
     // Unless the reply may have reached SES, the retry must be free to send it (even when
     // this attempt's case write committed without an answer and left the reply `sending`).
     let not_sent = !progress.maybe_sent;
-    if let Err(e) = intake
-        .cases()
-        .release(&owned.fence, not_sent, intake.clock().now())
-        .await
-    {
+    if let Err(e) = cases.release(&owned.fence, not_sent, clock.now()).await {
         // The lease still ends by itself, before Lambda's first retry.
         warn!(error = %e, "could not release the claim after a failure");
     }

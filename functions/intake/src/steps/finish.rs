@@ -9,7 +9,7 @@ use slamail_core::message::InboundEmail;
 use tracing::{info, warn};
 
 use super::port;
-use crate::{IntakeError, Job, Outcome, Ports, Processed};
+use crate::{Intake, IntakeError, Job, Outcome, Ports, Processed};
 
 /// Records the reply's outcome on its case (which finishes the message) and reports the case.
 pub(super) async fn with_reply<P: Ports>(
@@ -20,9 +20,9 @@ pub(super) async fn with_reply<P: Ports>(
     outcome: ReplyOutcome,
     reply_raw: Option<String>,
 ) -> Result<Processed, IntakeError> {
-    intake
-        .cases()
-        .record_reply(&owned.fence, &case.case_id, &outcome, intake.clock().now())
+    let Intake { cases, clock, .. } = intake.ports();
+    cases
+        .record_reply(&owned.fence, &case.case_id, &outcome, clock.now())
         .await
         .map_err(port(job))?;
     case.reply = outcome;
@@ -37,14 +37,14 @@ pub(super) async fn unroutable<P: Ports>(
     email: &InboundEmail,
 ) -> Result<Processed, IntakeError> {
     let note = rules::unroutable_note(&rules::recipients(&job.recipients, email));
+    let Intake { cases, clock, .. } = intake.ports();
     warn!(%note, "unroutable message");
-    intake
-        .cases()
+    cases
         .finish(
             fence,
             InboundState::Unroutable,
             Some(note.as_str()),
-            intake.clock().now(),
+            clock.now(),
         )
         .await
         .map_err(port(job))?;
@@ -64,6 +64,7 @@ pub(super) async fn duplicate<P: Ports>(
     fence: &Fence,
     case_id: Option<CaseId>,
 ) -> Result<Processed, IntakeError> {
+    let Intake { cases, clock, .. } = intake.ports();
     let note = format!(
         "duplicate: this Message-ID from the same sender is already recorded{}",
         case_id
@@ -72,9 +73,8 @@ pub(super) async fn duplicate<P: Ports>(
             .unwrap_or_default()
     );
     info!(%note, "duplicate Message-ID");
-    intake
-        .cases()
-        .finish(fence, InboundState::Done, Some(&note), intake.clock().now())
+    cases
+        .finish(fence, InboundState::Done, Some(&note), clock.now())
         .await
         .map_err(port(job))?;
     Ok(processed(job, Outcome::Duplicate { case_id }, None))

@@ -8,7 +8,7 @@ use slamail_core::triage::Verdicts;
 use slamail_core::triage::auth::verdicts_from_ses_headers;
 
 use super::port;
-use crate::{IntakeError, Job, Ports};
+use crate::{Intake, IntakeError, Job, Ports};
 
 /// The message, parsed, with what the event said about it.
 pub(super) struct Loaded {
@@ -22,14 +22,17 @@ pub(super) async fn load<P: Ports>(
     job: &Job,
     raw: &RawLocation,
 ) -> Result<Loaded, IntakeError> {
-    let bytes = intake.raw().fetch(raw).await.map_err(port(job))?;
+    let Intake {
+        clock, raw: mail, ..
+    } = intake.ports();
+    let bytes = mail.fetch(raw).await.map_err(port(job))?;
     let email = InboundEmail::parse(&bytes);
     let verdicts = job
         .verdicts
         .clone()
         .unwrap_or_else(|| verdicts_from_ses_headers(&email));
     Ok(Loaded {
-        received: job.received.unwrap_or_else(|| intake.clock().now()),
+        received: job.received.unwrap_or_else(|| clock.now()),
         email,
         verdicts,
     })

@@ -18,7 +18,7 @@ use super::finish::{self, created};
 use super::load::Loaded;
 use super::port;
 use super::reply::{self, Progress, Rendered};
-use crate::{IntakeError, Job, Ports, Processed};
+use crate::{Intake, IntakeError, Job, Ports, Processed};
 
 /// How many times a case id found taken is drawn again before the invocation fails.
 const MAX_ID_REDRAWS: u32 = 3;
@@ -45,6 +45,7 @@ pub(super) async fn open<P: Ports>(
     message: &MessageItem,
     progress: &mut Progress,
 ) -> Result<Processed, IntakeError> {
+    let Intake { cases, clock, .. } = intake.ports();
     let year = loaded
         .received
         .with_timezone(&decision.deadline.zone)
@@ -74,9 +75,9 @@ pub(super) async fn open<P: Ports>(
             reply: rendered
                 .as_ref()
                 .map(|r| reply_request(intake, job, policy, r)),
-            now: intake.clock().now(),
+            now: clock.now(),
         };
-        let opened = intake.cases().open(&new).await.map_err(port(job))?;
+        let opened = cases.open(&new).await.map_err(port(job))?;
         if opened != Opened::CaseIdTaken {
             break opened;
         }
@@ -105,9 +106,9 @@ pub(super) async fn open<P: Ports>(
             message,
             ledger: &ledger,
             reply: None,
-            now: intake.clock().now(),
+            now: clock.now(),
         };
-        match intake.cases().open(&new).await.map_err(port(job))? {
+        match cases.open(&new).await.map_err(port(job))? {
             Opened::Written => {}
             Opened::Duplicate { case_id } => {
                 return finish::duplicate(intake, job, &owned.fence, case_id).await;
@@ -168,10 +169,11 @@ fn reply_request<P: Ports>(
     policy: &Policy,
     rendered: &Rendered,
 ) -> ReplyRequest {
+    let Intake { config, .. } = intake.ports();
     ReplyRequest {
         to: rendered.to.clone(),
         rates: reply_rate_keys(
-            &intake.config().rate_limits.cap(&policy.reply_limits),
+            &config.rate_limits.cap(&policy.reply_limits),
             &policy.id,
             &rendered.to,
             &job.ses_message_id,
@@ -190,8 +192,8 @@ async fn new_case<P: Ports>(
     at: &Arrival<'_>,
     year: i32,
 ) -> Result<CaseRecord, IntakeError> {
-    let case_id = intake
-        .cases()
+    let Intake { cases, clock, .. } = intake.ports();
+    let case_id = cases
         .next_case_id(&policy.case_prefix, year)
         .await
         .map_err(port(job))?;
@@ -205,7 +207,7 @@ async fn new_case<P: Ports>(
             support_address: at.support.as_str(),
             raw: at.raw.clone(),
             received: loaded.received,
-            now: intake.clock().now(),
+            now: clock.now(),
             verdicts: &loaded.verdicts,
         },
     );

@@ -21,7 +21,7 @@ use tracing::{info, warn};
 use super::finish;
 use super::load::Loaded;
 use super::port;
-use crate::{IntakeError, Job, Ports, Processed};
+use crate::{Intake, IntakeError, Job, Ports, Processed};
 
 /// What this invocation did to the reply, so a failure can be released truthfully.
 #[derive(Debug, Default)]
@@ -49,15 +49,10 @@ pub(super) fn render<P: Ports>(
     decision: &Decision,
     support: &EmailAddress,
 ) -> Result<Rendered, String> {
-    let at = intake.clock().now();
+    let Intake { clock, config, .. } = intake.ports();
+    let at = clock.now();
     let mut input = decision
-        .reply_input(
-            policy,
-            case_id,
-            email,
-            at,
-            &intake.config().message_id_domain,
-        )
+        .reply_input(policy, case_id, email, at, &config.message_id_domain)
         .ok_or_else(|| {
             format!(
                 "no reply can be rendered: sender {:?}, tier {}, severity {} under policy {}",
@@ -88,14 +83,19 @@ pub(super) async fn send<P: Ports>(
     rendered: Rendered,
     progress: &mut Progress,
 ) -> Result<(ReplyOutcome, Option<String>), IntakeError> {
-    let config = intake.config();
+    let Intake {
+        clock,
+        config,
+        mailer,
+        reply_queue,
+        ..
+    } = intake.ports();
     // The rendered message is 7-bit ASCII by construction.
     let text = String::from_utf8_lossy(&rendered.raw).into_owned();
     let mut retries = 0;
     loop {
         progress.maybe_sent = true;
-        let result = intake
-            .mailer()
+        let result = mailer
             .send(&rendered.from, &rendered.to, rendered.raw.clone())
             .await;
         match result {
@@ -114,7 +114,7 @@ pub(super) async fn send<P: Ports>(
             }
             Err(SendError::Unavailable(message)) => {
                 progress.maybe_sent = false;
-                let Some(queue) = intake.reply_queue() else {
+                let Some(queue) = reply_queue.as_ref() else {
                     return Err(IntakeError::ReplyDeferred {
                         ses_message_id: job.ses_message_id.clone(),
                         message,
@@ -134,7 +134,7 @@ pub(super) async fn send<P: Ports>(
                     to: rendered.to.clone(),
                     raw: text,
                 };
-                let spread = intake.clock().now().timestamp_subsec_nanos();
+                let spread = clock.now().timestamp_subsec_nanos();
                 queue
                     .enqueue(
                         &queued,
@@ -176,14 +176,11 @@ pub(super) async fn resume<P: Ports>(
     support: &EmailAddress,
     progress: &mut Progress,
 ) -> Result<Processed, IntakeError> {
+    let Intake { cases, .. } = intake.ports();
     let case = stored_case(intake, job, case_id).await?;
     let resumed = decision.reply.is_allowed()
         && owned.reply_state == ReplyState::None
-        && intake
-            .cases()
-            .resume_reply(&owned.fence)
-            .await
-            .map_err(port(job))?;
+        && cases.resume_reply(&owned.fence).await.map_err(port(job))?;
     let (outcome, text) = if resumed {
         match render(intake, policy, case_id, &loaded.email, decision, support) {
             Ok(rendered) => send(intake, job, owned, case_id, rendered, progress).await?,
@@ -226,8 +223,8 @@ async fn stored_case<P: Ports>(
     job: &Job,
     case_id: &CaseId,
 ) -> Result<CaseRecord, IntakeError> {
-    intake
-        .cases()
+    let Intake { cases, .. } = intake.ports();
+    cases
         .case(case_id)
         .await
         .map_err(port(job))?

@@ -6,7 +6,7 @@ use slamail_core::intake::steps as rules;
 use slamail_core::message::InboundEmail;
 use slamail_core::policy::Policy;
 
-use crate::{Job, Ports};
+use crate::{Intake, Job, Ports};
 
 /// Where a message arrived, before anything is known about it.
 pub(super) struct Destination<'a> {
@@ -20,9 +20,9 @@ pub(super) fn route<'p, P: Ports>(
     job: &Job,
     email: &InboundEmail,
 ) -> Vec<(&'p Policy, EmailAddress)> {
+    let Intake { policies, .. } = intake.ports();
     let recipients = rules::recipients(&job.recipients, email);
-    intake
-        .policies()
+    policies
         .all_for_recipients(recipients.iter())
         .into_iter()
         .map(|(policy, address)| (policy, address.clone()))

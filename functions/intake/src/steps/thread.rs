@@ -20,7 +20,7 @@ use tracing::{info, warn};
 
 use super::finish::{self, processed};
 use super::port;
-use crate::{IntakeError, Job, Outcome, Ports, Processed};
+use crate::{Intake, IntakeError, Job, Outcome, Ports, Processed};
 
 /// How often an append is retried when another writer changed the case's ledger first.
 const MAX_CONFLICTS: usize = 3;
@@ -49,13 +49,10 @@ async fn pointed_case<P: Ports>(
     policy: &Policy,
     email: &InboundEmail,
 ) -> Result<Option<CaseId>, IntakeError> {
+    let Intake { cases, .. } = intake.ports();
     let ids = thread_ids(email);
     if !ids.is_empty() {
-        let found = intake
-            .cases()
-            .cases_of_message_ids(&ids)
-            .await
-            .map_err(port(job))?;
+        let found = cases.cases_of_message_ids(&ids).await.map_err(port(job))?;
         let hit = ids
             .iter()
             .find_map(|id| found.iter().find(|(m, _)| m == id).map(|(_, c)| c.clone()));
@@ -76,16 +73,12 @@ pub(super) async fn thread<P: Ports>(
     policy: &Policy,
     m: &Incoming<'_>,
 ) -> Result<Threading, IntakeError> {
+    let Intake { cases, .. } = intake.ports();
     let Some(case_id) = pointed_case(intake, job, policy, m.email).await? else {
         return Ok(Threading::Open { refers_to: None });
     };
     for _ in 0..MAX_CONFLICTS {
-        let Some(conv) = intake
-            .cases()
-            .conversation(&case_id)
-            .await
-            .map_err(port(job))?
-        else {
+        let Some(conv) = cases.conversation(&case_id).await.map_err(port(job))? else {
             info!(%case_id, "the message names a case that does not exist: a new case");
             return Ok(Threading::Open { refers_to: None });
         };
@@ -113,6 +106,7 @@ async fn join<P: Ports>(
     m: &Incoming<'_>,
     conv: &Conversation,
 ) -> Result<Option<Threading>, IntakeError> {
+    let Intake { cases, clock, .. } = intake.ports();
     let case = &conv.case;
     let requester = case
         .requester
@@ -206,9 +200,8 @@ async fn join<P: Ports>(
         message.note = Some(note.into());
     }
     let index: Vec<String> = m.email.message_id.iter().cloned().collect();
-    let now = intake.clock().now();
-    let appended = intake
-        .cases()
+    let now = clock.now();
+    let appended = cases
         .append(&Append {
             fence: Some(fence),
             case_id: &case.case_id,

@@ -9,7 +9,7 @@ use tracing::info;
 
 use super::load::Loaded;
 use super::port;
-use crate::{IntakeError, Job, Ports};
+use crate::{Intake, IntakeError, Job, Ports};
 
 /// Triages the message under one policy. `known` holds the directory's answer for the sender,
 /// asked once per message whichever policies govern it.
@@ -20,13 +20,14 @@ pub(super) async fn triage<P: Ports>(
     loaded: &Loaded,
     known: &mut Option<Vec<Membership>>,
 ) -> Result<Decision, IntakeError> {
+    let Intake {
+        policies,
+        directory,
+        ..
+    } = intake.ports();
     if known.is_none() {
         let found = match sender_of(&loaded.email) {
-            Some(sender) => intake
-                .directory()
-                .memberships_of(sender)
-                .await
-                .map_err(port(job))?,
+            Some(sender) => directory.memberships_of(sender).await.map_err(port(job))?,
             None => Vec::new(),
         };
         *known = Some(found);
@@ -38,8 +39,7 @@ pub(super) async fn triage<P: Ports>(
         && needs_domain_lookup(policy, memberships)
         && !memberships.iter().any(|m| m.by_domain)
     {
-        let by_domain = intake
-            .directory()
+        let by_domain = directory
             .domain_memberships_of(sender)
             .await
             .map_err(port(job))?;
@@ -48,7 +48,7 @@ pub(super) async fn triage<P: Ports>(
     let memberships: &[Membership] = memberships;
     let decision = decide(
         policy,
-        intake.policies(),
+        policies,
         &loaded.email,
         &loaded.verdicts,
         memberships,
