@@ -114,6 +114,8 @@ pub struct Processed {
     pub reply_raw: Option<String>,
 }
 
+// What each port must do is stated once, on `Ports`; here the ports are reached through
+// `self.ports()`, which sees them with those bounds.
 impl<C, D, R, S, K, Q> Intake<C, D, R, S, K, Q>
 where
     Self: Ports,
