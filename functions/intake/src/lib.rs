@@ -4,14 +4,15 @@
 //! tests run the very same steps against AWS, and the fast tests against in-memory `fakes`
 //! (feature `fakes`: enabled by the tests only, so none of it ships in the Lambda).
 //!
-//! The steps are in [`steps`]: `claim → load → route → triage → attach or open → reply → finish`.
+//! The steps are in [`steps`]: `claim → load → route → triage → attach or open → reply → finish`,
+//! each a function over the [`Ports`].
 
 pub mod config;
 pub mod events;
 #[cfg(feature = "fakes")]
 pub mod fakes;
+pub mod ports;
 pub mod steps;
-mod threading;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -24,15 +25,13 @@ use slamail_core::case::CaseRecord;
 use slamail_core::conversation::FollowUpKind;
 use slamail_core::ids::CaseId;
 use slamail_core::intake::lease::DEFAULT_TIMEOUT_SECS;
-use slamail_core::intake::ports::{
-    Cases, Clock, InboundLedger, Memberships, PortError, RawMail, ReplySender, SystemClock,
-};
-use slamail_core::intake::reply_queue::ReplyQueue;
+use slamail_core::intake::ports::{Clock, PortError, SystemClock};
 use slamail_core::policy::PolicySet;
 use tracing::{Instrument, error, info, info_span};
 
 pub use config::IntakeConfig;
 pub use events::{Job, Parsed, parse_event};
+pub use ports::Ports;
 
 /// Everything the handler needs, built once per container. The type parameters are the ports;
 /// the defaults are the AWS adapters.
@@ -115,21 +114,18 @@ pub struct Processed {
     pub reply_raw: Option<String>,
 }
 
+// What each port must do is stated once, on `Ports`; here the ports are reached through
+// `self.ports()`, which sees them with those bounds.
 impl<C, D, R, S, K, Q> Intake<C, D, R, S, K, Q>
 where
-    C: InboundLedger + Cases + Sync,
-    D: Memberships + Sync,
-    R: RawMail + Sync,
-    S: ReplySender + Sync,
-    K: Clock,
-    Q: ReplyQueue + Sync,
+    Self: Ports,
 {
     /// Handles one event with the default time budget (the CLI and tests: no Lambda deadline).
     pub async fn handle_event(
         &self,
         event: &serde_json::Value,
     ) -> Result<Vec<Processed>, IntakeError> {
-        let deadline = self.clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
+        let deadline = self.ports().clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
         self.handle_event_until(event, deadline).await
     }
 
@@ -169,8 +165,18 @@ where
 
     /// Processes one message exactly once per policy, with the default time budget.
     pub async fn process(&self, job: &Job) -> Result<Vec<Processed>, IntakeError> {
-        let deadline = self.clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
+        let deadline = self.ports().clock.now() + TimeDelta::seconds(DEFAULT_TIMEOUT_SECS);
         self.process_until(job, deadline).await
+    }
+
+    /// Processes one message, for an invocation that must end by `deadline` (see
+    /// [`steps`] for what that is).
+    pub async fn process_until(
+        &self,
+        job: &Job,
+        deadline: DateTime<Utc>,
+    ) -> Result<Vec<Processed>, IntakeError> {
+        steps::process(self, job, deadline).await
     }
 }
 

@@ -5,15 +5,16 @@ use slamail_core::feedback::FeedbackAction;
 use slamail_core::feedback::ports::{FeedbackRecord, FeedbackStore, Recorded};
 use slamail_core::intake::ports::PortError;
 
-use super::{FakeCases, lock, stamp};
+use super::FakeCases;
+use super::tables::stamp;
 
 impl FeedbackStore for FakeCases {
     async fn case_of_reply(
         &self,
         reply_ses_message_id: &str,
     ) -> Result<Option<CaseRecord>, PortError> {
-        self.calls.call("cases", "case_of_reply")?;
-        Ok(lock(&self.tables)
+        Ok(self
+            .enter("case_of_reply")?
             .cases
             .values()
             .find(|c| {
@@ -24,20 +25,11 @@ impl FeedbackStore for FakeCases {
     }
 
     async fn record_feedback(&self, r: &FeedbackRecord<'_>) -> Result<Recorded, PortError> {
-        self.calls.call("cases", "record_feedback")?;
-        let mut t = lock(&self.tables);
+        let mut t = self.enter("record_feedback")?;
         if t.feedback.contains(r.feedback_id) {
             return Ok(Recorded::Duplicate);
         }
-        let case = t
-            .cases
-            .get_mut(r.case_id)
-            .ok_or_else(|| PortError::new("cases", format!("case {} does not exist", r.case_id)))?;
-        case.message_count += 1;
-        t.messages
-            .entry(r.case_id.clone())
-            .or_default()
-            .push(r.message.clone());
+        t.add_message(r.case_id, r.message)?;
         match r.action {
             FeedbackAction::HoldUntil(addresses, until) => {
                 for a in addresses {

@@ -49,8 +49,7 @@ impl QueuedReplies for FakeCases {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Take, PortError> {
-        self.calls.call("cases", "take")?;
-        let mut t = lock(&self.tables);
+        let mut t = self.enter("take")?;
         let key = (reply.ses_message_id.clone(), reply.scope.clone());
         let Some(item) = t.inbound.get_mut(&key) else {
             return Ok(Take::Settled);
@@ -83,8 +82,7 @@ impl QueuedReplies for FakeCases {
     }
 
     async fn requeue(&self, fence: &Fence) -> Result<(), PortError> {
-        self.calls.call("cases", "requeue")?;
-        let mut t = lock(&self.tables);
+        let mut t = self.enter("requeue")?;
         let item = t.fenced(fence)?;
         if item.reply_state != ReplyState::Sending {
             return Err(PortError::new("cases", "the reply is not `sending`"));
