@@ -28,7 +28,7 @@ use slamail_aws::http::{Claims, Reply, body_bytes, respond, segments};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::intake::ports::ReplySender;
 
-use crate::board;
+use crate::board::{self, QueuePage};
 use crate::desk::{Desk, DeskError};
 
 pub use slamail_aws::http::ApiError;
@@ -183,9 +183,13 @@ async fn route<S: ReplySender + Sync>(
                     .map_err(|_| ApiError::bad_request("limit must be a number"))?,
                 None => 100,
             };
-            let rows = desk
-                .queue_with_countdowns(agent, &policy, &queue, until, limit, now)
-                .await?;
+            let page = QueuePage {
+                policy: &policy,
+                queue: &queue,
+                until,
+                limit,
+            };
+            let rows = desk.queue_with_countdowns(agent, &page, now).await?;
             Ok((
                 200,
                 json!({ "queue": queue, "as_of": json_of(&now), "cases": json_of(&rows) }),

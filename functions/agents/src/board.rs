@@ -28,6 +28,16 @@ pub struct QueueRef {
     pub zone: String,
 }
 
+/// Which page of which queue to list: the queue (named within its policy), cases due up to
+/// `until` (all open ones when `None`), at most `limit` of them.
+#[derive(Debug, Clone, Copy)]
+pub struct QueuePage<'a> {
+    pub policy: &'a PolicyId,
+    pub queue: &'a QueueId,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: i32,
+}
+
 /// A queued case as the queue index holds it, with its countdown at `as_of`. `countdown` is
 /// `None` when the ledger says nothing is due from us any more (the index lags a write).
 #[derive(Debug, Clone, Serialize)]
@@ -97,17 +107,17 @@ impl<S: ReplySender + Sync> Desk<S> {
     pub async fn queue_with_countdowns(
         &self,
         agent: &EmailAddress,
-        policy: &PolicyId,
-        queue: &QueueId,
-        until: Option<DateTime<Utc>>,
-        limit: i32,
+        page: &QueuePage<'_>,
         now: DateTime<Utc>,
     ) -> Result<Vec<QueueRow>, DeskError> {
+        let QueuePage {
+            policy,
+            queue,
+            until,
+            limit,
+        } = *page;
         let rows = self.queue(agent, policy, queue, until, limit).await?;
-        let p = self
-            .policies
-            .get(policy)
-            .ok_or_else(|| DeskError::Invalid(format!("no policy {policy} is loaded")))?;
+        let p = self.loaded_policy(policy)?;
         let mut out: Vec<QueueRow> = stream::iter(rows)
             .map(|case| async move {
                 let conv = self

@@ -4,16 +4,14 @@ use lambda_runtime::Error;
 use slamail_agents::api::handle;
 use slamail_agents::{AgentsConfig, Desk};
 use slamail_aws::http::serve;
+use slamail_aws::runtime::cold_start;
 use slamail_core::policy::PolicySet;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    slamail_aws::telemetry::init_lambda();
-
     // Misconfiguration must stop the cold start, not surface as 500s on every request.
-    let config = AgentsConfig::from_env(|name| std::env::var(name).ok())?;
+    let (config, sdk) = cold_start(AgentsConfig::from_env).await?;
     let policies = PolicySet::from_list(config.policy_files.as_deref())?;
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let desk = Desk::from_aws(&sdk, &config, policies);
 
     let group = config.agents_group;

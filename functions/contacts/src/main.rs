@@ -4,17 +4,15 @@ use lambda_runtime::Error;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_aws::http::serve;
+use slamail_aws::runtime::cold_start;
 use slamail_contacts::{ContactsConfig, handle_with_reports};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    slamail_aws::telemetry::init_lambda();
-
     // Misconfiguration must stop the cold start, not surface as 500s on every request.
-    let config = ContactsConfig::from_env(|name| std::env::var(name).ok())?;
+    let (config, sdk) = cold_start(ContactsConfig::from_env).await?;
     let policies = config.policies()?;
     let settings = config.settings;
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let client = aws_sdk_dynamodb::Client::new(&sdk);
     let directory = Directory::new(client.clone(), config.directory_table);
     let cases = config

@@ -3,17 +3,16 @@
 // The handler's future nests the store's and the mailer's calls: its layout needs more than the default depth.
 #![recursion_limit = "256"]
 
-use lambda_runtime::{Error, LambdaEvent, service_fn};
+use lambda_runtime::Error;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::mailer::Mailer;
+use slamail_aws::runtime::{cold_start, serve_json};
 use slamail_core::intake::ports::SystemClock;
 use slamail_replies::{RepliesConfig, Sender};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    slamail_aws::telemetry::init_lambda();
-    let config = RepliesConfig::from_env(|name| std::env::var(name).ok())?;
-    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let (config, aws) = cold_start(RepliesConfig::from_env).await?;
     let sender = Sender {
         rate: config.rate(),
         store: CaseStore::new(aws_sdk_dynamodb::Client::new(&aws), config.cases_table),
@@ -21,11 +20,5 @@ async fn main() -> Result<(), Error> {
         clock: SystemClock,
     };
     let sender = &sender;
-    lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<serde_json::Value>| async move {
-            let response = sender.handle_event(&event.payload).await?;
-            Ok::<_, Error>(serde_json::to_value(response)?)
-        },
-    ))
-    .await
+    serve_json(move |payload| async move { Ok(sender.handle_event(&payload).await?) }).await
 }

@@ -1,21 +1,18 @@
 //! Lambda entry point of the SLA watch, run every minute by EventBridge Scheduler; the logic is
 //! in the library.
 
-use lambda_runtime::{Error, LambdaEvent, service_fn};
-use serde_json::Value;
+use lambda_runtime::Error;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::notifier::Notifier;
+use slamail_aws::runtime::{cold_start, serve_json};
 use slamail_core::policy::PolicySet;
 use slamail_watch::{Mode, WatchConfig, metrics_line, pass};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    slamail_aws::telemetry::init_lambda();
-
     // Misconfiguration must stop the cold start, not surface on every run.
-    let config = WatchConfig::from_env(|name| std::env::var(name).ok())?;
+    let (config, sdk) = cold_start(WatchConfig::from_env).await?;
     let policies = PolicySet::from_list(config.policy_files.as_deref())?;
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = CaseStore::new(aws_sdk_dynamodb::Client::new(&sdk), config.cases_table);
     let notifier = Notifier::new(
         aws_sdk_sesv2::Client::new(&sdk),
@@ -23,7 +20,7 @@ async fn main() -> Result<(), Error> {
         config.configuration_set,
     );
     let (store, policies, notifier) = (&store, &policies, &notifier);
-    lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {
+    serve_json(move |_event| async move {
         // The schedule's own time is not trusted over the clock: a late delivery still sends
         // everything due by now.
         let outcome = pass(store, policies, notifier, chrono::Utc::now(), Mode::Send).await?;
@@ -48,6 +45,6 @@ async fn main() -> Result<(), Error> {
             )
             .into())
         }
-    }))
+    })
     .await
 }

@@ -10,6 +10,7 @@
 //! - [`reply_queue`] — the SQS queue of replies SES throttled, for the paced sender.
 //! - `membership` — the directory as the intake's membership lookup.
 //! - [`notifier`] — SLA warnings to staff: SESv2 mail and SNS topics.
+//! - [`runtime`] — a Lambda's cold start, and the event loop of the JSON-event functions.
 //! - [`sdk_error`] — one line for a failed AWS call: code, message, what to do.
 //! - [`telemetry`] — the one `tracing` setup of every binary: JSON in Lambda, text for people.
 //!
@@ -26,5 +27,6 @@ mod membership;
 pub mod notifier;
 pub mod rawmail;
 pub mod reply_queue;
+pub mod runtime;
 pub mod sdk_error;
 pub mod telemetry;

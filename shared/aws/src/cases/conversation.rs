@@ -14,7 +14,7 @@ use slamail_core::intake::ports::{Append, Appended, Conversation, ReplyState};
 
 use super::queue_index::QUEUE_INDEX;
 use super::transact::Role;
-use super::writes::{build, duplicate_of};
+use super::write_items::{build, duplicate_of};
 use super::{
     CaseStore, CaseStoreError, InboundState, Item, MessageItem, case_pk, decode, message_id_pk,
     message_sk, n, s,

@@ -1,24 +1,17 @@
 //! The INBOUND items as the intake's [`InboundLedger`]: claim, release, finish.
 
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Utc};
 use slamail_core::case::RawLocation;
 use slamail_core::intake::ports::{Claim, Fence, InboundLedger, Owned, PortError, Scope};
 
+use super::inbound::Updated;
 use super::{
-    CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,
-    inbound_pk, inbound_sk, n, s, stamp,
+    CaseStore, CaseStoreError, InboundState, ReplyState, condition_failed, inbound_pk, inbound_sk,
+    n, s, stamp,
 };
 
 impl CaseStore {
-    fn lost(&self, fence: &Fence) -> CaseStoreError {
-        CaseStoreError::LostClaim {
-            ses_message_id: fence.ses_message_id.clone(),
-        }
-    }
-
     async fn claim_item(
         &self,
         ses_id: &str,
@@ -41,7 +34,7 @@ impl CaseStore {
             }
             Scope::Unroutable => "",
         };
-        let result = req
+        let update = req
             .update_expression(format!(
                 "SET lease_until = :lease, attempts = if_not_exists(attempts, :zero) + :one, \
                  ses_message_id = :id, #state = if_not_exists(#state, :processing), \
@@ -64,14 +57,12 @@ impl CaseStore {
             .expression_attribute_values(":bucket", s(&raw.bucket))
             .expression_attribute_values(":key", s(&raw.key))
             .expression_attribute_values(":now", s(stamp(now)))
-            .expression_attribute_values(":epoch", n(now.timestamp()))
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        let e = match result {
-            Ok(out) => {
-                let item: InboundItem = decode(&pk, out.attributes.unwrap_or_default())?;
+            .expression_attribute_values(":epoch", n(now.timestamp()));
+        let item = match self
+            .update_returning_item("UpdateItem (claim)", &pk, update)
+            .await?
+        {
+            Updated::Written(item) => {
                 return Ok(Claim::Owned(Owned {
                     fence: Fence {
                         ses_message_id: ses_id.to_string(),
@@ -82,29 +73,13 @@ impl CaseStore {
                     reply_state: item.reply_state,
                 }));
             }
-            Err(e) => e,
-        };
-        if !condition_failed(&e) {
-            return Err(self.err_sdk("UpdateItem (claim)", e));
-        }
-        // The refusal carries the item as it is: no second read.
-        let old = e.as_service_error().and_then(|se| match se {
-            UpdateItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
-            _ => None,
-        });
-        let item: InboundItem = match old {
-            Some(item) => decode(&pk, item)?,
-            None => self
+            Updated::Refused(Some(item)) => item,
+            Updated::Refused(None) => self
                 .inbound_for(ses_id, scope)
                 .await?
                 .ok_or_else(|| self.err("GetItem (claim)", "the claimed item vanished"))?,
         };
-        Ok(match item.state {
-            InboundState::Processing => Claim::Busy,
-            InboundState::Done | InboundState::Unroutable => Claim::Done {
-                case_id: item.case_id,
-            },
-        })
+        Ok(Claim::refused(item.state, item.case_id))
     }
 
     /// An update of the inbound item held by `fence`, with the names and values every fenced
@@ -167,7 +142,7 @@ impl CaseStore {
         };
         match req.send().await {
             Ok(_) => Ok(()),
-            Err(e) if condition_failed(&e) => Err(self.lost(fence)),
+            Err(e) if condition_failed(&e) => Err(CaseStoreError::lost(fence)),
             Err(e) => Err(self.err_sdk("UpdateItem (finish)", e)),
         }
     }

@@ -21,16 +21,28 @@
 //! new case is one transaction (case, first message, Message-ID, binding to the message, reply
 //! caps, undeliverable check, `reply_state` none → sending), so a retry either finds the case
 //! bound or nothing written. See [`slamail_core::intake::ports`] for the contract.
+//!
+//! Where each write lives: `ledger` (claim, release, finish the inbound item), `open` (a new
+//! case and its id), `conversation` (appending to a case), `reply_record` (the auto-reply's
+//! state and outcome), `bounce` (a bounce attached to its case), `queued` (the paced sender's
+//! take and requeue), `feedback`, `watch`, `rates`; the pieces they share are in `inbound`,
+//! `write_items` and `transact`, and `port` maps the intake's [`Cases`] port onto them.
+//! `queue_index` reads a queue's open cases in pages.
 
+mod bounce;
 mod conversation;
 mod feedback;
+mod inbound;
 mod ledger;
+mod open;
+mod port;
 mod queue_index;
 mod queued;
 mod rates;
+mod reply_record;
 mod transact;
 mod watch;
-mod writes;
+mod write_items;
 
 use std::collections::HashMap;
 
@@ -67,6 +79,15 @@ pub enum CaseStoreError {
         "message {ses_message_id}: this invocation's claim was taken over by another (its lease ran out); it stops without writing"
     )]
     LostClaim { ses_message_id: String },
+}
+
+impl CaseStoreError {
+    /// The claim `fence` holds was taken over: the write it guarded was refused.
+    fn lost(fence: &Fence) -> Self {
+        Self::LostClaim {
+            ses_message_id: fence.ses_message_id.clone(),
+        }
+    }
 }
 
 impl From<CaseStoreError> for PortError {
@@ -149,21 +170,6 @@ fn inbound_key(fence: &Fence) -> (AttributeValue, AttributeValue) {
         s(inbound_pk(&fence.ses_message_id)),
         s(inbound_sk(&fence.scope)),
     )
-}
-
-impl CaseStore {
-    /// An update of the inbound item a claim holds; the caller adds its expressions.
-    fn update_inbound_item(
-        &self,
-        fence: &Fence,
-    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
-        let (pk, sk) = inbound_key(fence);
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", pk)
-            .key("sk", sk)
-    }
 }
 
 fn case_pk(case_id: &CaseId) -> String {

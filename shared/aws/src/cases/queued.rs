@@ -1,14 +1,13 @@
 //! The INBOUND item's reply state as the paced sender's [`QueuedReplies`]: `queued → sending` with
 //! a lease and a new attempt number (the fence every later write is conditional on), and back.
 
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use chrono::{DateTime, Utc};
 use slamail_core::intake::ports::{Fence, PortError};
 use slamail_core::intake::reply_queue::{QueuedReplies, QueuedReply, Take};
 
+use super::inbound::Updated;
 use super::{
-    CaseStore, CaseStoreError, InboundItem, InboundState, ReplyState, condition_failed, decode,
-    inbound_pk, n, s, stamp,
+    CaseStore, CaseStoreError, InboundState, ReplyState, condition_failed, inbound_pk, n, s, stamp,
 };
 
 /// The fence of a queued reply's inbound item at `attempt`.
@@ -28,7 +27,7 @@ impl CaseStore {
         lease_until: DateTime<Utc>,
     ) -> Result<Take, CaseStoreError> {
         let pk = inbound_pk(&reply.ses_message_id);
-        let result = self
+        let update = self
             .update_inbound_item(&fence_of(reply, 0))
             .update_expression(
                 "SET reply_state = :sending, attempts = attempts + :one, lease_until = :lease, \
@@ -39,32 +38,16 @@ impl CaseStore {
             .expression_attribute_values(":queued", s(ReplyState::Queued.as_str()))
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":lease", n(lease_until.timestamp()))
-            .expression_attribute_values(":now", s(stamp(now)))
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        let e = match result {
-            Ok(out) => {
-                let item: InboundItem = decode(&pk, out.attributes.unwrap_or_default())?;
-                return Ok(Take::Taken(fence_of(reply, item.attempts)));
-            }
-            Err(e) => e,
-        };
-        if !condition_failed(&e) {
-            return Err(self.err_sdk("UpdateItem (take reply)", e));
-        }
-        let old = e.as_service_error().and_then(|se| match se {
-            aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => {
-                c.item().cloned()
-            }
-            _ => None,
-        });
-        let Some(old) = old else {
+            .expression_attribute_values(":now", s(stamp(now)));
+        let item = match self
+            .update_returning_item("UpdateItem (take reply)", &pk, update)
+            .await?
+        {
+            Updated::Written(item) => return Ok(Take::Taken(fence_of(reply, item.attempts))),
             // No INBOUND item: nothing of ours to send.
-            return Ok(Take::Settled);
+            Updated::Refused(None) => return Ok(Take::Settled),
+            Updated::Refused(Some(item)) => item,
         };
-        let item: InboundItem = decode(&pk, old)?;
         Ok(match item.reply_state {
             ReplyState::Sent
             | ReplyState::Failed
@@ -122,9 +105,7 @@ impl CaseStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if condition_failed(&e) => Err(CaseStoreError::LostClaim {
-                ses_message_id: fence.ses_message_id.clone(),
-            }),
+            Err(e) if condition_failed(&e) => Err(CaseStoreError::lost(fence)),
             Err(e) => Err(self.err_sdk("UpdateItem (requeue reply)", e)),
         }
     }

@@ -3,8 +3,10 @@
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use slamail_core::ids::CaseId;
+use slamail_core::intake::ports::Fence;
 
-use super::writes::build;
+use super::write_items::build;
 use super::{CaseStore, CaseStoreError, Item};
 
 /// What each action of a transaction is, to read its cancellation reason.
@@ -72,6 +74,24 @@ impl CaseStore {
                     tokio::time::sleep(jitter(attempt)).await;
                 }
             }
+        }
+    }
+
+    /// Runs a fenced write on an existing case: refused by the inbound item, the claim was
+    /// taken over; refused by anything else, the case does not exist.
+    pub(super) async fn transact_on_case(
+        &self,
+        operation: &'static str,
+        actions: Vec<(Role, TransactWriteItem)>,
+        fence: &Fence,
+        case_id: &CaseId,
+    ) -> Result<(), CaseStoreError> {
+        match self.transact(operation, actions).await? {
+            None => Ok(()),
+            Some(refused) if refused.iter().any(|(r, _)| *r == Role::Inbound) => {
+                Err(CaseStoreError::lost(fence))
+            }
+            Some(_) => Err(self.err(operation, format!("case {case_id} does not exist"))),
         }
     }
 

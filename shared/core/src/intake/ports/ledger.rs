@@ -126,6 +126,17 @@ pub enum Claim {
     Busy,
 }
 
+impl Claim {
+    /// What a claim refused by the stored record means: a message still processing is leased to
+    /// another invocation; a done or unroutable one has nothing left to do.
+    pub fn refused(state: InboundState, case_id: Option<CaseId>) -> Self {
+        match state {
+            InboundState::Processing => Self::Busy,
+            InboundState::Done | InboundState::Unroutable => Self::Done { case_id },
+        }
+    }
+}
+
 /// The record of inbound messages: who is processing which (message, scope), and how far it got.
 pub trait InboundLedger {
     /// Claims a message for a scope until `lease_until`, unless that is done or leased to
