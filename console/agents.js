@@ -129,8 +129,18 @@ async function renderQueues() {
       : h("p", {}, `${state.session.email} is not staff of any support policy this deployment serves, so no queue is yours.`));
 }
 
-async function queueRows(policy, queue) {
-  return api("GET", `/queues/${enc(policy)}/${enc(queue)}`);
+// The first `pages` pages of a queue, each going on from the previous page's `next`.
+async function queueRows(policy, queue, pages) {
+  const cases = [];
+  let next = null;
+  for (let i = 0; i < pages; i++) {
+    const r = await api("GET", `/queues/${enc(policy)}/${enc(queue)}${next ? `?after=${enc(next)}` : ""}`);
+    if (!r.ok) return r;
+    cases.push(...r.data.cases);
+    next = r.data.next;
+    if (!next) break;
+  }
+  return { ok: true, data: { cases, next } };
 }
 
 function queueBody(data, zone) {
@@ -156,20 +166,30 @@ function queueBody(data, zone) {
 async function renderQueue(policy, queue) {
   const zone = (state.policies[policy] && state.policies[policy].zone) || "UTC";
   const name = (state.policies[policy] && state.policies[policy].name) || policy;
-  const r = await queueRows(policy, queue);
+  let pages = 1;
+  const r = await queueRows(policy, queue, pages);
   if (!r.ok) return setMain(`Queue ${queue}`, h("p", { class: "error", role: "alert", id: "queue-error" }, refusal(r, AGENT_HINTS)));
   const tbody = h("tbody", {});
+  const more = h("button", { type: "button", id: "queue-more", hidden: "" }, "Show more cases");
+  const moreError = h("p", { class: "error", role: "alert", id: "queue-more-error" });
   const fill = (data) => {
     const { rows, items } = queueBody(data, zone);
     const focused = document.activeElement && document.activeElement.dataset.key;
     tbody.replaceChildren(...rows);
+    more.hidden = !data.next;
     if (focused) { const again = tbody.querySelector(`[data-key="${CSS.escape(focused)}"]`); if (again) again.focus(); }
-    tick(items, async () => { const again = await queueRows(policy, queue); if (again.ok) fill(again.data); });
+    tick(items, reload);
   };
+  // Every page shown so far, fetched again: the order moves as cases are answered.
+  async function reload() {
+    const again = await queueRows(policy, queue, pages);
+    if (again.ok) { moreError.textContent = ""; fill(again.data); } else moreError.textContent = refusal(again, AGENT_HINTS);
+  }
+  more.addEventListener("click", async () => { pages += 1; await reload(); });
   setMain(`Queue ${queue} (${name})`,
     h("p", { class: "meta" }, `Open cases by the next instant a response is due, soonest first. Times in the policy's zone (${zone}) with yours (${localZone}) beside them. The countdown counts only while the clock runs.`),
     h("p", {}, h("a", { href: "#/agents" }, "All queues")),
-    queueTable(tbody));
+    queueTable(tbody), more, moreError);
   if (!r.data.cases.length) {
     tbody.replaceChildren(h("tr", {}, h("td", { colspan: "7" }, "Nothing is due from us in this queue.")));
     return;

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use slamail_agents::{Desk, DeskError, timeline};
+use slamail_aws::cases::QueueCursor;
 use slamail_cli::flags::{AgentsFlags, agents_config};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::policy::PolicySet;
@@ -95,8 +96,12 @@ pub struct QueueArgs {
     /// Only cases due by this instant (RFC 3339).
     #[arg(long)]
     pub until: Option<String>,
-    #[arg(long, default_value_t = 50)]
-    pub limit: i32,
+    /// Cases per page (1–1000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+    /// Go on after this position: the `more:` line of the previous page.
+    #[arg(long)]
+    pub after: Option<String>,
     #[command(flatten)]
     pub desk: DeskArgs,
 }
@@ -204,17 +209,32 @@ pub async fn run_queue(a: QueueArgs) -> Result<String, CliError> {
                 .map_err(|_| CliError::Input("--until must be an RFC 3339 instant".into()))
         })
         .transpose()?;
-    let rows = desk
-        .queue(&agent, &policy, &queue, until, a.limit)
+    let after = a
+        .after
+        .as_deref()
+        .map(QueueCursor::parse)
+        .transpose()
+        .map_err(|e| CliError::Input(format!("--after: {e}")))?;
+    let page = desk
+        .queue(
+            &agent,
+            &policy,
+            &queue,
+            until,
+            usize::from(a.limit),
+            after.as_ref(),
+        )
         .await
         .map_err(err)?;
+    let next = page.next.map(|c| c.to_string());
     if a.desk.json {
-        return json(&rows);
+        return json(&serde_json::json!({ "cases": page.cases, "next": next }));
     }
-    if rows.is_empty() {
+    if page.cases.is_empty() {
         return Ok(format!("nothing is due in {policy}/{queue}"));
     }
-    Ok(rows
+    let mut lines: Vec<String> = page
+        .cases
         .iter()
         .map(|c| {
             format!(
@@ -227,6 +247,9 @@ pub async fn run_queue(a: QueueArgs) -> Result<String, CliError> {
                 c.requester.as_deref().unwrap_or("(no requester)")
             )
         })
-        .collect::<Vec<_>>()
-        .join("\n"))
+        .collect();
+    if let Some(next) = next {
+        lines.push(format!("more cases: run again with --after {next}"));
+    }
+    Ok(lines.join("\n"))
 }

@@ -13,7 +13,7 @@
 //! | POST | `/cases/{id}/close` | `{"reason"}` |
 //! | POST | `/cases/{id}/reopen` | `{"reason"}`: a new response cycle |
 //! | GET | `/queues` | the queues the caller works (route queues of policies they are staff of) |
-//! | GET | `/queues/{policy}/{queue}?until=&limit=` | open cases by next due instant, each with its `countdown` at `as_of` |
+//! | GET | `/queues/{policy}/{queue}?until=&limit=&after=` | open cases by next due instant, each with its `countdown` at `as_of`; `limit` 1–1000 (default 100); `next` is the `after` of the following page, `null` on the last |
 //!
 //! A `countdown` ([`slamail_core::clock::Countdown`]) is what a page needs to count the running
 //! target down live without business-time arithmetic of its own: the counted seconds left at
@@ -24,11 +24,12 @@ use aws_lambda_events::http::Method;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use slamail_aws::cases::{MAX_QUEUE_PAGE, QueueCursor};
 use slamail_aws::http::{Claims, Reply, body_bytes, respond, segments};
 use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_core::intake::ports::ReplySender;
 
-use crate::board::{self, QueuePage};
+use crate::board::{self, QueueRequest};
 use crate::desk::{Desk, DeskError};
 
 pub use slamail_aws::http::ApiError;
@@ -74,6 +75,8 @@ pub fn agent(req: &ApiGatewayV2httpRequest, group: &str) -> Result<EmailAddress,
 
 /// Request bodies are small JSON objects; anything larger is refused before parsing.
 const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Cases per queue page unless the caller asks for another `limit`.
+const DEFAULT_QUEUE_PAGE: usize = 100;
 
 fn body<T: for<'de> Deserialize<'de>>(req: &ApiGatewayV2httpRequest) -> Result<T, ApiError> {
     serde_json::from_slice(&body_bytes(req, Some(MAX_BODY_BYTES))?)
@@ -179,20 +182,32 @@ async fn route<S: ReplySender + Sync>(
             };
             let limit = match query(req, "limit") {
                 Some(l) => l
-                    .parse::<i32>()
-                    .map_err(|_| ApiError::bad_request("limit must be a number"))?,
-                None => 100,
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|l| (1..=MAX_QUEUE_PAGE).contains(l))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "limit must be a number from 1 to {MAX_QUEUE_PAGE}"
+                        ))
+                    })?,
+                None => DEFAULT_QUEUE_PAGE,
             };
-            let page = QueuePage {
+            let after = query(req, "after")
+                .map(QueueCursor::parse)
+                .transpose()
+                .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let request = QueueRequest {
                 policy: &policy,
                 queue: &queue,
                 until,
                 limit,
+                after: after.as_ref(),
             };
-            let rows = desk.queue_with_countdowns(agent, &page, now).await?;
+            let page = desk.queue_with_countdowns(agent, &request, now).await?;
             Ok((
                 200,
-                json!({ "queue": queue, "as_of": json_of(&now), "cases": json_of(&rows) }),
+                json!({ "queue": queue, "as_of": json_of(&now), "cases": json_of(&page.cases),
+                        "next": page.next }),
             ))
         }
         (_, ["cases", _, ..] | ["queues", ..]) => Err(ApiError::new(

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
+use slamail_aws::cases::QueueCursor;
 use slamail_core::case::CaseRecord;
 use slamail_core::clock::{self, ClockView, Countdown};
 use slamail_core::ids::{EmailAddress, PolicyId, QueueId};
@@ -29,13 +30,21 @@ pub struct QueueRef {
 }
 
 /// Which page of which queue to list: the queue (named within its policy), cases due up to
-/// `until` (all open ones when `None`), at most `limit` of them.
+/// `until` (all open ones when `None`), at most `limit` of them, after `after`.
 #[derive(Debug, Clone, Copy)]
-pub struct QueuePage<'a> {
+pub struct QueueRequest<'a> {
     pub policy: &'a PolicyId,
     pub queue: &'a QueueId,
     pub until: Option<DateTime<Utc>>,
-    pub limit: i32,
+    pub limit: usize,
+    pub after: Option<&'a QueueCursor>,
+}
+
+/// One page of a queue with countdowns, and where the next page starts (`None`: the last).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueRows {
+    pub cases: Vec<QueueRow>,
+    pub next: Option<String>,
 }
 
 /// A queued case as the queue index holds it, with its countdown at `as_of`. `countdown` is
@@ -102,21 +111,25 @@ impl<S: ReplySender + Sync> Desk<S> {
         out
     }
 
-    /// [`Desk::queue`] with each case's countdown at `now`, read from its ledger, soonest due
-    /// first (cases with nothing due any more last).
+    /// A page of [`Desk::queue`] with each case's countdown at `now`, read from its ledger,
+    /// soonest due first (cases with nothing due any more last).
     pub async fn queue_with_countdowns(
         &self,
         agent: &EmailAddress,
-        page: &QueuePage<'_>,
+        request: &QueueRequest<'_>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<QueueRow>, DeskError> {
-        let QueuePage {
+    ) -> Result<QueueRows, DeskError> {
+        let QueueRequest {
             policy,
             queue,
             until,
             limit,
-        } = *page;
-        let rows = self.queue(agent, policy, queue, until, limit).await?;
+            after,
+        } = *request;
+        let page = self
+            .queue(agent, policy, queue, until, limit, after)
+            .await?;
+        let rows = page.cases;
         let p = self.loaded_policy(policy)?;
         let mut out: Vec<QueueRow> = stream::iter(rows)
             .map(|case| async move {
@@ -139,7 +152,10 @@ impl<S: ReplySender + Sync> Desk<S> {
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         });
-        Ok(out)
+        Ok(QueueRows {
+            cases: out,
+            next: page.next.map(|c| c.to_string()),
+        })
     }
 
     /// The countdown of a shown case at `now`.

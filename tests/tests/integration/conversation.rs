@@ -270,9 +270,11 @@ async fn the_sample_conversation_step_by_step() {
             &QueueId::parse(&newer.queue).unwrap(),
             Some(at("2026-12-31T00:00:00Z")),
             10,
+            None,
         )
         .await
-        .expect("queue");
+        .expect("queue")
+        .cases;
     assert_eq!(
         queue.iter().map(|c| c.case_id.clone()).collect::<Vec<_>>(),
         [new_case]
@@ -526,9 +528,11 @@ async fn agents_reply_through_ses_and_alectronas_update_clock_runs() {
             &QueueId::parse(&stored.queue).unwrap(),
             None,
             10,
+            None,
         )
         .await
-        .expect("queue");
+        .expect("queue")
+        .cases;
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].due_metric.map(|m| m.as_str()), Some("update"));
 }

@@ -1,18 +1,15 @@
 //! Conversations in the cases table: which cases Message-IDs belong to (one BatchGetItem), a case
-//! with its clock ledger (one Query), appending to a case (one transaction), and the queue
-//! index (one Query on `by-queue-due`).
+//! with its clock ledger (one Query) and appending to a case (one transaction).
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
-use chrono::{DateTime, Utc};
 use slamail_core::bounded::MessageIdKey;
 use slamail_core::case::CaseRecord;
 use slamail_core::clock::LedgerEntry;
-use slamail_core::ids::{CaseId, QueueId};
+use slamail_core::ids::CaseId;
 use slamail_core::intake::ports::{Append, Appended, Conversation, ReplyState};
 
-use super::queue_index::QUEUE_INDEX;
 use super::transact::Role;
 use super::write_items::{build, duplicate_of};
 use super::{
@@ -300,43 +297,6 @@ impl CaseStore {
             ids.extend(message_ids_of(&m));
         }
         Ok(ids)
-    }
-
-    /// Open cases of a queue by the next instant due from us, soonest first, up to `until`
-    /// (UTC): one Query on the queue index, never a Scan.
-    pub async fn queue(
-        &self,
-        queue: &QueueId,
-        until: Option<DateTime<Utc>>,
-        limit: i32,
-    ) -> Result<Vec<CaseRecord>, CaseStoreError> {
-        let mut q = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(QUEUE_INDEX)
-            .expression_attribute_names("#queue", "queue")
-            .expression_attribute_values(":q", s(queue.as_str()))
-            .scan_index_forward(true)
-            .limit(limit.clamp(1, 1000));
-        q = match until {
-            Some(t) => q
-                .key_condition_expression("#queue = :q AND due_utc <= :until")
-                .expression_attribute_values(
-                    ":until",
-                    s(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-                ),
-            None => q.key_condition_expression("#queue = :q"),
-        };
-        let out = q
-            .send()
-            .await
-            .map_err(|e| self.err_sdk("Query (queue index)", e))?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| decode(QUEUE_INDEX, i))
-            .collect()
     }
 }
 

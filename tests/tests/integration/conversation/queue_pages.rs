@@ -133,3 +133,95 @@ async fn a_queue_is_listed_in_pages_by_due_instant() {
     );
     assert!(first.next.is_none());
 }
+
+/// The same listing through the agents' HTTP API: `limit` and `after` in the query string, the
+/// `next` of each page, and plain refusals of a bad position or size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_api_pages_with_next_and_after() {
+    let env = env().await;
+    let mut opened = BTreeSet::new();
+    for hour in 0..3 {
+        let message = mail(
+            "alice@acme.example",
+            "acme.example",
+            &format!("{}@mail.acme.example", unique_name("api-page")),
+            "",
+            &format!("[Level 3] question {hour}"),
+        );
+        let at = format!("2026-11-25T{:02}:00:00.000Z", 17 + hour);
+        opened.insert(created(&env.deliver(&message, &at, "PASS").await).case_id);
+    }
+    let get = |query: &str| {
+        let mut params = std::collections::HashMap::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap();
+            params.insert(k.to_string(), vec![v.to_string()]);
+        }
+        let req = serde_json::from_value::<aws_lambda_events::apigw::ApiGatewayV2httpRequest>(
+            json!({
+                "rawPath": "/queues/activestate/enterprise",
+                "rawQueryString": query,
+                "queryStringParameters": params.iter().map(|(k, v)| (k.clone(), v[0].clone()))
+                    .collect::<std::collections::HashMap<_, _>>(),
+                "isBase64Encoded": false,
+                "requestContext": {"http": {"method": "GET", "path": "/queues/activestate/enterprise"},
+                    "authorizer": {"jwt": {"claims": {"email": "sam@activestate.com",
+                        "email_verified": "true", "cognito:groups": "[slamail-agents]"},
+                        "scopes": null}}},
+            }),
+        )
+        .expect("request");
+        let desk = &env.desk;
+        async move {
+            let resp = slamail_agents::api::handle(
+                desk,
+                "slamail-agents",
+                req,
+                at("2026-11-25T12:00:00Z"),
+            )
+            .await;
+            let body = match resp.body {
+                Some(aws_lambda_events::encodings::Body::Text(t)) => {
+                    serde_json::from_str::<serde_json::Value>(&t).expect("JSON")
+                }
+                other => panic!("{other:?}"),
+            };
+            (resp.status_code, body)
+        }
+    };
+    let mut seen = BTreeSet::new();
+    let mut query = "limit=2".to_string();
+    for page in 0.. {
+        assert!(page < 10, "the listing does not end");
+        let (status, body) = get(&query).await;
+        assert_eq!(status, 200, "{body}");
+        let cases = body["cases"].as_array().expect("cases");
+        assert!(cases.len() <= 2, "{body}");
+        for c in cases {
+            seen.insert(c["case_id"].as_str().expect("id").to_string());
+        }
+        match body["next"].as_str() {
+            Some(next) => query = format!("limit=2&after={next}"),
+            None => {
+                assert!(body["next"].is_null(), "{body}");
+                break;
+            }
+        }
+    }
+    let opened: BTreeSet<String> = opened.iter().map(|c| c.to_string()).collect();
+    assert!(opened.is_subset(&seen), "{opened:?} not all in {seen:?}");
+
+    for (query, words) in [
+        ("after=yesterday", "not a queue position"),
+        ("limit=0", "limit must be a number from 1 to 1000"),
+        ("limit=5000", "limit must be a number from 1 to 1000"),
+        ("limit=ten", "limit must be a number from 1 to 1000"),
+    ] {
+        let (status, body) = get(query).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| e.contains(words)),
+            "{query}: {body}"
+        );
+    }
+}
