@@ -49,16 +49,8 @@ mod tests {
     fn names_and_keys_follow_the_week() {
         let names: Vec<&str> = WEEK.iter().map(|d| weekday_name(*d)).collect();
         assert_eq!(
-            names,
-            [
-                "Monday",
-                "Tuesday",
-                "Wednesday",
-                "Thursday",
-                "Friday",
-                "Saturday",
-                "Sunday"
-            ]
+            names.join(" "),
+            "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
         );
         for (key, day) in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
             .into_iter()

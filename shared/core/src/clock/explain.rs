@@ -11,7 +11,7 @@ use super::evaluate::{ClockError, Cycle, CycleEnd, Pause, evaluate};
 use super::ledger::{ClockEvent, LedgerEntry};
 use crate::calendar::{BusinessCalendar, resolve_local, weekday_name};
 use crate::deadline::format_local;
-use crate::policy::{Metric, Policy, Target};
+use crate::policy::{Policy, Target};
 
 /// At most this many days are listed per cycle; a longer span is summarised.
 const MAX_DAYS_LISTED: u64 = 62;
@@ -19,13 +19,6 @@ const MAX_DAYS_LISTED: u64 = 62;
 fn hm(d: TimeDelta) -> String {
     let m = d.num_minutes();
     format!("{}h{:02}", m / 60, m % 60)
-}
-
-fn metric_words(m: Metric) -> &'static str {
-    match m {
-        Metric::FirstResponse => "first response",
-        Metric::Update => "update",
-    }
 }
 
 fn entry_line(e: &LedgerEntry, zone: Tz) -> String {
@@ -38,10 +31,10 @@ fn entry_line(e: &LedgerEntry, zone: Tz) -> String {
             reason,
         } => format!(
             "start {}: {tier} / {severity}, {} ({reason})",
-            metric_words(*metric),
+            metric.words(),
             target.words()
         ),
-        ClockEvent::Fulfil { metric } => format!("fulfil {}", metric_words(*metric)),
+        ClockEvent::Fulfil { metric } => format!("fulfil {}", metric.words()),
         ClockEvent::Pause { reason } => format!("pause: waiting on the customer ({reason})"),
         ClockEvent::Resume { reason } => format!("resume ({reason})"),
         ClockEvent::Reclassify {
@@ -60,7 +53,7 @@ fn entry_line(e: &LedgerEntry, zone: Tz) -> String {
         ClockEvent::Reopen { reason } => format!("reopen ({reason})"),
         ClockEvent::Breach { metric, due } => format!(
             "breach: the {} due {} was missed",
-            metric_words(*metric),
+            metric.words(),
             format_local(*due, zone)
         ),
     };
@@ -202,7 +195,7 @@ fn cycle(
     let _ = writeln!(
         out,
         "\nCycle {n}: {}, counted from {} (entry #{})",
-        metric_words(c.metric),
+        c.metric.words(),
         format_local(c.origin, zone),
         c.started_by
     );
@@ -366,7 +359,7 @@ pub fn explain(
             let _ = writeln!(
                 out,
                 "\nNext due from us: {} by {}",
-                metric_words(m),
+                m.words(),
                 format_local(d, zone)
             );
         }

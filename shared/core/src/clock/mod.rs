@@ -26,4 +26,6 @@ pub use live::{Live, live};
 pub use transitions::{Happening, TransitionError, opening, opening_of, transition};
 
 #[cfg(test)]
+pub(crate) mod test_case;
+#[cfg(test)]
 mod tests;

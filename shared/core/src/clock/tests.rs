@@ -1,58 +1,24 @@
 //! The clock rules, each with its expected due instant in business time (docs/clock.md).
 
-use chrono::{DateTime, Utc};
-
+use super::test_case::{Case, at};
 use super::*;
-use crate::ids::{SeverityId, TierId};
-use crate::policy::{Metric, Policy, builtin};
+use crate::ids::SeverityId;
+use crate::policy::Metric;
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .expect("instant")
-        .with_timezone(&Utc)
+/// ActiveState enterprise critical: 2 business hours from Mon 30 Nov 2026 14:10 PST.
+fn enterprise_critical() -> Case {
+    Case::open(
+        "activestate",
+        "enterprise",
+        "critical",
+        "2026-11-30T14:10:00-08:00",
+    )
 }
 
-/// A case's ledger, grown one happening at a time as the intake and the agents would.
-struct Case {
-    policy: Policy,
-    ledger: Vec<LedgerEntry>,
-}
-
-impl Case {
-    fn open(policy: &str, tier: &str, severity: &str, received: &str) -> Self {
-        let policy = builtin(policy).expect("policy");
-        let start = opening(
-            &policy,
-            &TierId::parse(tier).unwrap(),
-            &SeverityId::parse(severity).unwrap(),
-        );
-        let ledger = append(&[], vec![start], at(received), "intake", &policy.version);
-        Self { policy, ledger }
-    }
-
-    fn view(&self) -> ClockView {
-        evaluate(&self.ledger, &self.policy).expect("ledger reads")
-    }
-
-    fn try_on(&mut self, h: Happening, when: &str) -> Result<Vec<ClockEvent>, TransitionError> {
-        let events = transition(&self.policy, &self.view(), &h, at(when))?;
-        let new = append(
-            &self.ledger,
-            events.clone(),
-            at(when),
-            "test",
-            &self.policy.version,
-        );
-        self.ledger.extend(new);
-        Ok(events)
-    }
-
-    fn on(&mut self, h: Happening, when: &str) -> Vec<ClockEvent> {
-        self.try_on(h, when).expect("transition")
-    }
-
-    fn due(&self) -> Option<DateTime<Utc>> {
-        self.view().next_due().map(|(_, d)| d)
+fn reclassify(to: &str, reason: &str) -> Happening {
+    Happening::Reclassify {
+        to: SeverityId::parse(to).unwrap(),
+        reason: reason.into(),
     }
 }
 
@@ -64,13 +30,7 @@ fn wait() -> Happening {
 
 #[test]
 fn first_response_is_fulfilled_by_a_public_agent_answer_only() {
-    // ActiveState enterprise critical: 2 business hours from Mon 14:10 PST.
-    let mut c = Case::open(
-        "activestate",
-        "enterprise",
-        "critical",
-        "2026-11-30T14:10:00-08:00",
-    );
+    let mut c = enterprise_critical();
     assert_eq!(c.due(), Some(at("2026-11-30T16:10:00-08:00")));
     assert_eq!(
         c.view().next_due().map(|(m, _)| m),
@@ -89,12 +49,7 @@ fn first_response_is_fulfilled_by_a_public_agent_answer_only() {
 
 #[test]
 fn waiting_pauses_and_a_customer_message_resumes_with_the_time_left() {
-    let mut c = Case::open(
-        "activestate",
-        "enterprise",
-        "critical",
-        "2026-11-30T14:10:00-08:00",
-    );
+    let mut c = enterprise_critical();
     // One business hour used, then waiting on the customer overnight.
     c.on(wait(), "2026-11-30T15:10:00-08:00");
     assert_eq!(c.view().status, Status::Waiting);
@@ -111,12 +66,7 @@ fn waiting_pauses_and_a_customer_message_resumes_with_the_time_left() {
 
 #[test]
 fn a_policy_without_an_update_column_runs_no_update_clock() {
-    let mut c = Case::open(
-        "activestate",
-        "enterprise",
-        "critical",
-        "2026-11-30T14:10:00-08:00",
-    );
+    let mut c = enterprise_critical();
     c.on(Happening::AgentPublic, "2026-11-30T15:00:00-08:00");
     let events = c.on(Happening::Customer, "2026-12-01T09:00:00-08:00");
     assert!(events.is_empty(), "{events:?}");
@@ -169,16 +119,10 @@ fn reclassification_recomputes_from_the_original_start_and_keeps_the_history() {
     // Alectrona high: 2 business hours from Mon 10:00 ET.
     let mut c = Case::open("alectrona", "standard", "high", "2026-11-23T10:00:00-05:00");
     assert_eq!(c.due(), Some(at("2026-11-23T12:00:00-05:00")));
-    let up = Happening::Reclassify {
-        to: SeverityId::parse("urgent").unwrap(),
-        reason: "production down".into(),
-    };
+    let up = reclassify("urgent", "production down");
     c.on(up, "2026-11-23T10:30:00-05:00");
     assert_eq!(c.due(), Some(at("2026-11-23T11:00:00-05:00")));
-    let down = Happening::Reclassify {
-        to: SeverityId::parse("low").unwrap(),
-        reason: "workaround in place".into(),
-    };
+    let down = reclassify("low", "workaround in place");
     c.on(down, "2026-11-23T10:45:00-05:00");
     // 8 business hours from Mon 10:00: 7 h 30 on Monday, 30 min on Tuesday.
     assert_eq!(c.due(), Some(at("2026-11-24T09:30:00-05:00")));
@@ -186,25 +130,13 @@ fn reclassification_recomputes_from_the_original_start_and_keeps_the_history() {
     assert_eq!(v.severity.as_str(), "low");
     assert_eq!(v.cycles[0].targets.len(), 3, "every target is kept");
     assert_eq!(
-        c.try_on(
-            Happening::Reclassify {
-                to: SeverityId::parse("low").unwrap(),
-                reason: "again".into()
-            },
-            "2026-11-23T11:00:00-05:00"
-        ),
+        c.try_on(reclassify("low", "again"), "2026-11-23T11:00:00-05:00"),
         Err(TransitionError::Unchanged(
             SeverityId::parse("low").unwrap()
         ))
     );
     assert_eq!(
-        c.try_on(
-            Happening::Reclassify {
-                to: SeverityId::parse("urgent").unwrap(),
-                reason: "  ".into()
-            },
-            "2026-11-23T11:00:00-05:00"
-        ),
+        c.try_on(reclassify("urgent", "  "), "2026-11-23T11:00:00-05:00"),
         Err(TransitionError::NoReason)
     );
 }
@@ -213,10 +145,7 @@ fn reclassification_recomputes_from_the_original_start_and_keeps_the_history() {
 fn reclassification_stays_inside_what_the_tier_covers() {
     let mut c = Case::open("activestate", "team", "minor", "2026-11-30T10:00:00-08:00");
     let r = c.try_on(
-        Happening::Reclassify {
-            to: SeverityId::parse("critical").unwrap(),
-            reason: "customer insists".into(),
-        },
+        reclassify("critical", "customer insists"),
         "2026-11-30T11:00:00-08:00",
     );
     assert!(
@@ -227,12 +156,7 @@ fn reclassification_stays_inside_what_the_tier_covers() {
 
 #[test]
 fn a_reopened_case_starts_a_new_first_response_cycle() {
-    let mut c = Case::open(
-        "activestate",
-        "enterprise",
-        "critical",
-        "2026-11-30T14:10:00-08:00",
-    );
+    let mut c = enterprise_critical();
     c.on(Happening::AgentPublic, "2026-11-30T15:00:00-08:00");
     c.on(
         Happening::Close {
@@ -275,12 +199,7 @@ fn a_reopened_case_starts_a_new_first_response_cycle() {
 
 #[test]
 fn a_missed_due_instant_is_recorded_as_a_breach_when_noticed() {
-    let mut c = Case::open(
-        "activestate",
-        "enterprise",
-        "critical",
-        "2026-11-30T14:10:00-08:00",
-    );
+    let mut c = enterprise_critical();
     let events = c.on(Happening::AgentPublic, "2026-12-01T09:00:00-08:00");
     assert!(matches!(
         events[..],
@@ -355,12 +274,7 @@ fn explain_lists_intervals_closed_days_and_pauses() {
 
 #[test]
 fn an_inconsistent_ledger_is_refused() {
-    let c = Case::open(
-        "activestate",
-        "enterprise",
-        "critical",
-        "2026-11-30T14:10:00-08:00",
-    );
+    let c = enterprise_critical();
     let mut bad = c.ledger.clone();
     bad.extend(append(
         &bad,

@@ -32,6 +32,14 @@ impl Metric {
             Self::Update => "update",
         }
     }
+
+    /// The metric in a sentence: "the first response time", "update due now".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::FirstResponse => "first response",
+            Self::Update => "update",
+        }
+    }
 }
 
 impl fmt::Display for Metric {

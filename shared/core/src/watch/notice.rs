@@ -93,21 +93,14 @@ impl Warning {
         }
     }
 
-    fn metric_words(&self) -> &'static str {
-        match self.metric {
-            Metric::FirstResponse => "first response",
-            Metric::Update => "update",
-        }
-    }
-
     /// What happened, in a few words: "80% of the first response time used".
     pub fn headline(&self) -> String {
         if self.point == "breach" {
-            format!("{} due now (breach)", self.metric_words())
+            format!("{} due now (breach)", self.metric.words())
         } else if let Some(after) = self.point.strip_prefix("breach + ") {
-            format!("{} overdue by {after} (escalation)", self.metric_words())
+            format!("{} overdue by {after} (escalation)", self.metric.words())
         } else {
-            format!("{} of the {} time used", self.point, self.metric_words())
+            format!("{} of the {} time used", self.point, self.metric.words())
         }
     }
 

@@ -7,46 +7,28 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::clock::{ClockView, Happening, LedgerEntry, append, evaluate, opening, transition};
-use crate::ids::{SeverityId, TierId};
-use crate::policy::{Policy, builtin, load_str};
+use crate::clock::Happening;
+use crate::clock::test_case::{Case, at};
+use crate::ids::SeverityId;
+use crate::policy::load_str;
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .expect("instant")
-        .with_timezone(&Utc)
+/// ActiveState enterprise severe: 4 business hours, 08:00-17:00 Pacific, from Mon 23 Nov 2026
+/// 14:10 PST: due Tue 09:10.
+fn enterprise_severe() -> Case {
+    Case::open(
+        "activestate",
+        "enterprise",
+        "severe",
+        "2026-11-23T14:10:00-08:00",
+    )
 }
 
-struct Case {
-    policy: Policy,
-    ledger: Vec<LedgerEntry>,
+/// The points' labels, in order.
+fn labels(points: &[ScheduledPoint]) -> Vec<&str> {
+    points.iter().map(|s| s.point.label.as_str()).collect()
 }
 
 impl Case {
-    fn open_with(policy: Policy, tier: &str, severity: &str, received: &str) -> Self {
-        let start = opening(
-            &policy,
-            &TierId::parse(tier).unwrap(),
-            &SeverityId::parse(severity).unwrap(),
-        );
-        let ledger = append(&[], vec![start], at(received), "intake", &policy.version);
-        Self { policy, ledger }
-    }
-
-    fn open(policy: &str, tier: &str, severity: &str, received: &str) -> Self {
-        Self::open_with(builtin(policy).expect("policy"), tier, severity, received)
-    }
-
-    fn view(&self) -> ClockView {
-        evaluate(&self.ledger, &self.policy).expect("ledger reads")
-    }
-
-    fn on(&mut self, h: Happening, when: &str) {
-        let events = transition(&self.policy, &self.view(), &h, at(when)).expect("transition");
-        let new = append(&self.ledger, events, at(when), "test", &self.policy.version);
-        self.ledger.extend(new);
-    }
-
     /// (label, point instant, send instant), in time order.
     fn points(&self) -> Vec<(String, DateTime<Utc>, DateTime<Utc>)> {
         schedule(&self.policy, &self.view())
@@ -66,25 +48,13 @@ impl Case {
 
 #[test]
 fn business_hours_points_cross_the_closing_time() {
-    // ActiveState enterprise severe: 4 business hours, 08:00-17:00 Pacific. Mon 14:10 PST: due
-    // Tue 09:10 (2h50 on Monday, 1h10 on Tuesday).
-    let c = Case::open(
-        "activestate",
-        "enterprise",
-        "severe",
-        "2026-11-23T14:10:00-08:00",
-    );
+    // Due Tue 09:10: 2h50 on Monday, 1h10 on Tuesday.
+    let c = enterprise_severe();
     let p = c.points();
-    let labels: Vec<&str> = p.iter().map(|p| p.0.as_str()).collect();
+    let names: Vec<&str> = p.iter().map(|p| p.0.as_str()).collect();
     assert_eq!(
-        labels,
-        [
-            "50%",
-            "80%",
-            "breach",
-            "breach + 1 business hour",
-            "breach + 4 business hours"
-        ]
+        names.join(", "),
+        "50%, 80%, breach, breach + 1 business hour, breach + 4 business hours"
     );
     assert_eq!(c.point("50%").0, at("2026-11-23T16:10:00-08:00"));
     // 80% = 3h12: 2h50 on Monday, 22 minutes after Tuesday's opening.
@@ -182,12 +152,7 @@ fn twenty_four_seven_targets_page_after_hours_or_wait_for_the_opening() {
 #[test]
 fn pauses_and_reclassification_move_the_points() {
     // Mon 14:10 PST severe (due Tue 09:10). Waiting from 15:10 (1h used) to Tue 10:00: due Tue 13:00.
-    let mut c = Case::open(
-        "activestate",
-        "enterprise",
-        "severe",
-        "2026-11-23T14:10:00-08:00",
-    );
+    let mut c = enterprise_severe();
     c.on(
         Happening::Wait {
             reason: "logs".into(),
@@ -238,12 +203,7 @@ fn no_commitment_no_warnings() {
 
 #[test]
 fn a_pass_sends_each_point_once_and_a_later_due_point_supersedes_reminders() {
-    let c = Case::open(
-        "activestate",
-        "enterprise",
-        "severe",
-        "2026-11-23T14:10:00-08:00",
-    );
+    let c = enterprise_severe();
     let v = c.view();
     let mut sent = BTreeSet::new();
     // Before the first point: nothing, and the next look is at 50%.
@@ -252,13 +212,7 @@ fn a_pass_sends_each_point_once_and_a_later_due_point_supersedes_reminders() {
     assert_eq!(p.next, Some(at("2026-11-23T16:10:00-08:00")));
     // At 50%: it alone.
     let p = plan(&c.policy, &v, &sent, at("2026-11-23T16:10:00-08:00"));
-    assert_eq!(
-        p.send
-            .iter()
-            .map(|s| s.point.label.as_str())
-            .collect::<Vec<_>>(),
-        ["50%"]
-    );
+    assert_eq!(labels(&p.send), ["50%"]);
     sent.extend(p.send.iter().map(ScheduledPoint::key));
     // Again at the same instant: nothing (sent once per cycle).
     let p = plan(&c.policy, &v, &sent, at("2026-11-23T16:11:00-08:00"));
@@ -266,20 +220,8 @@ fn a_pass_sends_each_point_once_and_a_later_due_point_supersedes_reminders() {
     assert_eq!(p.next, Some(at("2026-11-24T08:22:00-08:00")));
     // A pass late enough to find 80% and the breach due: the 80% reminder is superseded.
     let p = plan(&c.policy, &v, &sent, at("2026-11-24T09:15:00-08:00"));
-    assert_eq!(
-        p.superseded
-            .iter()
-            .map(|s| s.point.label.as_str())
-            .collect::<Vec<_>>(),
-        ["80%"]
-    );
-    assert_eq!(
-        p.send
-            .iter()
-            .map(|s| s.point.label.as_str())
-            .collect::<Vec<_>>(),
-        ["breach"]
-    );
+    assert_eq!(labels(&p.superseded), ["80%"]);
+    assert_eq!(labels(&p.send), ["breach"]);
     assert_eq!(p.next, Some(at("2026-11-24T10:10:00-08:00")));
     // The key names the cycle: a reopened case's new cycle warns again.
     assert!(p.send[0].key().starts_with("000001#"));
@@ -292,12 +234,7 @@ fn a_pass_sends_each_point_once_and_a_later_due_point_supersedes_reminders() {
 
 #[test]
 fn targets_come_from_the_route_and_the_audiences() {
-    let c = Case::open(
-        "activestate",
-        "enterprise",
-        "severe",
-        "2026-11-23T14:10:00-08:00",
-    );
+    let c = enterprise_severe();
     let v = c.view();
     let s = schedule(&c.policy, &v);
     let facts = CaseFacts {

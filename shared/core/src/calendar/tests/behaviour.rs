@@ -61,25 +61,32 @@ fn never_open_calendar() {
     );
 }
 
+/// The business time `cal` counts from each local time to the next in `zone`, in whole hours.
+fn assert_business_hours(cal: &BusinessCalendar, zone: Tz, spans: &[(&str, &str, i64)]) {
+    for (from, to, hours) in spans {
+        assert_eq!(
+            cal.business_duration_between(at(zone, from), at(zone, to)),
+            TimeDelta::hours(*hours),
+            "{from} .. {to}"
+        );
+    }
+}
+
 #[test]
 fn durations() {
     let cal = activestate();
-    let d = |a: &str, b: &str| cal.business_duration_between(at(LA, a), at(LA, b));
-    assert_eq!(
-        d("2026-11-23 16:00", "2026-11-24 09:00"),
-        TimeDelta::hours(2)
-    );
-    assert_eq!(d("2026-11-24 09:00", "2026-11-23 16:00"), TimeDelta::zero());
-    assert_eq!(d("2026-11-23 10:00", "2026-11-23 10:00"), TimeDelta::zero());
-    // Nov 23 - Dec 1 2026: 5 weekdays minus Thanksgiving, plus Mon Nov 30.
-    assert_eq!(
-        d("2026-11-23 00:00", "2026-12-01 00:00"),
-        TimeDelta::hours(9 * 5)
-    );
-    // 2026: 261 weekdays, 11 observed holidays on weekdays (Jul 3 for Jul 4).
-    assert_eq!(
-        d("2026-01-01 00:00", "2027-01-01 00:00"),
-        TimeDelta::hours(9 * (261 - 11))
+    assert_business_hours(
+        &cal,
+        LA,
+        &[
+            ("2026-11-23 16:00", "2026-11-24 09:00", 2),
+            ("2026-11-24 09:00", "2026-11-23 16:00", 0),
+            ("2026-11-23 10:00", "2026-11-23 10:00", 0),
+            // Nov 23 - Dec 1 2026: 5 weekdays minus Thanksgiving, plus Mon Nov 30.
+            ("2026-11-23 00:00", "2026-12-01 00:00", 9 * 5),
+            // 2026: 261 weekdays, 11 observed holidays on weekdays (Jul 3 for Jul 4).
+            ("2026-01-01 00:00", "2027-01-01 00:00", 9 * (261 - 11)),
+        ],
     );
     // Sub-second parts are truncated, not rounded.
     let a = at(LA, "2026-11-23 10:00");
@@ -88,23 +95,15 @@ fn durations() {
         TimeDelta::seconds(1)
     );
 
-    let always = BusinessCalendar::always_open(LA);
-    let e = |a: &str, b: &str| always.business_duration_between(at(LA, a), at(LA, b));
-    assert_eq!(
-        e("2026-01-01 00:00", "2027-01-01 00:00"),
-        TimeDelta::hours(365 * 24)
-    );
-    assert_eq!(
-        e("2026-03-01 00:00", "2026-04-01 00:00"),
-        TimeDelta::hours(31 * 24 - 1)
-    );
-    assert_eq!(
-        e("2026-11-01 00:00", "2026-11-02 00:00"),
-        TimeDelta::hours(25)
-    );
-    assert_eq!(
-        e("2026-03-08 00:00", "2026-03-09 00:00"),
-        TimeDelta::hours(23)
+    assert_business_hours(
+        &BusinessCalendar::always_open(LA),
+        LA,
+        &[
+            ("2026-01-01 00:00", "2027-01-01 00:00", 365 * 24),
+            ("2026-03-01 00:00", "2026-04-01 00:00", 31 * 24 - 1),
+            ("2026-11-01 00:00", "2026-11-02 00:00", 25),
+            ("2026-03-08 00:00", "2026-03-09 00:00", 23),
+        ],
     );
 }
 
@@ -131,22 +130,15 @@ fn night_shift_on_dst_days() {
         Vec::new(),
         Vec::new(),
     );
-    let span = |a: &str, b: &str| early.business_duration_between(at(NY, a), at(NY, b));
-    assert_eq!(
-        span("2026-03-08 00:00", "2026-03-09 00:00"),
-        TimeDelta::hours(5)
-    );
-    assert_eq!(
-        span("2026-11-01 00:00", "2026-11-02 00:00"),
-        TimeDelta::hours(7)
-    );
-    assert_eq!(
-        span("2026-01-01 00:00", "2027-01-01 00:00"),
-        TimeDelta::hours(365 * 6)
-    );
-    assert_eq!(
-        span("2026-01-01 00:00", "2026-07-01 00:00"),
-        TimeDelta::hours(181 * 6 - 1)
+    assert_business_hours(
+        &early,
+        NY,
+        &[
+            ("2026-03-08 00:00", "2026-03-09 00:00", 5),
+            ("2026-11-01 00:00", "2026-11-02 00:00", 7),
+            ("2026-01-01 00:00", "2027-01-01 00:00", 365 * 6),
+            ("2026-01-01 00:00", "2026-07-01 00:00", 181 * 6 - 1),
+        ],
     );
     // 6 business hours from the spring-forward midnight: 5 that night, 1 the next.
     assert_eq!(

@@ -50,6 +50,31 @@ fn instants() -> impl Strategy<Value = DateTime<Utc>> {
     .prop_map(|(s, nanos)| DateTime::from_timestamp(s, nanos).expect("in range"))
 }
 
+/// A calendar of [`calendars`], an instant received, and how much later a second receipt comes.
+fn receipts() -> impl Strategy<Value = (usize, DateTime<Utc>, i64)> {
+    (0..5_usize, instants(), 0..(10 * 86_400_i64))
+}
+
+/// The clock's next opening after `received` and the deadline `add` gives, checked for what
+/// every deadline owes: it is open and not before the next opening, and a receipt `later_by`
+/// seconds later (when given: the clock is monotone there) gets no earlier deadline.
+fn checked_deadline(
+    cal: &BusinessCalendar,
+    received: DateTime<Utc>,
+    add: impl Fn(DateTime<Utc>) -> Option<DateTime<Utc>>,
+    later_by: Option<i64>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), TestCaseError> {
+    let start = cal.next_opening(received).expect("opens");
+    let deadline = add(received).expect("deadline");
+    prop_assert!(deadline >= start);
+    prop_assert!(cal.is_open(deadline), "{} not open", deadline);
+    if let Some(later_by) = later_by {
+        let later_deadline = add(received + TimeDelta::seconds(later_by)).expect("deadline");
+        prop_assert!(later_deadline >= deadline);
+    }
+    Ok((start, deadline))
+}
+
 proptest! {
     // Failures are kept as named unit tests (see `zero_days_at_a_repeated_hour`) rather than in a
     // regressions file outside this module.
@@ -61,25 +86,18 @@ proptest! {
 
     #[test]
     fn business_minutes_properties(
-        cal_index in 0..5_usize,
-        received in instants(),
-        later_by in 0..(10 * 86_400_i64),
+        (cal_index, received, later_by) in receipts(),
         minutes in prop_oneof![0..600_u32, 0..200_000_u32],
     ) {
         let cal = &calendars()[cal_index];
-        let start = cal.next_opening(received).expect("opens");
-        let deadline = cal.add_business_minutes(received, minutes).expect("deadline");
+        let add = |t| cal.add_business_minutes(t, minutes);
+        let (start, deadline) = checked_deadline(cal, received, add, Some(later_by))?;
         prop_assert!(start >= received);
-        prop_assert!(deadline >= start);
         prop_assert!(cal.is_open(start));
-        prop_assert!(cal.is_open(deadline), "{} not open", deadline);
         prop_assert_eq!(
             cal.business_duration_between(start, deadline),
             TimeDelta::minutes(i64::from(minutes))
         );
-        let later = received + TimeDelta::seconds(later_by);
-        let later_deadline = cal.add_business_minutes(later, minutes).expect("deadline");
-        prop_assert!(later_deadline >= deadline);
         if minutes > 0 {
             prop_assert!(deadline > start);
         }
@@ -91,22 +109,14 @@ proptest! {
 
     #[test]
     fn business_days_properties(
-        cal_index in 0..5_usize,
-        received in instants(),
-        later_by in 0..(10 * 86_400_i64),
+        (cal_index, received, later_by) in receipts(),
         days in prop_oneof![0..5_u32, 0..400_u32],
     ) {
         let cal = &calendars()[cal_index];
-        let start = cal.next_opening(received).expect("opens");
-        let deadline = cal.add_business_days(received, days).expect("deadline");
-        prop_assert!(deadline >= start);
-        prop_assert!(cal.is_open(deadline));
+        let add = |t| cal.add_business_days(t, days);
+        let later_by = dst_free(cal_index).then_some(later_by);
+        let (_, deadline) = checked_deadline(cal, received, add, later_by)?;
         prop_assert_eq!(deadline, reference_add_days(cal, received, days).expect("deadline"));
-        if dst_free(cal_index) {
-            let later = received + TimeDelta::seconds(later_by);
-            let later_deadline = cal.add_business_days(later, days).expect("deadline");
-            prop_assert!(later_deadline >= deadline);
-        }
     }
 
     #[test]

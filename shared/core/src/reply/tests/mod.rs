@@ -36,7 +36,13 @@ struct Case {
 }
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 14, 0, 0).unwrap()
+    utc(2026, 11, 24, 14, 0)
+}
+
+/// A UTC instant to the minute.
+fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
+        .unwrap()
 }
 
 fn business(policy: &Policy, minutes: u32, words: &str, due: DateTime<Utc>) -> Deadline {

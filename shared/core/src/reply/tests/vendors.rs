@@ -5,16 +5,13 @@ use super::*;
 use crate::policy::load_str;
 
 fn business_days(policy: &Policy, days: u32, due: DateTime<Utc>) -> Deadline {
+    let target = Target::BusinessDays {
+        days,
+        calendar: CalendarId::parse("business").unwrap(),
+    };
     Deadline {
-        target: Target::BusinessDays {
-            days,
-            calendar: CalendarId::parse("business").unwrap(),
-        },
-        target_words: Target::BusinessDays {
-            days,
-            calendar: CalendarId::parse("business").unwrap(),
-        }
-        .words(),
+        target_words: target.words(),
+        target,
         zone: policy.support_calendar().zone(),
         clock_start: Some(now()),
         due: Some(due),
@@ -51,7 +48,7 @@ fn scalr_business_p0_states_24x7_not_office_hours() {
     let mut c = case("scalr", "business", TierReason::DesignatedContact, "p0");
     c.policy = scalr_email_covered();
     // Saturday 22:50 New York.
-    c.deadline = elapsed(120, Utc.with_ymd_and_hms(2026, 11, 29, 5, 50, 0).unwrap());
+    c.deadline = elapsed(120, utc(2026, 11, 29, 5, 50));
     let t = render(&c).text;
     assert!(
         t.contains("Support hours: 24 hours a day, 7 days a week."),
@@ -76,11 +73,7 @@ fn scalr_business_p0_states_24x7_not_office_hours() {
 fn scalr_business_day_targets_quote_no_invented_hours() {
     let mut c = case("scalr", "business", TierReason::DesignatedContact, "p3");
     c.policy = scalr_email_covered();
-    c.deadline = business_days(
-        &c.policy,
-        1,
-        Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).unwrap(),
-    );
+    c.deadline = business_days(&c.policy, 1, utc(2026, 11, 25, 14, 0));
     let t = render(&c).text;
     assert!(t.contains("We will respond within 1 business day"), "{t}");
     // The seed publishes no business hours: the calendar is an assumption, never quoted.
@@ -120,12 +113,7 @@ fn alectrona_uses_commercially_reasonable_efforts_and_confirms_the_priority() {
         "urgent",
     );
     c.requested = true;
-    c.deadline = business(
-        &c.policy,
-        60,
-        "1 business hour",
-        Utc.with_ymd_and_hms(2026, 11, 24, 15, 0, 0).unwrap(),
-    );
+    c.deadline = business(&c.policy, 60, "1 business hour", utc(2026, 11, 24, 15, 0));
     let t = render(&c).text;
     assert!(
         t.contains(
@@ -169,12 +157,7 @@ fn activestate_enterprise_critical_names_the_faster_channels_and_its_hours() {
         TierReason::DesignatedContact,
         "critical",
     );
-    c.deadline = business(
-        &c.policy,
-        120,
-        "2 business hours",
-        Utc.with_ymd_and_hms(2026, 11, 24, 16, 0, 0).unwrap(),
-    );
+    c.deadline = business(&c.policy, 120, "2 business hours", utc(2026, 11, 24, 16, 0));
     let t = render(&c).text;
     assert!(
         t.contains("We will respond within 2 business hours — by Tue 24 Nov 2026, 08:00 PST."),
@@ -189,11 +172,7 @@ fn activestate_enterprise_critical_names_the_faster_channels_and_its_hours() {
         TierReason::DesignatedContact,
         "minor",
     );
-    c.deadline = business_days(
-        &c.policy,
-        1,
-        Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).unwrap(),
-    );
+    c.deadline = business_days(&c.policy, 1, utc(2026, 11, 25, 14, 0));
     let t = render(&c).text;
     assert!(!t.contains("778.786.1102"), "{t}");
 }
@@ -217,12 +196,7 @@ fn the_reply_comes_from_the_address_written_to() {
     let t = render(&c).text;
     assert!(!t.contains("by email at enterprise-support@"), "{t}");
     c.severity = SeverityId::parse("critical").unwrap();
-    c.deadline = business(
-        &c.policy,
-        120,
-        "2 business hours",
-        Utc.with_ymd_and_hms(2026, 11, 24, 16, 0, 0).unwrap(),
-    );
+    c.deadline = business(&c.policy, 120, "2 business hours", utc(2026, 11, 24, 16, 0));
     let t = render(&c).text;
     assert!(t.contains("you can also reach us by phone at 778.786.1102 or through the ActiveState Platform chat"), "{t}");
     assert!(!t.contains("by email at enterprise-support@"), "{t}");
