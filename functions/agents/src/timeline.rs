@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use slamail_core::case::{CaseRecord, MessageKind, ReplyOutcome};
 use slamail_core::clock::{ClockEvent, Status};
 use slamail_core::deadline::format_local;
-use slamail_core::policy::{Metric, Policy};
+use slamail_core::policy::Policy;
 
 use crate::desk::Shown;
 
@@ -15,13 +15,6 @@ fn parse(at: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(at)
         .ok()
         .map(|t| t.with_timezone(&Utc))
-}
-
-fn metric(m: Metric) -> &'static str {
-    match m {
-        Metric::FirstResponse => "first response",
-        Metric::Update => "update",
-    }
 }
 
 fn one_line(s: &str, max: usize) -> String {
@@ -61,7 +54,7 @@ pub fn summary(case: &CaseRecord) -> String {
     );
     match (&case.due, case.due_metric) {
         (Some(due), Some(m)) => {
-            let _ = writeln!(out, "  next due:  {} by {due} ({})", metric(m), case.target);
+            let _ = writeln!(out, "  next due:  {} by {due} ({})", m.words(), case.target);
         }
         (Some(due), None) => {
             let _ = writeln!(out, "  next due:  {due} ({})", case.target);
@@ -145,8 +138,8 @@ pub fn render(policy: &Policy, shown: &Shown, now: DateTime<Utc>) -> String {
                 target,
                 reason,
                 ..
-            } => format!("start {} ({}): {reason}", metric(*m), target.words()),
-            ClockEvent::Fulfil { metric: m } => format!("{} fulfilled", metric(*m)),
+            } => format!("start {} ({}): {reason}", m.words(), target.words()),
+            ClockEvent::Fulfil { metric: m } => format!("{} fulfilled", m.words()),
             ClockEvent::Pause { reason } => format!("paused, waiting on the customer: {reason}"),
             ClockEvent::Resume { reason } => format!("resumed: {reason}"),
             ClockEvent::Reclassify {
@@ -156,7 +149,7 @@ pub fn render(policy: &Policy, shown: &Shown, now: DateTime<Utc>) -> String {
             ClockEvent::Reopen { reason } => format!("reopened: {reason}"),
             ClockEvent::Breach { metric: m, due } => format!(
                 "BREACH: the {} due {} was missed",
-                metric(*m),
+                m.words(),
                 format_local(*due, zone)
             ),
         };

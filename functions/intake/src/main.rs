@@ -12,11 +12,8 @@ use tracing::warn;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    slamail_aws::telemetry::init_lambda();
-
-    let config = IntakeConfig::from_env(|name| std::env::var(name).ok())?;
+    let (config, aws) = slamail_aws::runtime::cold_start(IntakeConfig::from_env).await?;
     let policies = slamail_core::policy::PolicySet::from_list(config.policy_files.as_deref())?;
-    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let intake = Intake::from_aws(&aws, config, policies);
     let intake = &intake;
     lambda_runtime::run(service_fn(

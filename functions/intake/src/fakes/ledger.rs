@@ -31,16 +31,11 @@ impl InboundLedger for FakeCases {
                 reply_state: ReplyState::None,
                 note: None,
             });
-        match item.state {
-            InboundState::Done | InboundState::Unroutable => {
-                return Ok(Claim::Done {
-                    case_id: item.case_id.clone(),
-                });
-            }
-            InboundState::Processing if item.lease_until >= now.timestamp() => {
-                return Ok(Claim::Busy);
-            }
-            InboundState::Processing => {}
+        // The adapter's condition: a message is claimable while processing with its lease over.
+        let claimable =
+            item.state == InboundState::Processing && item.lease_until < now.timestamp();
+        if !claimable {
+            return Ok(Claim::refused(item.state, item.case_id.clone()));
         }
         item.attempts += 1;
         item.lease_until = lease_until.timestamp();
