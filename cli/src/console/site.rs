@@ -21,38 +21,25 @@ pub struct Asset {
     pub body: &'static str,
 }
 
+/// One file of `console/`, embedded at build time.
+macro_rules! asset {
+    ($name:literal, $content_type:literal) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_str!(concat!("../../../console/", $name)),
+        }
+    };
+}
+
 /// The console's files, exactly as they are in `console/`.
 pub const ASSETS: &[Asset] = &[
-    Asset {
-        name: "index.html",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("../../../console/index.html"),
-    },
-    Asset {
-        name: "console.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../../console/console.js"),
-    },
-    Asset {
-        name: "ui.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../../console/ui.js"),
-    },
-    Asset {
-        name: "agents.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../../console/agents.js"),
-    },
-    Asset {
-        name: "report.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../../console/report.js"),
-    },
-    Asset {
-        name: "console.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("../../../console/console.css"),
-    },
+    asset!("index.html", "text/html; charset=utf-8"),
+    asset!("console.js", "text/javascript; charset=utf-8"),
+    asset!("ui.js", "text/javascript; charset=utf-8"),
+    asset!("agents.js", "text/javascript; charset=utf-8"),
+    asset!("report.js", "text/javascript; charset=utf-8"),
+    asset!("console.css", "text/css; charset=utf-8"),
 ];
 
 /// The asset served for a request path (`/` is `index.html`).

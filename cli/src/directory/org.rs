@@ -181,31 +181,13 @@ pub async fn org_command(
             };
             let changes = OrgChanges {
                 support_term,
-                products: if clear_products {
-                    Some(Vec::new())
-                } else if products.is_empty() {
-                    None
-                } else {
-                    Some(products)
-                },
+                products: list_change(products, clear_products),
                 name,
                 policy,
                 tier,
                 extra_contacts,
-                domains: if clear_domains {
-                    Some(Vec::new())
-                } else if domains.is_empty() {
-                    None
-                } else {
-                    Some(domains)
-                },
-                verified_domains: if clear_verified_domains {
-                    Some(Vec::new())
-                } else if verified_domains.is_empty() {
-                    None
-                } else {
-                    Some(verified_domains)
-                },
+                domains: list_change(domains, clear_domains),
+                verified_domains: list_change(verified_domains, clear_verified_domains),
             };
             if changes.is_empty() {
                 return Err(DirectoryCliError::Input("nothing to change".into()));
@@ -269,43 +251,50 @@ pub async fn org_command(
                 let v: Vec<_> = orgs.iter().map(|o| org_json(o, ps)).collect();
                 return Ok(to_json(&json!(v)));
             }
-            let mut out = String::new();
-            for o in &orgs {
-                let _ = writeln!(
-                    out,
+            Ok(listing(&orgs, "no organisations", |o| {
+                format!(
                     "{:<20} {:<12} {:<12} contacts {:<8} {}",
                     o.id.as_str(),
                     o.policy.as_str(),
                     o.tier.as_str(),
                     limit_text(o, ps),
                     o.name
-                );
-            }
-            if orgs.is_empty() {
-                out.push_str("no organisations");
-            }
-            Ok(out.trim_end().to_string())
+                )
+            }))
         }
         OrgCommand::Audit { org, json } => {
             let entries = dir.audit(&org).await?;
             if json {
                 return Ok(to_json(&json!(entries)));
             }
-            let mut out = String::new();
-            for e in &entries {
-                let _ = writeln!(
-                    out,
+            Ok(listing(&entries, "no audit entries", |e| {
+                format!(
                     "{} {:<18} {:<28} {}",
                     e.at.to_rfc3339(),
                     e.action.as_str(),
                     e.actor,
                     e.target.as_ref().map(|t| t.as_str()).unwrap_or("-")
-                );
-            }
-            if entries.is_empty() {
-                out.push_str("no audit entries");
-            }
-            Ok(out.trim_end().to_string())
+                )
+            }))
         }
+    }
+}
+
+/// One line per item, or `empty` when there is none.
+fn listing<T>(items: &[T], empty: &str, line: impl Fn(&T) -> String) -> String {
+    if items.is_empty() {
+        return empty.to_string();
+    }
+    items.iter().map(line).collect::<Vec<_>>().join("\n")
+}
+
+/// A list flag's change: `--clear-…` empties the list, values replace it, neither keeps it.
+fn list_change<T>(values: Vec<T>, clear: bool) -> Option<Vec<T>> {
+    if clear {
+        Some(Vec::new())
+    } else if values.is_empty() {
+        None
+    } else {
+        Some(values)
     }
 }
