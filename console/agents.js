@@ -134,7 +134,8 @@ async function queueRows(policy, queue, pages) {
   const cases = [];
   let next = null;
   for (let i = 0; i < pages; i++) {
-    const r = await api("GET", `/queues/${enc(policy)}/${enc(queue)}${next ? `?after=${enc(next)}` : ""}`);
+    const size = (state.config && state.config.queue_page) || 100;
+    const r = await api("GET", `/queues/${enc(policy)}/${enc(queue)}?limit=${size}${next ? `&after=${enc(next)}` : ""}`);
     if (!r.ok) return r;
     cases.push(...r.data.cases);
     next = r.data.next;

@@ -21,7 +21,7 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use slamail_agents::Desk;
-use slamail_agents::api::DEFAULT_AGENTS_GROUP;
+use slamail_agents::api::{DEFAULT_AGENTS_GROUP, DEFAULT_QUEUE_PAGE};
 use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
 use slamail_contacts::Settings;
@@ -55,6 +55,8 @@ pub struct AgentsApi {
     pub group: String,
     /// The instant each call is handled at: the system clock, or a fixed one in tests.
     pub now: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    /// Cases per queue page the pages ask for (`config.json`'s `queue_page`).
+    pub queue_page: usize,
 }
 
 impl AgentsApi {
@@ -64,6 +66,7 @@ impl AgentsApi {
             desk,
             group: group.into(),
             now: Box::new(Utc::now),
+            queue_page: DEFAULT_QUEUE_PAGE,
         }
     }
 }
@@ -93,6 +96,12 @@ impl ConsoleContext {
     }
 
     /// The group whose members the pages offer the agents' pages to.
+    fn queue_page(&self) -> usize {
+        self.agents
+            .as_ref()
+            .map_or(DEFAULT_QUEUE_PAGE, |a| a.queue_page)
+    }
+
     fn agents_group(&self) -> &str {
         self.agents
             .as_ref()
@@ -189,7 +198,7 @@ async fn serve(ctx: &ConsoleContext, req: Request<Incoming>) -> Resp {
     match (&method, path.as_str()) {
         (&Method::GET, "/config.json") => json_response(
             StatusCode::OK,
-            &site::development_config(ctx.agents_group()),
+            &site::development_config(ctx.agents_group(), ctx.queue_page()),
         ),
         (&Method::GET, "/policies.json") => {
             json_response(StatusCode::OK, &site::policies_json(&ctx.policies))

@@ -132,8 +132,9 @@ impl OidcConfig {
 
 /// `config.json` of the local console: development sign-in, API under `/api` on the same
 /// origin. Only the CLI's local server ever serves this.
-pub fn development_config(agents_group: &str) -> Value {
-    json!({ "mode": "development", "api": "/api", "agents_group": agents_group })
+pub fn development_config(agents_group: &str, queue_page: usize) -> Value {
+    json!({ "mode": "development", "api": "/api", "agents_group": agents_group,
+            "queue_page": queue_page })
 }
 
 /// `policies.json`: per policy, its name, the zone its support hours are kept in, the labels

@@ -76,7 +76,7 @@ pub fn agent(req: &ApiGatewayV2httpRequest, group: &str) -> Result<EmailAddress,
 /// Request bodies are small JSON objects; anything larger is refused before parsing.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Cases per queue page unless the caller asks for another `limit`.
-const DEFAULT_QUEUE_PAGE: usize = 100;
+pub const DEFAULT_QUEUE_PAGE: usize = 100;
 
 fn body<T: for<'de> Deserialize<'de>>(req: &ApiGatewayV2httpRequest) -> Result<T, ApiError> {
     serde_json::from_slice(&body_bytes(req, Some(MAX_BODY_BYTES))?)

@@ -47,6 +47,11 @@ pub(super) struct Desked {
 /// Fresh tables, the sample directory, and a console serving both APIs (the agents' at the
 /// fixed clock) and the organisations' reports.
 pub(super) async fn agents_console() -> Desked {
+    agents_console_paged(slamail_agents::api::DEFAULT_QUEUE_PAGE).await
+}
+
+/// [`agents_console`] whose queue pages hold `queue_page` cases.
+async fn agents_console_paged(queue_page: usize) -> Desked {
     let moto = MotoServer::shared();
     let aws = moto.sdk_config().clone();
     let client = aws_sdk_dynamodb::Client::new(&aws);
@@ -74,6 +79,7 @@ pub(super) async fn agents_console() -> Desked {
         desk,
         group: "slamail-agents".into(),
         now: Box::new(move || now),
+        queue_page,
     };
     let ctx = ConsoleContext::new(
         Directory::new(client.clone(), directory),
@@ -397,4 +403,47 @@ async fn agent_screenshots() {
     shot("case").await;
     c.close().await.unwrap();
     env.console.stop().await;
+}
+
+/// A queue longer than a page: the first page, then the rest on "Show more cases", in due
+/// order, the button gone once nothing is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_queue_shows_more_cases_on_request() {
+    let env = agents_console_paged(2).await;
+    let [breached, warning, on_track] = env.three_cases().await;
+    let driver = Driver::start();
+    let c = driver.browser().await;
+    sign_in_as_agent(&c, &env.console.url()).await;
+    c.goto(&format!(
+        "{}#/agents/queues/activestate/{}",
+        env.console.url(),
+        on_track.queue
+    ))
+    .await
+    .unwrap();
+    let row = |case: &CaseRecord| format!(r#"tr[data-case="{}"] .countdown"#, case.case_id);
+    wait_text(&c, &row(&warning), "left").await;
+    let order = |c: Client| async move {
+        let mut ids = Vec::new();
+        for r in c.find_all(Locator::Css("#queue tbody tr")).await.unwrap() {
+            ids.push(r.attr("data-case").await.unwrap().unwrap_or_default());
+        }
+        ids
+    };
+    assert_eq!(
+        order(c.clone()).await,
+        [&breached, &warning].map(|x| x.case_id.to_string())
+    );
+    let more = c.find(Locator::Css("#queue-more")).await.unwrap();
+    assert!(more.is_displayed().await.unwrap(), "a next page is offered");
+
+    click(&c, "#queue-more").await;
+    wait_text(&c, &row(&on_track), "left").await;
+    assert_eq!(
+        order(c.clone()).await,
+        [&breached, &warning, &on_track].map(|x| x.case_id.to_string())
+    );
+    let more = c.find(Locator::Css("#queue-more")).await.unwrap();
+    assert!(!more.is_displayed().await.unwrap(), "nothing more to show");
+    c.close().await.unwrap();
 }
