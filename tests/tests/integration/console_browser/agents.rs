@@ -185,6 +185,13 @@ async fn sign_in_as_agent(c: &Client, url: &str) {
     wait_text(c, "#signed-in-as", AGENT).await;
 }
 
+/// Goes straight to ActiveState's `queue` page.
+async fn open_queue(c: &Client, console: &str, queue: &str) {
+    c.goto(&format!("{console}#/agents/queues/activestate/{queue}"))
+        .await
+        .unwrap();
+}
+
 async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
@@ -388,13 +395,7 @@ async fn agent_screenshots() {
         std::fs::write(repo().join(format!("docs/console-{name}.png")), png).unwrap();
     };
     sign_in_as_agent(&c, &env.console.url()).await;
-    c.goto(&format!(
-        "{}#/agents/queues/activestate/{}",
-        env.console.url(),
-        on_track.queue
-    ))
-    .await
-    .unwrap();
+    open_queue(&c, &env.console.url(), &on_track.queue).await;
     wait_text(&c, "#queue tbody", "left").await;
     shot("queue").await;
     click(&c, &format!(r#"a[data-key="case:{}"]"#, on_track.case_id)).await;
@@ -414,13 +415,7 @@ async fn a_long_queue_shows_more_cases_on_request() {
     let driver = Driver::start();
     let c = driver.browser().await;
     sign_in_as_agent(&c, &env.console.url()).await;
-    c.goto(&format!(
-        "{}#/agents/queues/activestate/{}",
-        env.console.url(),
-        on_track.queue
-    ))
-    .await
-    .unwrap();
+    open_queue(&c, &env.console.url(), &on_track.queue).await;
     let row = |case: &CaseRecord| format!(r#"tr[data-case="{}"] .countdown"#, case.case_id);
     wait_text(&c, &row(&warning), "left").await;
     let order = |c: Client| async move {
