@@ -198,7 +198,7 @@ events agents agents-queue-page GET /queues/activestate/enterprise-urgent limit=
 events agents agents-case-page GET "/cases/$case_id"
 events agents-6mb
 run_lambda agents-queue-page-1000 "$bin/agents" "$work/agents-queue-page.event.json"
-echo "  ($(grep -o '"case_id"' "$work/agents-queue-page-1000.response" | wc -l) cases on the page)"
+echo "  ($(grep -o "case_id" "$work/agents-queue-page-1000.response" | wc -l) case_id fields on the page)"
 run_lambda agents-case-page "$bin/agents" "$work/agents-case-page.event.json"
 echo "  (response $(wc -c <"$work/agents-case-page.response") bytes)"
 run_lambda agents-6mb-event "$bin/agents" "$work/agents-6mb.event.json"
