@@ -10,6 +10,32 @@
 #   contacts — the largest event a synchronous Lambda invocation accepts (6 MB): a POST whose
 #              JSON body is one 6 MB field.
 #   slamail  — `slamail process` of the same 40 MiB message (for comparison).
+#   agents   — the API reads without a size cap what the table holds, so its worst cases are its
+#              largest reads: a queue page at the maximum `limit` (1000; every row's ledger is
+#              read for its countdown) of a queue holding QUEUE_CASES open cases, and one case
+#              page (GET /cases/{id}: the case, all its messages and its whole ledger, the
+#              cycles) of a case with CASE_NOTES notes of 20,000 characters (MAX_TEXT_CHARS; a
+#              little over the 1 MB one messages Query returns in AWS) and CASE_CYCLES
+#              close/reopen cycles whose reasons are 16,000 characters (reasons are not
+#              bounded below the 64 KB body cap), together near the 6 MB a response may be;
+#              and the 6 MB event (a reply whose body is one 6 MB field; refused with 400).
+#   watch    — one pass finds every due case of each partition (up to PER_SHARD = 500 of
+#              each of the 4) and keeps every warning it sends in its outcome: a pass over the
+#              QUEUE_CASES cases above, all received two days ago, so that every warning point
+#              of their clocks (before and after the breach) is due at once.
+#   feedback — SNS invokes it with one notification, at most 256 KB (SNS's message limit): a
+#              permanent bounce of a sent auto-reply whose bouncedRecipients list (written by
+#              remote servers) fills those 256 KB; the full path runs (case found, hold set).
+#   replies  — one SQS batch of 10 (the event source's BatchSize) queued replies; a queue
+#              message may be 1 MiB, but one invocation's event is at most 6 MB, so the
+#              largest batch is ten replies of about 560 KB each, filling 6 MB; and ten
+#              replies of a typical 2 KB. Their inbound items are seeded by the real intake
+#              and set back to `queued` as the intake leaves a reply SES throttled, so each
+#              reply is taken, sent through SES and recorded.
+#
+# The cases are seeded through the real code: QUEUE_CASES (default 1000) copies of sample 01
+# through one run of the real intake, the case page's notes and cycles with `slamail case`.
+# The events are built by scripts/measure-memory-events.py.
 #
 # Each binary is the real one, run under a one-shot stand-in for the Lambda runtime API
 # (scripts/lambda-runtime-once.py). Needs: cargo, python3, /usr/bin/time (GNU time).
@@ -21,7 +47,8 @@ bash scripts/venv.sh >/dev/null
 py=.venv/bin/python
 
 echo "building release binaries (the first time takes several minutes)..." >&2
-cargo build --release --locked -p slamail-intake -p slamail-contacts -p slamail-cli >&2
+cargo build --release --locked -p slamail-intake -p slamail-contacts -p slamail-cli \
+    -p slamail-agents -p slamail-watch -p slamail-feedback -p slamail-replies >&2
 bin="${CARGO_TARGET_DIR:-$root/target}/release"
 
 work=$(mktemp -d -t slamail-measure.XXXXXX)
@@ -144,3 +171,46 @@ run_lambda contacts-6mb-event "$bin/contacts" "$work/contacts.event.json"
 /usr/bin/time -v "$bin/slamail" process "$work/attachment-40mib.eml" --to support@activestate.com \
     >"$work/cli.out" 2>"$work/slamail-process-40mib.time" || true
 report slamail-process-40mib "$(head -1 "$work/cli.out" | cut -c1-70)"
+
+# ---- agents, watch, replies, feedback: seed the table through the real code, then measure.
+queue_cases=${QUEUE_CASES:-1000} case_notes=${CASE_NOTES:-60} case_cycles=${CASE_CYCLES:-60}
+events() { "$py" scripts/measure-memory-events.py "$work" "$@"; }
+export MESSAGE_ID_DOMAIN=activestate.com SLAMAIL_AGENT=sam@activestate.com
+export SEND_RATE_PER_SECOND=14 SENDER_INSTANCES=2
+
+echo "seeding $queue_cases cases through one run of the intake..." >&2
+events queue-mail "$queue_cases"
+run_lambda seed-intake-cases "$bin/intake" "$work/queue-mail.event.json" >&2
+case_id=$(events case-of measure-q-0)
+
+echo "seeding case $case_id: $case_notes notes, $case_cycles close/reopen cycles..." >&2
+note=$("$py" -c 'print(("Build log excerpt: solver retried openssl>=3.0.15. " * 400)[:20000])')
+reason=$("$py" -c 'print(("Customer confirmed the fix on their staging runtime. " * 400)[:16000])')
+for _ in $(seq 1 "$case_notes"); do
+    "$bin/slamail" case note --text "$note" "$case_id" >/dev/null
+done
+for _ in $(seq 1 "$case_cycles"); do
+    "$bin/slamail" case close --reason "$reason" "$case_id" >/dev/null
+    "$bin/slamail" case reopen --reason "$reason" "$case_id" >/dev/null
+done
+
+events agents agents-queue-page GET /queues/activestate/enterprise-urgent limit=1000
+events agents agents-case-page GET "/cases/$case_id"
+events agents-6mb
+run_lambda agents-queue-page-1000 "$bin/agents" "$work/agents-queue-page.event.json"
+echo "  ($(grep -o "case_id" "$work/agents-queue-page-1000.response" | wc -l) case_id fields on the page)"
+run_lambda agents-case-page "$bin/agents" "$work/agents-case-page.event.json"
+echo "  (response $(wc -c <"$work/agents-case-page.response") bytes)"
+run_lambda agents-6mb-event "$bin/agents" "$work/agents-6mb.event.json"
+
+echo '{}' >"$work/watch.event.json"
+run_lambda watch-pass "$bin/watch" "$work/watch.event.json"
+echo "  ($(grep -ho '"CasesRead":[0-9]*\|"WarningsSent":[0-9]*' "$work/watch-pass.out" | tr '\n' ' '))"
+
+events replies replies-6mb 0 10 max
+events replies replies-typical 10 10 2000
+run_lambda replies-10x560kb-6mb "$bin/replies" "$work/replies-6mb.event.json"
+run_lambda replies-10x2kb "$bin/replies" "$work/replies-typical.event.json"
+
+events bounce
+run_lambda feedback-256kb-bounce "$bin/feedback" "$work/feedback.event.json"
