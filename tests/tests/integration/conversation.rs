@@ -16,6 +16,7 @@ use slamail_core::ids::{CaseId, EmailAddress, PolicyId, QueueId};
 use slamail_intake::{Intake, Outcome, Processed};
 use slamail_tests::{MotoServer, repo_root, unique_name};
 
+mod long_cases;
 mod queue_pages;
 
 fn samples() -> PathBuf {

@@ -36,7 +36,7 @@ impl<S: ReplySender + Sync> Desk<S> {
             reason: reason.to_string(),
         };
         let extra = Extra {
-            reclassified_by: Some(reason.trim().to_string()),
+            reclassified: true,
             ..Extra::default()
         };
         let mut done = self

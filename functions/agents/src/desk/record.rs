@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use slamail_core::case::MessageItem;
-use slamail_core::clock::{self, Happening};
+use slamail_core::clock::{self, ClockEvent, Happening};
 use slamail_core::ids::{CaseId, EmailAddress};
 use slamail_core::intake::ports::{Append, Appended, ReplySender};
 
@@ -18,7 +18,8 @@ const MAX_CONFLICTS: usize = 3;
 pub(super) struct Extra {
     pub(super) message: Option<MessageItem>,
     pub(super) index_ids: Vec<String>,
-    pub(super) reclassified_by: Option<String>,
+    /// A reclassification: the case's deadline history gains its new due instant.
+    pub(super) reclassified: bool,
 }
 
 impl<S: ReplySender + Sync> Desk<S> {
@@ -47,9 +48,14 @@ impl<S: ReplySender + Sync> Desk<S> {
             let after = clock::evaluate(&ledger, policy)
                 .map_err(|e| DeskError::Invalid(format!("case {case_id}: {e}")))?;
             let live = clock::live(policy, &after);
-            let deadline = extra
-                .reclassified_by
-                .as_ref()
+            // The reason as the ledger keeps it (one line, bounded by the clock's rule), never
+            // the agent's raw text: the history lives on the case item, which has a size limit.
+            let reason = entries.iter().find_map(|e| match &e.event {
+                ClockEvent::Reclassify { reason, .. } => Some(reason.as_str()),
+                _ => None,
+            });
+            let deadline = reason
+                .filter(|_| extra.reclassified)
                 .and_then(|reason| reclassified_deadline(policy, &conv.case, &after, reason, now));
             let appended = self
                 .cases

@@ -1,6 +1,8 @@
 //! What an agent writes on a case: a public reply, mailed to the requester (the response the
 //! clock waits for), or an internal note, never mailed.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use slamail_core::case::{Direction, MAX_TEXT_CHARS, MessageItem, MessageKind};
 use slamail_core::clock::{self, Happening, TransitionError};
@@ -47,7 +49,7 @@ impl<S: ReplySender + Sync> Desk<S> {
         let text = bounded_text(note)?;
         let message = MessageItem {
             direction: Direction::Inbound,
-            ses_message_id: format!("note-{}", now.timestamp_millis()),
+            ses_message_id: note_id(now),
             message_id: None,
             from: Some(agent.clone()),
             to: Vec::new(),
@@ -67,6 +69,16 @@ impl<S: ReplySender + Sync> Desk<S> {
         };
         self.record(agent, case_id, now, None, extra).await
     }
+}
+
+/// A note's own id, part of its message key: two notes in the same millisecond (two agents, or
+/// one clicking twice) must not share a key. Should two containers still draw the same id, the
+/// adapter refuses the second write rather than replace the first.
+fn note_id(now: DateTime<Utc>) -> String {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    let nanos = now.timestamp_nanos_opt().unwrap_or_default();
+    format!("note-{nanos}-{seq}")
 }
 
 fn bounded_text(text: &str) -> Result<String, DeskError> {

@@ -234,9 +234,13 @@ impl CaseStore {
             actions.push((Role::Ledger, self.ledger_put(&pk, entry)?));
         }
         if let Some(m) = a.message {
+            // Never over another message: a key collision must fail, not lose what was there.
             actions.push((
                 Role::Message,
-                self.put(self.item_of(m, pk.clone(), message_sk(m))?, None)?,
+                self.put(
+                    self.item_of(m, pk.clone(), message_sk(m))?,
+                    Some("attribute_not_exists(pk)"),
+                )?,
             ));
         }
         let sender = a.message.and_then(|m| m.from.as_ref()).map(|f| f.as_str());

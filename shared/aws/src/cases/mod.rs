@@ -277,18 +277,15 @@ impl CaseStore {
     /// Every inbound item of a message: one per policy it was sent to, or its unroutable record.
     pub async fn inbound_items(&self, ses_id: &str) -> Result<Vec<InboundItem>, CaseStoreError> {
         let pk = inbound_pk(ses_id);
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", s(&pk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.err_sdk("Query (inbound)", e))?;
-        out.items
-            .unwrap_or_default()
+            .consistent_read(true);
+        self.query_all("Query (inbound)", query)
+            .await?
             .into_iter()
             .map(|i| decode(&pk, i))
             .collect()
@@ -318,25 +315,37 @@ impl CaseStore {
         .transpose()
     }
 
-    /// The messages of a case, oldest first.
+    /// The messages of a case, oldest first (every page: a long case is over DynamoDB's 1 MB).
     pub async fn messages(&self, case_id: &CaseId) -> Result<Vec<MessageItem>, CaseStoreError> {
         let pk = case_pk(case_id);
-        let out = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :msg)")
             .expression_attribute_values(":pk", s(&pk))
             .expression_attribute_values(":msg", s("MSG#"))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.err_sdk("Query (messages)", e))?;
-        out.items
-            .unwrap_or_default()
+            .consistent_read(true);
+        self.query_all("Query (messages)", query)
+            .await?
             .into_iter()
             .map(|i| decode(&pk, i))
             .collect()
+    }
+
+    /// Every item `query` matches, across pages (a Query answers at most 1 MB at a time).
+    async fn query_all(
+        &self,
+        what: &'static str,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<Item>, CaseStoreError> {
+        query
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| self.err_sdk(what, e))
     }
 }
 
