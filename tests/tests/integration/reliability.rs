@@ -307,3 +307,66 @@ async fn moto_rolls_back_a_cancelled_transaction_item_by_item() {
     let kept = get("KEEP").await.expect("get").item.expect("kept");
     assert_eq!(kept.get("v"), Some(&s("before")), "the update is undone");
 }
+
+/// A bounce whose remote server lists the reply's recipient more than once (here three times,
+/// once in capitals): one hold for the address, the event recorded once. Before, the feedback
+/// function wrote the same hold item several times in one transaction, which DynamoDB refuses,
+/// so the event failed on every delivery and ended in the dead-letter queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounce_naming_the_recipient_twice_holds_it_once() {
+    let env = env(no_caps()).await;
+    let intake = env.intake(env.config());
+    let feedback = Feedback {
+        store: env.store(),
+        clock: SystemClock,
+        undeliverable_days: 7,
+    };
+    let who = "erin@client.example";
+    let first = intake
+        .handle_event(&env.message(&unique_name("fb"), who).await)
+        .await
+        .expect("first");
+    let (case_id, reply_id) = match &first[0].outcome {
+        Outcome::Created { case } => match &case.reply {
+            ReplyOutcome::Sent { ses_message_id, .. } => {
+                (case.case_id.clone(), ses_message_id.clone())
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    let path = repo_root().join("samplemail/feedback/bounce-permanent.sns.json");
+    let mut sns: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("sample")).expect("json");
+    let mut message: serde_json::Value = serde_json::from_str(
+        sns["Records"][0]["Sns"]["Message"]
+            .as_str()
+            .expect("Message"),
+    )
+    .expect("message json");
+    message["mail"]["messageId"] = serde_json::json!(reply_id);
+    let recipient = |address: &str| {
+        serde_json::json!({"emailAddress": address, "action": "failed", "status": "5.1.1",
+                           "diagnosticCode": "smtp; 550 5.1.1 user unknown"})
+    };
+    message["bounce"]["bouncedRecipients"] = serde_json::json!([
+        recipient(who),
+        recipient("ERIN@client.example"),
+        recipient(who)
+    ]);
+    sns["Records"][0]["Sns"]["Message"] = serde_json::json!(message.to_string());
+    let handled = feedback.handle_event(&sns).await.expect("handled");
+    assert!(
+        matches!(&handled[0], Handled::Recorded { case_id: c, .. } if *c == case_id),
+        "{handled:?}"
+    );
+    let next = intake
+        .handle_event(&env.message(&unique_name("fb"), who).await)
+        .await
+        .expect("next");
+    assert!(
+        matches!(&reply_of(&next), ReplyOutcome::Suppressed { code, .. } if code == "undeliverable"),
+        "{:?}",
+        reply_of(&next)
+    );
+}

@@ -115,11 +115,22 @@ fn bounded(text: &str, max: usize) -> String {
         .to_string()
 }
 
+/// The addresses an event names, each once (a remote server may list one recipient several
+/// times, in any case), at most [`MAX_RECIPIENTS`].
 fn recipients(raw: &[RawRecipient]) -> Vec<EmailAddress> {
-    raw.iter()
-        .take(MAX_RECIPIENTS)
+    let mut out: Vec<EmailAddress> = Vec::new();
+    for address in raw
+        .iter()
         .filter_map(|r| EmailAddress::parse(&r.email_address).ok())
-        .collect()
+    {
+        if out.len() == MAX_RECIPIENTS {
+            break;
+        }
+        if !out.contains(&address) {
+            out.push(address);
+        }
+    }
+    out
 }
 
 /// Parses the `Message` of an SNS notification from SES. Unknown event types are `Other`, not an

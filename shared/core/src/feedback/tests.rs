@@ -132,3 +132,41 @@ fn hostile_or_unknown_events_are_bounded_or_refused() {
         assert!(parse_sending_event(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn each_recipient_is_named_once() {
+    let many: Vec<_> = (0..200)
+        .map(|i| serde_json::json!({"emailAddress": format!("user{}@b.example", i % 60)}))
+        .collect();
+    let mut listed = vec![
+        serde_json::json!({"emailAddress": "alice@acme.example"}),
+        serde_json::json!({"emailAddress": "ALICE@acme.example"}),
+        serde_json::json!({"emailAddress": "alice@acme.example"}),
+    ];
+    listed.extend(many);
+    let json = serde_json::json!({
+        "eventType": "Bounce",
+        "mail": {"messageId": "abc", "timestamp": "2026-11-30T22:10:02Z"},
+        "bounce": {"bounceType": "Permanent", "bounceSubType": "General",
+                   "bouncedRecipients": listed}
+    })
+    .to_string();
+    let e = parse_sending_event(&json).expect("a bounce");
+    assert_eq!(e.recipients[0].as_str(), "alice@acme.example");
+    assert_eq!(
+        e.recipients
+            .iter()
+            .filter(|r| r.as_str() == "alice@acme.example")
+            .count(),
+        1
+    );
+    assert_eq!(
+        e.recipients.len(),
+        crate::feedback::event::MAX_RECIPIENTS,
+        "distinct, up to the cap"
+    );
+    match action(&e, Some("alice@acme.example"), now(), 7) {
+        FeedbackAction::HoldUntil(held, _) => assert_eq!(held.len(), 1),
+        other => panic!("{other:?}"),
+    }
+}
