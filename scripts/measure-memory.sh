@@ -149,9 +149,14 @@ run_lambda() {
     "$py" scripts/lambda-runtime-once.py "$rport" "$event" "$work/$name.response" &
     local runtime=$!
     sleep 0.5
+    # A binary that dies or hangs (out of memory, a stuck emulator) must not stop the run: it
+    # gets LAMBDA_TIMEOUT seconds, and the stand-in, which would wait for its answer, is
+    # stopped once the binary has exited.
     env "${lambda_env[@]}" AWS_LAMBDA_RUNTIME_API="127.0.0.1:$rport" \
-        /usr/bin/time -v "$binary" >"$work/$name.out" 2>"$work/$name.time" || true
-    wait "$runtime" || true
+        timeout "${LAMBDA_TIMEOUT:-900}" /usr/bin/time -v "$binary" \
+        >"$work/$name.out" 2>"$work/$name.time" || true
+    kill "$runtime" 2>/dev/null || true
+    wait "$runtime" 2>/dev/null || true
     report "$name" "$(cut -c1-70 "$work/$name.response" 2>/dev/null || echo 'no response')"
 }
 
