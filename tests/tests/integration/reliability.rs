@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use slamail_aws::cases::{CaseStore, InboundState, ReplyState};
 use slamail_aws::mailer::Mailer;
 use slamail_core::case::ReplyOutcome;
+use slamail_core::ids::CaseId;
 use slamail_core::intake::ports::SystemClock;
 use slamail_core::policy::{PolicySet, Rate, RateWindow, ReplyLimits, builtin};
 use slamail_feedback::{Feedback, Handled};
@@ -120,6 +121,23 @@ fn no_caps() -> ReplyLimits {
     }
 }
 
+/// A first message from `who`: its case, and the SES id of the auto-reply it got.
+async fn answered_case(env: &Env, intake: &Intake, who: &str) -> (CaseId, String) {
+    let first = intake
+        .handle_event(&env.message(&unique_name("fb"), who).await)
+        .await
+        .expect("first");
+    match &first[0].outcome {
+        Outcome::Created { case } => match &case.reply {
+            ReplyOutcome::Sent { ses_message_id, .. } => {
+                (case.case_id.clone(), ses_message_id.clone())
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
 fn reply_of(processed: &[slamail_intake::Processed]) -> ReplyOutcome {
     match &processed[0].outcome {
         Outcome::Created { case } => case.reply.clone(),
@@ -212,19 +230,7 @@ async fn bounce_and_complaint_notifications_hold_replies() {
             "undeliverable",
         ),
     ] {
-        let first = intake
-            .handle_event(&env.message(&unique_name("fb"), who).await)
-            .await
-            .expect("first");
-        let (case_id, reply_id) = match &first[0].outcome {
-            Outcome::Created { case } => match &case.reply {
-                ReplyOutcome::Sent { ses_message_id, .. } => {
-                    (case.case_id.clone(), ses_message_id.clone())
-                }
-                other => panic!("{other:?}"),
-            },
-            other => panic!("{other:?}"),
-        };
+        let (case_id, reply_id) = answered_case(&env, &intake, who).await;
         let event = notification(name, &reply_id, who);
         let handled = feedback.handle_event(&event).await.expect("handled");
         assert!(
@@ -322,19 +328,7 @@ async fn a_bounce_naming_the_recipient_twice_holds_it_once() {
         undeliverable_days: 7,
     };
     let who = "erin@client.example";
-    let first = intake
-        .handle_event(&env.message(&unique_name("fb"), who).await)
-        .await
-        .expect("first");
-    let (case_id, reply_id) = match &first[0].outcome {
-        Outcome::Created { case } => match &case.reply {
-            ReplyOutcome::Sent { ses_message_id, .. } => {
-                (case.case_id.clone(), ses_message_id.clone())
-            }
-            other => panic!("{other:?}"),
-        },
-        other => panic!("{other:?}"),
-    };
+    let (case_id, reply_id) = answered_case(&env, &intake, who).await;
     let path = repo_root().join("samplemail/feedback/bounce-permanent.sns.json");
     let mut sns: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("sample")).expect("json");
