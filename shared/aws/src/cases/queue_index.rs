@@ -124,15 +124,12 @@ impl CaseStore {
             for item in out.items.unwrap_or_default() {
                 cases.push(decode(QUEUE_INDEX, item)?);
             }
-            let next = out
-                .last_evaluated_key
-                .as_ref()
-                .and_then(QueueCursor::from_key);
-            match next {
-                Some(cursor) if cases.len() < limit => {
-                    start = Some(cursor.start_key(queue));
+            match out.last_evaluated_key.filter(|k| !k.is_empty()) {
+                Some(key) if cases.len() < limit => start = Some(key),
+                last => {
+                    let next = last.as_ref().and_then(QueueCursor::from_key);
+                    return Ok(QueuePage { cases, next });
                 }
-                next => return Ok(QueuePage { cases, next }),
             }
         }
     }
