@@ -71,6 +71,15 @@ impl Env {
         )
     }
 
+    /// The feedback function over this environment's cases table, holding for 7 days.
+    fn feedback(&self) -> Feedback<CaseStore, SystemClock> {
+        Feedback {
+            store: self.store(),
+            clock: SystemClock,
+            undeliverable_days: 7,
+        }
+    }
+
     /// Replies this environment sent, by case id in the subject.
     fn sent_by_case(&self) -> BTreeMap<String, usize> {
         let mut by_case = BTreeMap::new();
@@ -202,11 +211,7 @@ async fn reply_caps_hold_across_containers_and_tags() {
 async fn bounce_and_complaint_notifications_hold_replies() {
     let env = env(no_caps()).await;
     let intake = env.intake(env.config());
-    let feedback = Feedback {
-        store: env.store(),
-        clock: SystemClock,
-        undeliverable_days: 7,
-    };
+    let feedback = env.feedback();
     let notification = |name: &str, reply: &str, to: &str| {
         let path = repo_root().join("samplemail/feedback").join(name);
         let mut sns: serde_json::Value =
@@ -322,11 +327,7 @@ async fn moto_rolls_back_a_cancelled_transaction_item_by_item() {
 async fn a_bounce_naming_the_recipient_twice_holds_it_once() {
     let env = env(no_caps()).await;
     let intake = env.intake(env.config());
-    let feedback = Feedback {
-        store: env.store(),
-        clock: SystemClock,
-        undeliverable_days: 7,
-    };
+    let feedback = env.feedback();
     let who = "erin@client.example";
     let (case_id, reply_id) = answered_case(&env, &intake, who).await;
     let path = repo_root().join("samplemail/feedback/bounce-permanent.sns.json");

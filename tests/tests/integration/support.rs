@@ -87,3 +87,38 @@ pub async fn import_sample_directory(intake: &slamail_intake::Intake) {
     .into_result()
     .expect("sample directory");
 }
+
+/// Delivers raw mail to `intake` as SES would at `at` (RFC 3339): the message put where the
+/// receipt rule's S3 action writes it, the envelope naming the support addresses the mail was
+/// sent to, every verdict passing but DMARC's, which is `dmarc`.
+pub async fn deliver(
+    intake: &slamail_intake::Intake,
+    bucket: &str,
+    bytes: &[u8],
+    at: &str,
+    dmarc: &str,
+) -> slamail_intake::Processed {
+    let id = slamail_tests::unique_name("ses");
+    intake
+        .raw
+        .put(bucket, &format!("inbound/{id}"), bytes.to_vec())
+        .await
+        .expect("put raw");
+    let email = slamail_core::message::InboundEmail::parse(bytes);
+    let recipients: Vec<String> = email
+        .recipients
+        .iter()
+        .filter(|a| intake.policies.is_own_address(a))
+        .map(|a| a.to_string())
+        .collect();
+    let recipients: Vec<&str> = recipients.iter().map(String::as_str).collect();
+    let event = slamail_intake::fakes::SesEvent::new(&id, &recipients)
+        .dmarc(dmarc)
+        .at(at)
+        .to_json();
+    intake
+        .handle_event(&event)
+        .await
+        .expect("processed")
+        .remove(0)
+}

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use serde_json::json;
 use slamail_agents::Desk;
 use slamail_aws::cases::CaseStore;
 use slamail_aws::directory::Directory;
@@ -21,7 +20,7 @@ use slamail_contacts::Settings;
 use slamail_core::case::CaseRecord;
 use slamail_core::policy::PolicySet;
 use slamail_intake::{Intake, Outcome};
-use slamail_tests::{MotoServer, unique_name};
+use slamail_tests::MotoServer;
 
 use super::driver::Driver;
 use super::{click, repo, wait_text};
@@ -124,20 +123,9 @@ impl Desked {
     }
 
     async fn deliver(&self, bytes: &[u8], received: &str) -> Outcome {
-        let id = unique_name("agents");
-        self.intake
-            .raw
-            .put(&self.bucket, &format!("inbound/{id}"), bytes.to_vec())
+        crate::support::deliver(&self.intake, &self.bucket, bytes, received, "PASS")
             .await
-            .expect("put raw");
-        let pass = json!({"status": "PASS"});
-        let event = json!({"Records": [{"eventSource": "aws:ses", "ses": {
-            "mail": {"messageId": id, "timestamp": received},
-            "receipt": {"timestamp": received, "recipients": ["support@activestate.com"],
-                "spamVerdict": pass, "virusVerdict": pass, "spfVerdict": pass,
-                "dkimVerdict": pass, "dmarcVerdict": pass}}}]});
-        let mut out = self.intake.handle_event(&event).await.expect("processed");
-        out.remove(0).outcome
+            .outcome
     }
 
     /// Three cases of one queue: due Fri 16:00 (breached by Saturday), Mon 08:30 (30 of its

@@ -287,13 +287,7 @@ async fn every_call_failing_once_ends_in_one_case_and_one_reply() {
             }
         }
     }
-    println!("{}", table.join("\n"));
-    assert!(
-        failures.is_empty(),
-        "{}\n\nall rows:\n{}",
-        failures.join("\n"),
-        table.join("\n")
-    );
+    print_and_check(&table, &failures);
 }
 
 /// Exactly one case and `replies` replies sent, nothing left in flight, the raw message in S3;
@@ -469,13 +463,7 @@ async fn every_call_of_the_reply_queue_failing_once_ends_in_at_most_one_reply() 
             }
         }
     }
-    println!("{}", table.join("\n"));
-    assert!(
-        failures.is_empty(),
-        "{}\n\nall rows:\n{}",
-        failures.join("\n"),
-        table.join("\n")
-    );
+    print_and_check(&table, &failures);
 }
 
 /// Hands the queue's records to the sender as Lambda's SQS event source does, one record per
@@ -529,4 +517,15 @@ async fn queue_left(f: &Faulty) -> usize {
         .await
         .expect("receive");
     out.messages.unwrap_or_default().len()
+}
+
+/// Prints a fault table (the file header's, as measured) and fails with every failed row.
+fn print_and_check(table: &[String], failures: &[String]) {
+    println!("{}", table.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n\nall rows:\n{}",
+        failures.join("\n"),
+        table.join("\n")
+    );
 }
