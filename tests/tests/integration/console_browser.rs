@@ -85,6 +85,16 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     }
 }
 
+/// Types `text` into the field `css`.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+}
+
 async fn click(c: &Client, css: &str) {
     c.wait()
         .at_most(WAIT)
@@ -107,12 +117,7 @@ async fn sign_in(c: &Client, url: &str, email: &str, groups: &str) {
         .await
         .unwrap();
     field.send_keys(email).await.unwrap();
-    c.find(Locator::Css("#dev-groups"))
-        .await
-        .unwrap()
-        .send_keys(groups)
-        .await
-        .unwrap();
+    type_into(c, "#dev-groups", groups).await;
     click(c, "#dev-signin-submit").await;
     wait_text(c, "#signed-in-as", email).await;
 }
@@ -387,12 +392,7 @@ async fn screenshots() {
     };
     c.goto(&console.url()).await.unwrap();
     wait_text(&c, "#dev-banner", "DEVELOPMENT").await;
-    c.find(Locator::Css("#dev-email"))
-        .await
-        .unwrap()
-        .send_keys("alice@acme.example")
-        .await
-        .unwrap();
+    type_into(&c, "#dev-email", "alice@acme.example").await;
     shot("sign-in").await;
     click(&c, "#dev-signin-submit").await;
     click(&c, "#memberships a").await;

@@ -23,7 +23,7 @@ use slamail_intake::{Intake, Outcome};
 use slamail_tests::MotoServer;
 
 use super::driver::Driver;
-use super::{click, repo, wait_text};
+use super::{click, repo, type_into, wait_text};
 
 const AGENT: &str = "sam@activestate.com";
 /// Saturday 10:00 PST.
@@ -282,12 +282,7 @@ async fn an_agent_works_the_queue_and_fulfils_the_first_response() {
     );
 
     // A refusal in plain words beside the control that caused it, the focus kept there.
-    c.find(Locator::Css("#reopen-reason"))
-        .await
-        .unwrap()
-        .send_keys("the customer asked")
-        .await
-        .unwrap();
+    type_into(&c, "#reopen-reason", "the customer asked").await;
     click(&c, "#do-reopen").await;
     let refused = wait_text(&c, "#err-reopen", "Refused:").await;
     assert_eq!(
